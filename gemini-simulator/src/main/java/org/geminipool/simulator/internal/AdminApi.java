@@ -1,0 +1,171 @@
+package org.geminipool.simulator.internal;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import org.geminipool.simulator.KeyStatus;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/** The {@code /_sim/} admin API: JSON mirrors of the Java API, for out-of-process drivers. See README.md. */
+final class AdminApi {
+
+    private final SimState state;
+
+    AdminApi(SimState state) {
+        this.state = state;
+    }
+
+    void mount(Router r) {
+        r.get("/_sim/health").handler(ctx -> ok(ctx, new JsonObject().put("status", "UP")));
+        r.get("/_sim/state").handler(ctx -> ok(ctx, stateJson()));
+        r.post("/_sim/keys").handler(ctx -> run(ctx, b -> {
+            if (b.getValue("keys") instanceof JsonArray arr) {
+                for (Object o : arr) {
+                    addKey((JsonObject) o);
+                }
+            } else {
+                addKey(b);
+            }
+        }));
+        r.post("/_sim/keys/status").handler(ctx -> run(ctx, b ->
+                state.setKeyStatus(required(b, "apiKey"), status(b.getString("status")))));
+        r.delete("/_sim/keys").handler(ctx -> run(ctx, b -> state.removeKey(required(b, "apiKey"))));
+        r.put("/_sim/quotas/:model").handler(ctx -> run(ctx, b ->
+                state.setDefaultQuota(ctx.pathParam("model"), requiredInt(b, "rpm"), requiredInt(b, "rpd"))));
+        r.put("/_sim/projects/:project/quotas/:model").handler(ctx -> run(ctx, b ->
+                state.setProjectQuota(ctx.pathParam("project"), ctx.pathParam("model"), requiredInt(b, "rpm"),
+                        requiredInt(b, "rpd"))));
+        r.post("/_sim/projects/:project/models/:model/exhaust-day").handler(ctx -> run(ctx, b ->
+                state.exhaustDay(ctx.pathParam("project"), ctx.pathParam("model"))));
+        r.get("/_sim/clock").handler(ctx -> ok(ctx, clockJson()));
+        r.post("/_sim/clock/advance").handler(ctx -> {
+            try {
+                JsonObject b = body(ctx);
+                Duration d;
+                if (b.getValue("duration") instanceof String iso) {
+                    d = Duration.parse(iso);
+                } else if (b.getValue("seconds") instanceof Number n) {
+                    d = Duration.ofMillis(Math.round(n.doubleValue() * 1000));
+                } else {
+                    throw new IllegalArgumentException("give \"seconds\" (number) or \"duration\" (ISO-8601, e.g. PT1H)");
+                }
+                state.advanceClock(d);
+                ok(ctx, clockJson());
+            } catch (RuntimeException e) {
+                bad(ctx, e);
+            }
+        });
+        r.post("/_sim/fail").handler(ctx -> run(ctx, b ->
+                state.failNext(requiredInt(b, "count"), b.getInteger("status", 503))));
+        r.post("/_sim/fail-mid-stream").handler(ctx -> run(ctx, b -> state.failMidStreamNext(requiredInt(b, "count"))));
+        r.post("/_sim/openrouter/fail").handler(ctx -> run(ctx, b ->
+                state.failOpenRouterNext(requiredInt(b, "count"), b.getInteger("status", 502))));
+        r.put("/_sim/latency").handler(ctx -> run(ctx, b -> state.setLatency(
+                Duration.ofMillis(b.getLong("fixedMs", 0L)), Duration.ofMillis(b.getLong("perChunkMs", 0L)))));
+        r.put("/_sim/openrouter/keys").handler(ctx -> run(ctx, b ->
+                state.setOpenRouterKey(required(b, "key"), b.getInteger("rpm", 20))));
+        r.put("/_sim/batch-embed-counting").handler(ctx -> run(ctx, b ->
+                state.setBatchEmbedCountsPerItem(b.getBoolean("perItem", true))));
+        r.get("/_sim/counters").handler(ctx -> ok(ctx, countersJson()));
+        r.get("/_sim/counters/keys/:apiKey").handler(ctx -> ok(ctx, new JsonObject()
+                .put("accepted", state.accepted(ctx.pathParam("apiKey")))
+                .put("refused", state.refused(ctx.pathParam("apiKey")))));
+        r.get("/_sim/counters/projects/:project/models/:model").handler(ctx -> ok(ctx, new JsonObject()
+                .put("accepted", state.accepted(ctx.pathParam("project"), ctx.pathParam("model")))
+                .put("refused", state.refused(ctx.pathParam("project"), ctx.pathParam("model")))));
+        r.post("/_sim/counters/reset").handler(ctx -> run(ctx, b -> state.resetCounters()));
+        r.post("/_sim/reset").handler(ctx -> run(ctx, b -> state.reset()));
+        r.route("/_sim/*").handler(ctx -> Http.send(ctx, 404, Http.JSON_UTF8,
+                new JsonObject().put("error", "no such admin route: " + ctx.request().method() + " " + ctx.request().path())
+                        .encode()));
+    }
+
+    private void addKey(JsonObject b) {
+        state.addKey(required(b, "apiKey"), b.getString("project"), status(b.getString("status", "VALID")));
+    }
+
+    private static KeyStatus status(String s) {
+        if (s == null) {
+            throw new IllegalArgumentException("status is required (VALID, INVALID, SUSPENDED)");
+        }
+        return KeyStatus.valueOf(s.trim().toUpperCase(Locale.ROOT));
+    }
+
+    private static String required(JsonObject b, String f) {
+        String v = b.getString(f);
+        if (v == null || v.isBlank()) {
+            throw new IllegalArgumentException(f + " is required");
+        }
+        return v;
+    }
+
+    private static int requiredInt(JsonObject b, String f) {
+        Integer v = b.getInteger(f);
+        if (v == null) {
+            throw new IllegalArgumentException(f + " is required (integer)");
+        }
+        return v;
+    }
+
+    private static JsonObject body(RoutingContext ctx) {
+        String s = ctx.body() == null ? null : ctx.body().asString();
+        if (s == null || s.isBlank()) {
+            return new JsonObject();
+        }
+        return new JsonObject(s);
+    }
+
+    private static void run(RoutingContext ctx, Consumer<JsonObject> action) {
+        try {
+            action.accept(body(ctx));
+            ctx.response().setStatusCode(204).end();
+        } catch (RuntimeException e) {
+            bad(ctx, e);
+        }
+    }
+
+    private static void bad(RoutingContext ctx, RuntimeException e) {
+        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        Http.send(ctx, 400, Http.JSON_UTF8, new JsonObject().put("error", msg).encode());
+    }
+
+    private static void ok(RoutingContext ctx, JsonObject o) {
+        Http.send(ctx, 200, Http.JSON_UTF8, o.encode());
+    }
+
+    private JsonObject clockJson() {
+        Instant now = state.now();
+        return new JsonObject().put("now", now.toString()).put("offsetSeconds", state.clockOffset().toMillis() / 1000.0)
+                .put("pacificDay", SimState.pacificDay(now).toString())
+                .put("nextPacificMidnight", SimState.nextPacificMidnight(now).toString());
+    }
+
+    private JsonObject stateJson() {
+        JsonArray keys = new JsonArray();
+        state.keys().forEach((k, v) -> keys.add(new JsonObject().put("apiKey", k).put("project", v.project())
+                .put("status", v.status().name())));
+        JsonObject defaults = new JsonObject();
+        state.defaultQuotas().forEach((m, q) -> defaults.put(m, new JsonObject().put("rpm", q.rpm()).put("rpd", q.rpd())));
+        JsonObject overrides = new JsonObject();
+        state.projectQuotas().forEach((m, q) -> overrides.put(m, new JsonObject().put("rpm", q.rpm()).put("rpd", q.rpd())));
+        return new JsonObject().put("clock", clockJson()).put("keys", keys).put("defaultQuotas", defaults)
+                .put("projectQuotas", overrides).put("failures", new JsonObject(state.pendingFailures()))
+                .put("latency", new JsonObject().put("fixedMs", state.latencyFixed().toMillis())
+                        .put("perChunkMs", state.latencyPerChunk().toMillis()))
+                .put("batchEmbedCountsPerItem", state.batchEmbedCountsPerItem());
+    }
+
+    private JsonObject countersJson() {
+        JsonObject keys = new JsonObject();
+        state.keyCounters().forEach((k, v) -> keys.put(k, new JsonObject().put("accepted", v[0]).put("refused", v[1])));
+        JsonObject buckets = new JsonObject();
+        state.bucketCounters().forEach((k, v) -> buckets.put(k, new JsonObject().put("accepted", v[0]).put("refused", v[1])));
+        return new JsonObject().put("keys", keys).put("projects", buckets).put("openRouter",
+                new JsonObject().put("accepted", state.openRouterAccepted()).put("refused", state.openRouterRefused()));
+    }
+}

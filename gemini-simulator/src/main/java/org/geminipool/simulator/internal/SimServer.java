@@ -1,0 +1,76 @@
+package org.geminipool.simulator.internal;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The Vert.x server: one event loop, routes for the native, OpenAI-compatible, OpenRouter-like and admin APIs. */
+public final class SimServer {
+
+    private final Vertx vertx;
+    private final HttpServer server;
+
+    private SimServer(Vertx vertx, HttpServer server) {
+        this.vertx = vertx;
+        this.server = server;
+    }
+
+    public static SimServer start(SimState state, String host, int port) {
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
+                .setInternalBlockingPoolSize(1));
+        try {
+            AtomicLong seq = new AtomicLong();
+            NativeApi natives = new NativeApi(vertx, state, seq);
+            OpenAiApi openai = new OpenAiApi(vertx, state, natives, seq);
+            OpenRouterApi openRouter = new OpenRouterApi(vertx, state, seq);
+            Router router = Router.router(vertx);
+            router.route().handler(BodyHandler.create(false).setBodyLimit(32L * 1024 * 1024));
+            new AdminApi(state).mount(router);
+            router.get("/v1beta/openai/models").handler(ctx -> openai.models(ctx, null));
+            router.getWithRegex("/v1beta/openai/models/(.+)").handler(ctx -> openai.models(ctx, ctx.pathParam("param0")));
+            router.post("/v1beta/openai/chat/completions").handler(openai::chat);
+            router.post("/v1beta/openai/embeddings").handler(openai::embeddings);
+            router.post("/v1beta/openai/images/generations").handler(openai::images);
+            router.routeWithRegex("/(v1beta|v1)/models(/.*)?").handler(ctx -> {
+                String path = ctx.request().path();
+                String version = path.startsWith("/v1beta/") ? "v1beta" : "v1";
+                String rest = path.substring(("/" + version + "/models").length());
+                natives.handle(ctx, version, rest);
+            });
+            router.post("/api/v1/chat/completions").handler(openRouter::chat);
+            router.get("/api/v1/models").handler(openRouter::models);
+            router.route().last().handler(ctx -> Http.googleError(ctx, GoogleErrors.notFound(
+                    "The requested URL " + ctx.request().path() + " was not found on this server."), false));
+            HttpServer server = vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(false))
+                    .requestHandler(router);
+            server.listen(port, host).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            return new SimServer(vertx, server);
+        } catch (Exception e) {
+            vertx.close();
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("gemini-simulator could not listen on " + host + ":" + port + ": " + e, e);
+        }
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    public void close() {
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
