@@ -28,7 +28,7 @@ for m in keypool-service usage-service gateway-service; do [ -f "$(jar_of $m)" ]
 ls "$ROOT"/local-db/target/local-db-*.jar >/dev/null 2>&1 || need_build=true
 if $need_build; then
   echo "building (first run) ..."
-  mvn -B -q -DskipTests install
+  mvn -B -q -DskipTests package
 fi
 
 # Secrets: generated once into the data folder unless given (never printed except the tokens a local user needs).
