@@ -1,0 +1,195 @@
+// Drives the gemini-simulator with the official SDKs a user of the gateway would use, and fails (exit 1) when an
+// SDK cannot parse an answer or an error. Usage: node sdk-check.mjs <baseUrl> <validKey>
+// The key must be VALID with default quotas for gemini-2.5-flash, gemini-embedding-001; gemini-2.5-flash-image keeps
+// its default 0/0 free-tier limits so that it answers 429.
+import { GoogleGenAI, ApiError } from '@google/genai';
+import OpenAI from 'openai';
+
+const [baseUrl, key] = process.argv.slice(2);
+if (!baseUrl || !key) {
+  console.error('usage: node sdk-check.mjs <baseUrl> <validKey>');
+  process.exit(2);
+}
+const watchdog = setTimeout(() => { console.error('FAIL: sdk-check took longer than 90 s'); process.exit(3); }, 90_000);
+
+let failures = 0;
+let passed = 0;
+function assert(cond, msg) { if (!cond) throw new Error(msg); }
+async function check(name, fn) {
+  try {
+    await fn();
+    passed++;
+    console.log(`ok   ${name}`);
+  } catch (e) {
+    failures++;
+    console.log(`FAIL ${name}: ${e && e.stack ? e.stack : e}`);
+  }
+}
+async function admin(path, body) {
+  const r = await fetch(baseUrl + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  assert(r.status === 204, `admin ${path} answered ${r.status}`);
+}
+// A fake key nobody added: "AIza" + 35 characters.
+const unknownKey = 'AIza' + 'Z'.repeat(20) + 'sdkcheckunknown';
+
+const ai = new GoogleGenAI({ apiKey: key, httpOptions: { baseUrl } });
+const badAi = new GoogleGenAI({ apiKey: unknownKey, httpOptions: { baseUrl } });
+const openai = new OpenAI({ apiKey: key, baseURL: baseUrl + '/v1beta/openai/', maxRetries: 0 });
+
+await check('genai generateContent', async () => {
+  const r = await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'Hello from the SDK' });
+  assert(typeof r.text === 'string' && r.text.includes('Hello from the SDK'), `text: ${r.text}`);
+  const u = r.usageMetadata;
+  assert(u.totalTokenCount === u.promptTokenCount + u.candidatesTokenCount + (u.thoughtsTokenCount ?? 0), JSON.stringify(u));
+  assert(r.candidates[0].finishReason === 'STOP', r.candidates[0].finishReason);
+});
+
+await check('genai generateContentStream', async () => {
+  const stream = await ai.models.generateContentStream({ model: 'gemini-2.5-flash', contents: 'Stream this please' });
+  let text = '';
+  let n = 0;
+  let last;
+  for await (const chunk of stream) {
+    n++;
+    text += chunk.text ?? '';
+    assert(chunk.usageMetadata && chunk.usageMetadata.promptTokenCount > 0, 'usageMetadata in every chunk');
+    last = chunk;
+  }
+  assert(n >= 2, `chunks: ${n}`);
+  assert(text.includes('Stream this please'), text);
+  assert(last.candidates[0].finishReason === 'STOP', 'finishReason on the last chunk');
+});
+
+await check('genai embedContent', async () => {
+  const r = await ai.models.embedContent({ model: 'gemini-embedding-001', contents: ['one', 'two'], config: { outputDimensionality: 16 } });
+  assert(r.embeddings.length === 2, `embeddings: ${r.embeddings.length}`);
+  assert(r.embeddings[0].values.length === 16, `dims: ${r.embeddings[0].values.length}`);
+});
+
+await check('genai models.list (paginated)', async () => {
+  const pager = await ai.models.list({ config: { pageSize: 4 } });
+  const names = [];
+  for await (const m of pager) {
+    names.push(m.name);
+    if (names.length > 200) break;
+  }
+  assert(names.includes('models/gemini-2.5-flash'), names.join(','));
+  assert(names.includes('models/gemini-embedding-001'), 'the pager followed nextPageToken: ' + names.join(','));
+  assert(new Set(names).size === names.length, 'no duplicates');
+});
+
+await check('genai invalid key -> ApiError 400', async () => {
+  try {
+    await badAi.models.generateContent({ model: 'gemini-2.5-flash', contents: 'x' });
+  } catch (e) {
+    assert(e instanceof ApiError, `not an ApiError: ${e}`);
+    assert(e.status === 400, `status ${e.status}`);
+    assert(String(e.message).includes('API key not valid'), e.message);
+    return;
+  }
+  throw new Error('no error raised');
+});
+
+await check('genai unknown model -> ApiError 404', async () => {
+  try {
+    await ai.models.generateContent({ model: 'gemini-0-nothing', contents: 'x' });
+  } catch (e) {
+    assert(e instanceof ApiError && e.status === 404, `got ${e}`);
+    return;
+  }
+  throw new Error('no error raised');
+});
+
+await check('genai mid-stream error -> ApiError 503', async () => {
+  await admin('/_sim/fail-mid-stream', { count: 1 });
+  const stream = await ai.models.generateContentStream({ model: 'gemini-2.5-flash', contents: 'Stream until it breaks' });
+  let n = 0;
+  try {
+    for await (const chunk of stream) {
+      n++;
+      if (n > 1000) break;
+    }
+  } catch (e) {
+    assert(e instanceof ApiError, `not an ApiError: ${e}`);
+    assert(e.status === 503, `status ${e.status}`);
+    assert(n >= 1, 'some chunks arrived first');
+    return;
+  }
+  throw new Error(`stream ended without error after ${n} chunks`);
+});
+
+await check('openai chat.completions (non-stream)', async () => {
+  const c = await openai.chat.completions.create({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'Hi OpenAI' }] });
+  assert(c.choices[0].message.role === 'assistant', JSON.stringify(c.choices[0]));
+  assert(c.choices[0].message.content.includes('Hi OpenAI'), c.choices[0].message.content);
+  assert(c.choices[0].finish_reason === 'stop', c.choices[0].finish_reason);
+  assert(c.usage.total_tokens >= c.usage.prompt_tokens + c.usage.completion_tokens, JSON.stringify(c.usage));
+});
+
+await check('openai chat.completions (stream, include_usage)', async () => {
+  const s = await openai.chat.completions.create({
+    model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'Stream OpenAI' }],
+    stream: true, stream_options: { include_usage: true },
+  });
+  let text = '';
+  let usage = null;
+  let finish = null;
+  let n = 0;
+  for await (const ch of s) {
+    n++;
+    if (ch.choices[0]) {
+      text += ch.choices[0].delta.content ?? '';
+      finish = ch.choices[0].finish_reason ?? finish;
+    }
+    if (ch.usage) usage = ch.usage;
+    if (n > 1000) break;
+  }
+  assert(text.includes('Stream OpenAI'), text);
+  assert(finish === 'stop', `finish ${finish}`);
+  assert(usage && usage.total_tokens > 0, `usage ${JSON.stringify(usage)}`);
+});
+
+await check('openai embeddings', async () => {
+  const e = await openai.embeddings.create({ model: 'gemini-embedding-001', input: ['alpha', 'beta'] });
+  assert(e.data.length === 2, `data ${e.data.length}`);
+  assert(e.data[0].embedding.length === 3072, `dims ${e.data[0].embedding.length}`);
+  assert(Math.abs(e.data[0].embedding.reduce((s, x) => s + x * x, 0) - 1) < 1e-3, 'unit vector');
+  const f = await openai.embeddings.create({ model: 'gemini-embedding-001', input: 'gamma', dimensions: 8, encoding_format: 'float' });
+  assert(f.data[0].embedding.length === 8, `dims ${f.data[0].embedding.length}`);
+});
+
+await check('openai models.list', async () => {
+  const ids = [];
+  for await (const m of openai.models.list()) {
+    ids.push(m.id);
+    if (ids.length > 500) break;
+  }
+  assert(ids.includes('models/gemini-2.5-flash'), ids.join(','));
+});
+
+await check('openai 429 -> RateLimitError', async () => {
+  try {
+    await openai.chat.completions.create({ model: 'gemini-2.5-flash-image', messages: [{ role: 'user', content: 'x' }] });
+  } catch (e) {
+    assert(e instanceof OpenAI.APIError, `not an APIError: ${e}`);
+    assert(e.status === 429, `status ${e.status}`);
+    assert(e instanceof OpenAI.RateLimitError, 'RateLimitError');
+    return;
+  }
+  throw new Error('no error raised');
+});
+
+await check('openai invalid key -> 400', async () => {
+  const bad = new OpenAI({ apiKey: unknownKey, baseURL: baseUrl + '/v1beta/openai/', maxRetries: 0 });
+  try {
+    await bad.chat.completions.create({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'x' }] });
+  } catch (e) {
+    assert(e instanceof OpenAI.BadRequestError && e.status === 400, `got ${e}`);
+    return;
+  }
+  throw new Error('no error raised');
+});
+
+clearTimeout(watchdog);
+console.log(`${passed} passed, ${failures} failed`);
+process.exit(failures === 0 ? 0 : 1);
