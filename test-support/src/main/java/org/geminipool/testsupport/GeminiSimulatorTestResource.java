@@ -14,23 +14,26 @@ import java.util.Map;
  */
 public class GeminiSimulatorTestResource implements QuarkusTestResourceLifecycleManager {
 
+    /** The base URL of the running simulator, as a system property visible to every class loader. */
+    static final String URL_PROPERTY = "gemini-pool.test.simulator-url";
+
     private static GeminiSimulator simulator;
 
-    /** The simulator of this JVM, started on first use. */
+    /**
+     * The simulator of this class loader, started on first use. Normally one per test JVM; if Quarkus reloads this
+     * class in a new class loader (an app restart between test classes), that loader starts its own, and the
+     * resource of that loader hands its URL to the restarted service, so test and service still agree.
+     * {@code System.getProperty("gemini-pool.test.simulator-url")} names the latest one.
+     */
     public static synchronized GeminiSimulator simulator() {
-        if (simulator == null) {
-            simulator = GeminiSimulator.start(0);
-            Runtime.getRuntime().addShutdownHook(new Thread(GeminiSimulatorTestResource::shutdown,
-                    "gemini-simulator-test-shutdown"));
-        }
-        return simulator;
-    }
-
-    private static synchronized void shutdown() {
         if (simulator != null) {
-            simulator.close();
-            simulator = null;
+            return simulator;
         }
+        simulator = GeminiSimulator.start(0);
+        System.setProperty(URL_PROPERTY, simulator.baseUrl());
+        GeminiSimulator sim = simulator;
+        Runtime.getRuntime().addShutdownHook(new Thread(sim::close, "gemini-simulator-test-shutdown"));
+        return simulator;
     }
 
     @Override
