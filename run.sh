@@ -93,7 +93,7 @@ start_service keypool-service
 start_service usage-service
 start_service gateway-service
 
-ready() { curl -fsS -o /dev/null "http://127.0.0.1:$1/q/health/ready"; }
+ready() { curl -fs -o /dev/null "http://127.0.0.1:$1/q/health/ready"; }
 for port in 8081 8082 8080; do
   for ((i=0; i<240; i++)); do ready $port && break; sleep 0.5; done
   ready $port || { echo "service on port $port is not ready after 120 s; see the logs in $LOGS" >&2; exit 1; }

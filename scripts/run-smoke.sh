@@ -7,19 +7,33 @@ unset GEMINI_POOL_DB_URL GEMINI_POOL_DB_USER GEMINI_POOL_DB_PASSWORD
 export GEMINI_POOL_DATA_DIR=${RUN_SMOKE_DATA_DIR:-$(mktemp -d /tmp/gemini-pool-run-smoke.XXXXXX)}
 export GEMINI_POOL_EMBEDDED_DB_PORT=${RUN_SMOKE_DB_PORT:-3317}
 
-fail() { echo "run-smoke: FAIL: $*" >&2; exit 1; }
+RUN_PID=
+cleanup() { # never leave services behind, even when a check fails
+  if [ -n "$RUN_PID" ] && kill -0 "$RUN_PID" 2>/dev/null; then
+    kill -INT -- "-$RUN_PID" 2>/dev/null || true
+    for ((j=0; j<60; j++)); do kill -0 "$RUN_PID" 2>/dev/null || break; sleep 0.5; done
+    kill -KILL -- "-$RUN_PID" 2>/dev/null || true
+  fi
+}
+trap cleanup EXIT
+fail() {
+  echo "run-smoke: FAIL: $*" >&2
+  for f in "$GEMINI_POOL_DATA_DIR"/logs/*.log; do echo "--- tail of $f" >&2; tail -n 30 "$f" >&2; done
+  exit 1
+}
 
 run_once() { # round number
   local log="$GEMINI_POOL_DATA_DIR/run-$1.out"
   setsid ./run.sh > "$log" 2>&1 &
   local pid=$!
+  RUN_PID=$pid
   local i
   for ((i=0; i<360; i++)); do
     grep -q "Gemini Pool is ready" "$log" && break
-    kill -0 $pid 2>/dev/null || { cat "$log"; fail "run.sh exited early (round $1)"; }
+    kill -0 $pid 2>/dev/null || { tail -n 40 "$log"; fail "run.sh exited early (round $1)"; }
     sleep 0.5
   done
-  grep -q "Gemini Pool is ready" "$log" || { cat "$log"; fail "not ready within 180 s (round $1)"; }
+  grep -q "Gemini Pool is ready" "$log" || { tail -n 40 "$log"; fail "not ready within 180 s (round $1)"; }
   for port in 8080 8081 8082; do
     curl -fsS "http://127.0.0.1:$port/q/health/ready" > /dev/null || fail "port $port not ready"
   done
