@@ -1,0 +1,201 @@
+package org.geminipool.deploycheck;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** deploy/docker-compose.yml and deploy/.env.example against the README table and the services. */
+class ComposeAndEnvTest {
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Object o, String where) {
+        assertTrue(o instanceof Map, where + " is not a mapping");
+        return (Map<String, Object>) o;
+    }
+
+    static Map<String, Object> compose() {
+        return Repo.yamlMap("deploy/docker-compose.yml");
+    }
+
+    static Map<String, Object> service(String name) {
+        return map(map(compose().get("services"), "services").get(name), "service " + name);
+    }
+
+    /** .env.example: variable to the comment lines just above it. */
+    static Map<String, String> envExample() {
+        Map<String, String> vars = new LinkedHashMap<>();
+        StringBuilder comment = new StringBuilder();
+        int n = 0;
+        for (String line : Repo.read("deploy/.env.example").split("\n")) {
+            n++;
+            if (line.isBlank()) {
+                comment.setLength(0);
+            } else if (line.startsWith("#")) {
+                comment.append(line.substring(1).strip()).append(' ');
+            } else {
+                assertTrue(line.matches("[A-Z][A-Z0-9_]*=[^\\s\"']*"),
+                        ".env.example:" + n + " is not a plain KEY=value line (compose and systemd both read it): " + line);
+                String var = line.substring(0, line.indexOf('='));
+                assertFalse(vars.containsKey(var), ".env.example sets " + var + " twice");
+                vars.put(var, comment.toString());
+            }
+        }
+        return vars;
+    }
+
+    @Test
+    void composeHasMysql8WithHealthCheckAndVolumeAndTheThreeServices() {
+        Map<String, Object> compose = compose();
+        Map<String, Object> services = map(compose.get("services"), "services");
+        assertEquals(Set.of("mysql", "gateway-service", "keypool-service", "usage-service"), services.keySet());
+        Map<String, Object> mysql = service("mysql");
+        assertTrue(String.valueOf(mysql.get("image")).startsWith("mysql:8"), "MySQL 8 image");
+        Map<String, Object> hc = map(mysql.get("healthcheck"), "mysql healthcheck");
+        assertTrue(String.valueOf(hc.get("test")).contains("mysqladmin"), "mysql health check");
+        @SuppressWarnings("unchecked")
+        List<String> volumes = (List<String>) mysql.get("volumes");
+        String data = volumes.stream().filter(v -> v.endsWith(":/var/lib/mysql")).findFirst()
+                .orElseThrow(() -> new AssertionError("mysql data is not on a volume"));
+        assertTrue(map(compose.get("volumes"), "volumes").containsKey(data.substring(0, data.indexOf(':'))),
+                "the mysql data volume is not a named volume");
+        String init = volumes.stream().filter(v -> v.contains(":/docker-entrypoint-initdb.d")).findFirst().orElseThrow();
+        assertTrue(Files.isRegularFile(Repo.path("deploy").resolve(init.substring(0, init.indexOf(':')))
+                .resolve("01-gemini-pool-user.sh")));
+    }
+
+    @Test
+    void servicesAreBuiltFromTheirDockerfilesAndReadTheEnvFile() {
+        for (String svc : Repo.SERVICES) {
+            Map<String, Object> s = service(svc);
+            Map<String, Object> build = map(s.get("build"), svc + " build");
+            Path context = Repo.path("deploy").resolve(String.valueOf(build.get("context"))).normalize();
+            assertEquals(Repo.path(svc).normalize(), context, svc + " build context");
+            assertEquals("src/main/docker/Dockerfile.jvm", build.get("dockerfile"));
+            assertTrue(Files.isRegularFile(context.resolve(String.valueOf(build.get("dockerfile")))));
+            assertEquals("gemini-pool/" + svc + ":latest", s.get("image"));
+            Object envFile = s.get("env_file");
+            assertTrue(".env".equals(envFile) || (envFile instanceof List<?> l && l.contains(".env")),
+                    svc + " does not read .env");
+            assertTrue(String.valueOf(s.get("depends_on")).contains(svc.equals("gateway-service") ? "keypool-service" : "mysql"));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> env = (Map<String, Object>) s.getOrDefault("environment", Map.of());
+            for (String var : env.keySet()) {
+                assertTrue(Repo.readmeEnvTable().containsKey(var) || var.startsWith("QUARKUS_"),
+                        "compose " + svc + " sets " + var + ", which README.md's table lacks");
+            }
+            @SuppressWarnings("unchecked")
+            List<String> ports = (List<String>) s.getOrDefault("ports", List.of());
+            int port = Repo.httpPort(svc);
+            for (String p : ports) {
+                assertTrue(p.endsWith(":" + port), svc + " publishes a port other than its own: " + p);
+                if (!svc.equals("gateway-service")) {
+                    assertTrue(p.startsWith("127.0.0.1:"), svc + " must be published on loopback only: " + p);
+                }
+            }
+            if (svc.equals("gateway-service")) {
+                assertTrue(ports.contains(port + ":" + port), "the gateway's port is published");
+            } else {
+                assertEquals("mysql://mysql:3306", env.get("GEMINI_POOL_DB_URL"));
+            }
+        }
+        Map<String, Object> gw = service("gateway-service");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> env = (Map<String, Object>) gw.get("environment");
+        assertEquals("http://keypool-service:" + Repo.httpPort("keypool-service"), env.get("GEMINI_POOL_KEYPOOL_URL"));
+        assertEquals("http://usage-service:" + Repo.httpPort("usage-service"), env.get("GEMINI_POOL_USAGE_URL"));
+        @SuppressWarnings("unchecked")
+        List<String> volumes = (List<String>) gw.get("volumes");
+        String routes = String.valueOf(env.get("GEMINI_POOL_ROUTES"));
+        String configMount = volumes.stream().filter(v -> routes.startsWith(v.split(":")[1] + "/")).findFirst()
+                .orElseThrow(() -> new AssertionError("GEMINI_POOL_ROUTES is not inside a mounted folder"));
+        Path hostDir = Repo.path("deploy").resolve(configMount.split(":")[0]).normalize();
+        assertTrue(Files.isRegularFile(hostDir.resolve(routes.substring(configMount.split(":")[1].length() + 1))),
+                "the routes file is not in " + hostDir);
+        assertTrue(volumes.stream().anyMatch(v -> v.split(":")[1].equals(env.get("GEMINI_POOL_SPILL_DIR"))),
+                "the spill folder is not a volume");
+    }
+
+    @Test
+    void envExampleCoversTheReadmeTable() {
+        Map<String, String> table = Repo.readmeEnvTable();
+        Map<String, String> example = envExample();
+        for (var e : example.entrySet()) {
+            assertTrue(table.containsKey(e.getKey()), ".env.example sets " + e.getKey() + ", which README.md's table lacks");
+            assertFalse(e.getValue().isBlank(), ".env.example: " + e.getKey() + " has no comment");
+        }
+        for (String var : Repo.serviceEnvVars()) {
+            assertTrue(example.containsKey(var), ".env.example lacks " + var + " (README: used by " + table.get(var) + ")");
+        }
+        // secrets stay empty in the template
+        for (String line : Repo.read("deploy/.env.example").split("\n")) {
+            for (String secret : List.of("TOKEN", "ENCRYPTION_KEY", "PASSWORD", "API_KEY")) {
+                if (!line.startsWith("#") && line.contains(secret + "=") ) {
+                    assertTrue(line.endsWith("="), ".env.example must not hold a secret value: " + line);
+                }
+            }
+        }
+    }
+
+    @Test
+    void composeInterpolationOnlyUsesDocumentedVariables() {
+        String text = Repo.read("deploy/docker-compose.yml");
+        var m = java.util.regex.Pattern.compile("\\$\\{([A-Z0-9_]+)").matcher(text);
+        while (m.find()) {
+            assertTrue(envExample().containsKey(m.group(1)), "compose uses ${" + m.group(1) + "}, not in .env.example");
+        }
+        assertTrue(Repo.read(".gitignore").contains(".env") || Repo.read("deploy/.gitignore").lines().anyMatch(".env"::equals),
+                "deploy/.env must be git-ignored");
+    }
+
+    /** docker compose (v2 plugin) or Debian's docker-compose, where installed, must accept the file. */
+    @Test
+    void dockerComposeConfigAcceptsTheFile(@TempDir Path tmp) throws Exception {
+        List<String> cmd = null;
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(dir, "docker-compose"))) {
+                cmd = new ArrayList<>(List.of(Path.of(dir, "docker-compose").toString()));
+                break;
+            }
+        }
+        assumeTrue(cmd != null, "docker-compose not installed");
+        // a scratch copy of deploy/ with a filled .env, and the build contexts it names
+        Path deploy = tmp.resolve("deploy");
+        try (Stream<Path> files = Files.walk(Repo.path("deploy"))) {
+            for (Path f : files.collect(Collectors.toList())) {
+                Path target = deploy.resolve(Repo.path("deploy").relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else if (!f.getFileName().toString().equals(".env")) {
+                    Files.copy(f, target);
+                }
+            }
+        }
+        for (String svc : Repo.SERVICES) {
+            Files.createDirectories(tmp.resolve(svc).resolve("src/main/docker"));
+        }
+        Files.writeString(deploy.resolve(".env"), Repo.read("deploy/.env.example")
+                .replace("GEMINI_POOL_DB_PASSWORD=\n", "GEMINI_POOL_DB_PASSWORD=check\n"));
+        cmd.addAll(List.of("-f", deploy.resolve("docker-compose.yml").toString(), "config", "-q"));
+        Process p = new ProcessBuilder(cmd).directory(deploy.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "docker-compose config timed out");
+        assertEquals(0, p.exitValue(), "docker-compose config:\n" + out);
+        assertNotNull(out);
+    }
+}
