@@ -1,0 +1,21 @@
+package org.geminipool.gateway.client;
+
+/** What the keypool said to a lease request. */
+public sealed interface LeaseAnswer {
+
+    /** A key to call with. */
+    record Granted(LeaseGrant grant) implements LeaseAnswer {
+    }
+
+    /** No key can serve this (pool, model) now; one frees up in {@code retryAfterSeconds}. */
+    record Refused(String reason, long retryAfterSeconds) implements LeaseAnswer {
+    }
+
+    /** The keypool knows no such model. */
+    record UnknownModel() implements LeaseAnswer {
+    }
+
+    /** The keypool did not answer (down, timing out, circuit open, misconfigured token). */
+    record Unavailable(String why) implements LeaseAnswer {
+    }
+}

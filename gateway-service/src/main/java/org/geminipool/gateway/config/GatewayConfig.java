@@ -1,0 +1,84 @@
+package org.geminipool.gateway.config;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/** Every gateway setting; the env variable of each is in application.properties and gateway-service/README.md. */
+@ConfigMapping(prefix = "gemini-pool")
+public interface GatewayConfig {
+
+    /** GEMINI_POOL_CLIENT_TOKENS, comma-separated. */
+    Optional<String> clientTokens();
+
+    /** GEMINI_POOL_INTERNAL_TOKEN: sent to keypool and usage as a Bearer token. */
+    Optional<String> internalToken();
+
+    @WithDefault("https://generativelanguage.googleapis.com")
+    String geminiBaseUrl();
+
+    @WithDefault("https://openrouter.ai/api/v1")
+    String openrouterBaseUrl();
+
+    Optional<String> openrouterApiKey();
+
+    /** GEMINI_POOL_ROUTES: path of the routing YAML; unset → the built-in default (design §5). */
+    Optional<String> routes();
+
+    @WithDefault("5s")
+    Duration routesReloadInterval();
+
+    @WithDefault("20M")
+    MemorySize maxBodySize();
+
+    /** Upstream calls one client request may cost, over all targets. */
+    @WithDefault("10")
+    int maxAttempts();
+
+    /** How many 5xx/timeouts one client request retries on another key before giving up. */
+    @WithDefault("2")
+    int maxUpstreamErrorRetries();
+
+    /** Idle timeout of an upstream call: no byte for this long ends it as UPSTREAM_ERROR. */
+    @WithDefault("120s")
+    Duration upstreamTimeout();
+
+    @WithDefault("10s")
+    Duration upstreamConnectTimeout();
+
+    @WithDefault("200")
+    int upstreamMaxConnections();
+
+    @WithDefault("60s")
+    Duration modelsCacheTtl();
+
+    Usage usage();
+
+    interface Usage {
+        @WithDefault("500")
+        int batchSize();
+
+        @WithDefault("1s")
+        Duration shipInterval();
+
+        /** Events held in memory; beyond it the oldest spill to a file in spill-dir. */
+        @WithDefault("50000")
+        int queueCapacity();
+
+        /** GEMINI_POOL_SPILL_DIR; unset → {java.io.tmpdir}/gemini-pool-spill. */
+        Optional<String> spillDir();
+
+        @WithDefault("10s")
+        Duration shutdownFlushTimeout();
+    }
+
+    default List<String> clientTokenList() {
+        return clientTokens().map(s -> Arrays.stream(s.split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList())
+                .orElse(List.of());
+    }
+}

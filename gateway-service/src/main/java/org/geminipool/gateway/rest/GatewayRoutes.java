@@ -1,0 +1,61 @@
+package org.geminipool.gateway.rest;
+
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.geminipool.gateway.config.GatewayConfig;
+import org.geminipool.gateway.service.GatewayRequests;
+import org.geminipool.gateway.service.GatewayResponses;
+import org.jboss.logging.Logger;
+
+/**
+ * The client routes (design §2) on the Vert.x router, so bodies and streams pass through without being buffered by a
+ * framework: {@code /v1beta/*} (Gemini native, and {@code /v1beta/openai/*} as OpenAI) and {@code /v1/*} (OpenAI, and
+ * the Gemini {@code :method} routes). Order: token check, body (size-limited, 413 in the route's protocol), dispatch.
+ */
+@ApplicationScoped
+public class GatewayRoutes {
+
+    private static final Logger LOG = Logger.getLogger(GatewayRoutes.class);
+
+    @Inject
+    GatewayRequests requests;
+
+    @Inject
+    GatewayConfig config;
+
+    void register(@Observes Router router) {
+        long limit = config.maxBodySize().asLongValue();
+        for (String path : new String[] {"/v1beta/*", "/v1/*"}) {
+            router.route(path).order(-100)
+                    .handler(this::authenticate)
+                    .handler(BodyHandler.create(false).setBodyLimit(limit).setHandleFileUploads(false))
+                    .handler(requests::handle)
+                    .failureHandler(this::failure);
+        }
+    }
+
+    private void authenticate(RoutingContext ctx) {
+        if (requests.authenticate(ctx)) {
+            ctx.next();
+        }
+    }
+
+    private void failure(RoutingContext ctx) {
+        int status = ctx.statusCode();
+        if (status == 413) {
+            GatewayResponses.error(ctx, null, 413, "the request body is larger than the gateway's limit of "
+                    + config.maxBodySize().asLongValue() + " bytes (GEMINI_POOL_MAX_BODY_SIZE)", null, null);
+            return;
+        }
+        if (status >= 400 && status < 500) {
+            GatewayResponses.error(ctx, null, status, "bad request", null, null);
+            return;
+        }
+        LOG.errorf(ctx.failure(), "unexpected failure on %s %s", ctx.request().method(), ctx.request().path());
+        GatewayResponses.error(ctx, null, 500, "internal gateway error", null, null);
+    }
+}

@@ -1,0 +1,97 @@
+package org.geminipool.gateway.service;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.geminipool.gateway.routing.PromptText;
+import org.geminipool.gateway.routing.RouteDecision;
+import org.geminipool.gateway.routing.RouteTable;
+import org.geminipool.gateway.routing.Target;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * One client request from the HTTP layer to the attempt loop: authenticate, parse the call, check the body, answer
+ * from the models cache or an alias, choose the route, and hand over. Everything refused here costs no lease.
+ */
+@ApplicationScoped
+public class GatewayRequests {
+
+    @Inject
+    ClientAuth auth;
+
+    @Inject
+    RouteTable routes;
+
+    @Inject
+    AttemptLoop loop;
+
+    @Inject
+    ModelsCatalog models;
+
+    @Inject
+    GatewayMetrics metrics;
+
+    /** Runs before the body is read: a request without a valid token is answered 401 at once. */
+    public boolean authenticate(RoutingContext ctx) {
+        String token = ClientAuth.presented(ctx.request());
+        if (token == null) {
+            metrics.request(null, null, "UNAUTHENTICATED");
+            GatewayResponses.error(ctx, null, 401, "missing client token: send it as 'Authorization: Bearer <token>',"
+                    + " 'x-goog-api-key: <token>' or '?key=<token>'", null, null);
+            return false;
+        }
+        if (!auth.accepts(token)) {
+            metrics.request(null, null, "UNAUTHENTICATED");
+            GatewayResponses.error(ctx, null, 401, "invalid client token", null, null);
+            return false;
+        }
+        ctx.put("clientTokenId", ClientAuth.tokenId(token));
+        return true;
+    }
+
+    public void handle(RoutingContext ctx) {
+        String requestId = UUID.randomUUID().toString();
+        ApiCall call = null;
+        try {
+            call = RequestParser.parse(ctx.request().method(), ctx.request().path(), ctx.request().getParam("alt"));
+            Buffer body = ctx.body() == null ? null : ctx.body().buffer();
+            ObjectNode json = call.operation().models() ? null : RequestParser.body(call, body);
+            RouteDecision decision;
+            if (call.operation().models()) {
+                String alias = models.aliasModel(new Exchange(ctx, null, call, requestId, null, null, null, null));
+                if (alias != null) {
+                    GatewayResponses.json(ctx, 200, alias, requestId);
+                    return;
+                }
+                Exchange probe = new Exchange(ctx, null, call, requestId, null, null, null, null);
+                ModelsCatalog.Cached cached = models.cached(probe);
+                if (cached != null) {
+                    ctx.response().setStatusCode(200)
+                            .putHeader("Content-Type", cached.contentType() == null ? "application/json" : cached.contentType())
+                            .putHeader("x-request-id", requestId).end(cached.body());
+                    return;
+                }
+                decision = new RouteDecision("models", List.of(Target.google(null, null)));
+            } else {
+                String model = call.protocol() == Protocol.GEMINI ? call.pathModel() : json.path("model").asText(null);
+                String latestUser = call.protocol() == Protocol.GEMINI ? PromptText.latestUserGemini(json)
+                        : PromptText.latestUserOpenAi(json);
+                decision = routes.current().resolve(call.operation().kind(), model, latestUser);
+                if (decision == null) {
+                    throw new ClientError(400, "model is required (no default route is configured)");
+                }
+            }
+            Exchange ex = new Exchange(ctx, Vertx.currentContext(), call, requestId, ctx.get("clientTokenId"),
+                    ctx.body() == null ? null : ctx.body().buffer(), json, decision);
+            loop.run(ex);
+        } catch (ClientError e) {
+            metrics.request(null, null, "BAD_REQUEST");
+            GatewayResponses.error(ctx, call, e.status(), e.getMessage(), null, requestId);
+        }
+    }
+}

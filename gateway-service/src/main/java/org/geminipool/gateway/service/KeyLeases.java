@@ -1,0 +1,49 @@
+package org.geminipool.gateway.service;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.faulttolerance.Fallback;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.geminipool.gateway.client.KeypoolClient;
+import org.geminipool.gateway.client.LeaseAnswer;
+import org.geminipool.gateway.client.LeaseRequest;
+import org.geminipool.gateway.client.OutcomeReport;
+import org.jboss.logging.Logger;
+
+/**
+ * The attempt loop's view of the keypool: bounded in time, and never failing — a keypool that does not answer becomes
+ * {@link LeaseAnswer.Unavailable} (the loop answers 503 in the route's protocol), a lost outcome is logged (the lease
+ * expires and still counts, design §3).
+ */
+@ApplicationScoped
+public class KeyLeases {
+
+    private static final Logger LOG = Logger.getLogger(KeyLeases.class);
+
+    @Inject
+    KeypoolClient keypool;
+
+    @Timeout(4000)
+    @Fallback(fallbackMethod = "keypoolUnavailable")
+    public Uni<LeaseAnswer> lease(LeaseRequest request) {
+        return keypool.lease(request);
+    }
+
+    Uni<LeaseAnswer> keypoolUnavailable(LeaseRequest request, Throwable cause) {
+        return Uni.createFrom().item(new LeaseAnswer.Unavailable(cause.getClass().getSimpleName() + ": "
+                + cause.getMessage()));
+    }
+
+    @Timeout(4000)
+    @Fallback(fallbackMethod = "outcomeLost")
+    public Uni<Void> report(String leaseId, OutcomeReport report) {
+        return keypool.reportOutcome(leaseId, report);
+    }
+
+    Uni<Void> outcomeLost(String leaseId, OutcomeReport report, Throwable cause) {
+        LOG.warnf("outcome %s of lease %s not delivered (%s); the lease will expire", report.outcome(), leaseId,
+                cause.toString());
+        return Uni.createFrom().voidItem();
+    }
+}

@@ -1,0 +1,91 @@
+package org.geminipool.gateway.upstream;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.geminipool.gateway.config.GatewayConfig;
+
+/**
+ * The HTTP client for Google and OpenRouter: pooled keep-alive connections; HTTP/2 negotiated by ALPN on https
+ * (falling back to HTTP/1.1 where the upstream does not offer it), HTTP/1.1 on plain http (simulator, local proxies).
+ * Answers are not buffered here: callers read the body as a stream or as a whole.
+ */
+@ApplicationScoped
+public class UpstreamHttp {
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    GatewayConfig config;
+
+    private HttpClient plain;
+    private HttpClient tls;
+
+    @PostConstruct
+    void init() {
+        int connectMs = (int) config.upstreamConnectTimeout().toMillis();
+        HttpClientOptions plainOptions = new HttpClientOptions().setKeepAlive(true).setPipelining(false)
+                .setConnectTimeout(connectMs).setTcpNoDelay(true).setDecompressionSupported(false)
+                .setKeepAliveTimeout(60).setProtocolVersion(HttpVersion.HTTP_1_1);
+        HttpClientOptions tlsOptions = new HttpClientOptions().setKeepAlive(true).setSsl(true).setUseAlpn(true)
+                .setProtocolVersion(HttpVersion.HTTP_2).setConnectTimeout(connectMs).setTcpNoDelay(true)
+                .setDecompressionSupported(false).setKeepAliveTimeout(60).setHttp2KeepAliveTimeout(60)
+                .setHttp2MultiplexingLimit(100);
+        PoolOptions pool = new PoolOptions().setHttp1MaxSize(config.upstreamMaxConnections())
+                .setHttp2MaxSize(Math.max(1, config.upstreamMaxConnections() / 50))
+                .setMaxWaitQueueSize(10_000);
+        plain = vertx.createHttpClient(plainOptions, pool);
+        tls = vertx.createHttpClient(tlsOptions, pool);
+    }
+
+    @PreDestroy
+    void close() {
+        if (plain != null) {
+            plain.close();
+        }
+        if (tls != null) {
+            tls.close();
+        }
+    }
+
+    /**
+     * Sends one request; the response future completes when the status and headers have arrived (the body is
+     * paused until the caller attaches handlers or reads it). Fails on connection errors and on the idle timeout.
+     */
+    public Future<HttpClientResponse> send(HttpMethod method, String absoluteUrl, MultiMap headers, Buffer body) {
+        RequestOptions options = new RequestOptions().setMethod(method).setAbsoluteURI(absoluteUrl)
+                .setIdleTimeout(config.upstreamTimeout().toMillis())
+                .setConnectTimeout(config.upstreamConnectTimeout().toMillis());
+        HttpClient client = absoluteUrl.startsWith("https:") ? tls : plain;
+        return client.request(options).compose(request -> {
+            request.headers().addAll(headers);
+            return body == null ? request.send() : request.send(body);
+        });
+    }
+
+    /** Like {@link #send} but hands back the request too, so a caller can reset it when its client goes away. */
+    public Future<HttpClientRequest> open(HttpMethod method, String absoluteUrl, MultiMap headers) {
+        RequestOptions options = new RequestOptions().setMethod(method).setAbsoluteURI(absoluteUrl)
+                .setIdleTimeout(config.upstreamTimeout().toMillis())
+                .setConnectTimeout(config.upstreamConnectTimeout().toMillis());
+        HttpClient client = absoluteUrl.startsWith("https:") ? tls : plain;
+        return client.request(options).map(request -> {
+            request.headers().addAll(headers);
+            return request;
+        });
+    }
+}
