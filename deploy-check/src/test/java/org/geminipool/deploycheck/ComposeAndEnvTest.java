@@ -37,7 +37,7 @@ class ComposeAndEnvTest {
         return map(map(compose().get("services"), "services").get(name), "service " + name);
     }
 
-    /** .env.example: variable to the comment lines just above it. */
+    /** .env.example: variable (set, or shown commented out as "#VAR=default") to the comment lines above it. */
     static Map<String, String> envExample() {
         Map<String, String> vars = new LinkedHashMap<>();
         StringBuilder comment = new StringBuilder();
@@ -46,6 +46,12 @@ class ComposeAndEnvTest {
             n++;
             if (line.isBlank()) {
                 comment.setLength(0);
+            } else if (line.matches("#\\s?[A-Z][A-Z0-9_]*=.*")) {
+                // an optional setting shown commented out with its default: documented, not set
+                String var = line.substring(1).strip();
+                var = var.substring(0, var.indexOf('='));
+                assertFalse(vars.containsKey(var), ".env.example shows " + var + " twice");
+                vars.put(var, comment.toString());
             } else if (line.startsWith("#")) {
                 comment.append(line.substring(1).strip()).append(' ');
             } else {
