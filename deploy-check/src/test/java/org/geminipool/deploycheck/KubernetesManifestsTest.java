@@ -488,9 +488,12 @@ class KubernetesManifestsTest {
         for (String svc : Repo.SERVICES) {
             Set<String> names = podSpec(one(Deployment.class, svc)).getContainers().get(0).getEnv().stream()
                     .map(EnvVar::getName).collect(Collectors.toSet());
+            // the stable names, plus the gateway's wiring; optional tuning knobs keep their defaults
+            Set<String> essential = new HashSet<>(Repo.readmeStableVars());
+            essential.addAll(List.of("GEMINI_POOL_KEYPOOL_URL", "GEMINI_POOL_USAGE_URL", "GEMINI_POOL_SPILL_DIR"));
             table.forEach((var, usedBy) -> {
                 boolean needed = usedBy.matches("(?i).*\\b(" + serviceWord.get(svc) + "|all)\\b.*")
-                        && !var.endsWith("_DB_NAME") && !var.endsWith("_POOL_SIZE");
+                        && essential.contains(var);
                 if (needed) {
                     assertTrue(names.contains(var), svc + " does not get " + var + " (README: used by " + usedBy + ")");
                 }

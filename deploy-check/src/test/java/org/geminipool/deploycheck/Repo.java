@@ -118,6 +118,17 @@ final class Repo {
         return vars;
     }
 
+    /** The table's stable names (design §10), printed in bold. */
+    static Set<String> readmeStableVars() {
+        Set<String> result = new java.util.TreeSet<>();
+        Matcher m = Pattern.compile("\\*\\*`([A-Z][A-Z0-9_]+)`\\*\\*").matcher(read("README.md"));
+        while (m.find()) {
+            result.add(m.group(1));
+        }
+        assertFalse(result.isEmpty(), "README.md marks no stable (bold) env variable");
+        return result;
+    }
+
     /** Table variables that one of the three services reads (not those only run.sh reads). */
     static Set<String> serviceEnvVars() {
         Map<String, String> table = readmeEnvTable();
