@@ -1,0 +1,129 @@
+package org.geminipool.usage.service;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a whole batch before anything is written: the first bad event rejects the batch (400, naming the event's
+ * index and field), so a batch is never half-written.
+ */
+public final class EventValidator {
+
+    /** Key id used for events without one (OpenRouter calls carry no pool key) when the provider is absent too. */
+    public static final String NO_KEY = "unknown";
+    /** Client token id used for events without one. */
+    public static final String NO_CLIENT = "unknown";
+
+    private static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+    private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("2100-01-01T00:00:00Z");
+
+    private EventValidator() {
+    }
+
+    public static List<NewEvent> validate(EventBatch batch, int maxBatchSize) {
+        if (batch == null || batch.events() == null) {
+            throw UsageRequestException.badRequest("body must be a JSON object {\"events\":[…]}");
+        }
+        if (batch.events().size() > maxBatchSize) {
+            throw new UsageRequestException(413, "batch of " + batch.events().size()
+                    + " events is larger than the limit of " + maxBatchSize + " (GEMINI_POOL_USAGE_MAX_BATCH_SIZE); "
+                    + "send smaller batches");
+        }
+        List<NewEvent> events = new ArrayList<>(batch.events().size());
+        for (int i = 0; i < batch.events().size(); i++) {
+            events.add(validate(i, batch.events().get(i)));
+        }
+        return events;
+    }
+
+    static NewEvent validate(int index, EventInput in) {
+        String at = "events[" + index + "]";
+        if (in == null) {
+            throw UsageRequestException.badRequest(at + ": must be an object, not null");
+        }
+        String eventId = required(at, "eventId", in.eventId(), 64);
+        if (!EVENT_ID.matcher(eventId).matches()) {
+            throw UsageRequestException.badRequest(at + ".eventId: must be 1-64 characters of A-Z a-z 0-9 . _ : - (a UUID)");
+        }
+        Instant occurredAt = instant(at, required(at, "occurredAt", in.occurredAt(), 64));
+        String model = required(at, "model", in.model(), 128);
+        Outcome outcome = outcome(at, required(at, "outcome", in.outcome(), 32));
+        String keyId = optional(at, "keyId", in.keyId(), 128);
+        String provider = optional(at, "provider", in.provider(), 32);
+        if (provider != null) {
+            provider = provider.toLowerCase(Locale.ROOT);
+        }
+        String clientTokenId = optional(at, "clientTokenId", in.clientTokenId(), 64);
+        Integer httpStatus = in.httpStatus();
+        if (httpStatus != null && (httpStatus < 0 || httpStatus > 999)) {
+            throw UsageRequestException.badRequest(at + ".httpStatus: must be between 0 and 999");
+        }
+        return new NewEvent(eventId, occurredAt, UsageDays.dayOf(occurredAt), keyId,
+                keyId != null ? keyId : provider != null ? provider : NO_KEY,
+                optional(at, "project", in.project(), 128), model,
+                optional(at, "route", in.route(), 64), optional(at, "target", in.target(), 255), provider,
+                clientTokenId != null ? clientTokenId : NO_CLIENT, outcome, httpStatus,
+                count(at, "latencyMs", in.latencyMs()), count(at, "promptTokens", in.promptTokens()),
+                count(at, "completionTokens", in.completionTokens()), count(at, "thoughtTokens", in.thoughtTokens()));
+    }
+
+    private static String required(String at, String field, String value, int maxLength) {
+        String v = optional(at, field, value, maxLength);
+        if (v == null) {
+            throw UsageRequestException.badRequest(at + "." + field + ": required");
+        }
+        return v;
+    }
+
+    /** Trimmed value, null when absent or blank; 400 when longer than {@code maxLength}. */
+    private static String optional(String at, String field, String value, int maxLength) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String v = value.trim();
+        if (v.length() > maxLength) {
+            throw UsageRequestException.badRequest(at + "." + field + ": longer than " + maxLength + " characters");
+        }
+        return v;
+    }
+
+    private static Instant instant(String at, String value) {
+        Instant instant;
+        try {
+            instant = OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            throw UsageRequestException.badRequest(at + ".occurredAt: '" + UsageDays.abbreviate(value)
+                    + "' is not an ISO-8601 time with offset, e.g. 2026-11-26T12:00:00.123Z");
+        }
+        if (instant.isBefore(EARLIEST) || !instant.isBefore(LATEST)) {
+            throw UsageRequestException.badRequest(at + ".occurredAt: must be between 2000 and 2100");
+        }
+        return instant;
+    }
+
+    private static Outcome outcome(String at, String value) {
+        try {
+            return Outcome.valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw UsageRequestException.badRequest(at + ".outcome: '" + UsageDays.abbreviate(value)
+                    + "' is not one of " + Arrays.toString(Outcome.values()));
+        }
+    }
+
+    private static long count(String at, String field, Long value) {
+        if (value == null) {
+            return 0;
+        }
+        if (value < 0) {
+            throw UsageRequestException.badRequest(at + "." + field + ": must not be negative");
+        }
+        return value;
+    }
+}
