@@ -1,0 +1,77 @@
+package org.geminipool.gateway.routing;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RoutesTest {
+
+    private final Routes routes = RouteTable.builtIn();
+
+    @Test
+    void builtInIsTheDesignExample() {
+        assertEquals("bulk", routes.defaultRoute());
+        assertEquals(3, routes.rules().size());
+        assertEquals(4, routes.rule("bulk").targets().size());
+        assertTrue(routes.rule("bulk").targets().get(3).openRouter());
+    }
+
+    @Test
+    void keywordInLatestUserMessageWinsFirst() {
+        RouteDecision d = routes.resolve(OperationKind.GENERATE, "flash_lite_pool", "please [专家模式] review this");
+        assertEquals("expert", d.route());
+        assertEquals("pro", d.targets().get(0).pool());
+        assertEquals("expert/pro:gemini-2.5-pro", d.header(d.targets().get(0)));
+    }
+
+    @Test
+    void embeddingsGoToTheEmbeddingPoolWhateverModelIsNamed() {
+        RouteDecision d = routes.resolve(OperationKind.EMBED, "text-embedding-3-small", null);
+        assertEquals("embedding", d.route());
+        assertEquals("gemini-embedding-001", d.targets().get(0).model());
+    }
+
+    @Test
+    void aliasSelectsItsRouteAndConcreteModelGoesDirect() {
+        assertEquals("bulk", routes.resolve(OperationKind.GENERATE, "flash_lite_pool", "hi").route());
+        RouteDecision direct = routes.resolve(OperationKind.GENERATE, "models/gemini-2.5-flash", "hi");
+        assertEquals(RouteDecision.DIRECT, direct.route());
+        assertNull(direct.targets().get(0).pool());
+        assertEquals("gemini-2.5-flash", direct.targets().get(0).model());
+    }
+
+    @Test
+    void noModelUsesTheDefaultRoute() {
+        assertEquals("bulk", routes.resolve(OperationKind.GENERATE, null, "hi").route());
+        assertEquals("bulk", routes.resolve(OperationKind.GENERATE, "bulk", "hi").route());
+    }
+
+    @Test
+    void invalidFilesAreRejectedWithAReason() {
+        assertThrows(Routes.InvalidRoutes.class, () -> Routes.parse("routes: ["));
+        Routes.InvalidRoutes e = assertThrows(Routes.InvalidRoutes.class, () -> Routes.parse(
+                "routes:\n  - name: a\n    targets: [ { pool: p } ]\n"));
+        assertTrue(e.getMessage().contains("routes[0].targets[0].model"), e.getMessage());
+        assertThrows(Routes.InvalidRoutes.class, () -> Routes.parse(
+                "default: nope\nroutes:\n  - name: a\n    targets: [ { pool: p, model: m } ]\n"));
+        assertThrows(Routes.InvalidRoutes.class, () -> Routes.parse(
+                "routes:\n  - name: a\n    match: { operation: fly }\n    targets: [ { pool: p, model: m } ]\n"));
+    }
+
+    @Test
+    void latestUserMessageInBothProtocols() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        assertEquals("second\n", PromptText.latestUserGemini(json.readTree("""
+                {"contents":[{"role":"user","parts":[{"text":"[专家模式] first"}]},{"role":"model","parts":[{"text":"x"}]},
+                 {"role":"user","parts":[{"text":"second"}]}]}""")));
+        assertEquals("now [评审模式]", PromptText.latestUserOpenAi(json.readTree("""
+                {"messages":[{"role":"system","content":"[专家模式]"},{"role":"user","content":"now [评审模式]"},
+                 {"role":"assistant","content":"ok"}]}""")));
+        assertTrue(PromptText.latestUserOpenAi(json.readTree("""
+                {"messages":[{"role":"user","content":[{"type":"text","text":"代码重构 please"}]}]}""")).contains("代码重构"));
+    }
+}
