@@ -42,7 +42,7 @@ public class RetentionService {
     public record PruneResult(long deleted, int statements, boolean capped) {
     }
 
-    @Scheduled(identity = "usage-retention-prune", every = "${gemini-pool.usage.prune.every}", delayed = "30s",
+    @Scheduled(identity = "usage-retention-prune", every = "${gemini-pool.usage.prune.every}", delayed = "${gemini-pool.usage.prune.delay:30s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduledPrune() {
         if (!migration.isMigrated()) {

@@ -6,6 +6,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import org.geminipool.testsupport.MariaDbTestResource;
 import org.geminipool.testsupport.TestDatabase;
 import org.junit.jupiter.api.Test;
+import io.quarkus.scheduler.Scheduler;
+import jakarta.inject.Inject;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -19,6 +21,7 @@ import java.util.Map;
 import static org.geminipool.usage.UsageApi.*;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
  * Raw events received more than retention-days (7) ago are pruned in bounded batches (%test: 3 rows per statement,
@@ -27,6 +30,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @QuarkusTest
 @QuarkusTestResource(value = MariaDbTestResource.class, initArgs = @ResourceArg(name = "database", value = "gp_test_usage"))
 class RetentionTest {
+
+    @Inject
+    Scheduler scheduler;
+
+    @Test
+    void theRetentionJobIsScheduled() {
+        assertNotNull(scheduler.getScheduledJob("usage-retention-prune"));
+    }
 
     @Test
     void oldRawEventsArePrunedInBoundedBatches() throws SQLException {
