@@ -1,0 +1,5 @@
+package org.geminipool.keypool;
+
+public enum KeyState {
+    ACTIVE, DISABLED, BANNED
+}

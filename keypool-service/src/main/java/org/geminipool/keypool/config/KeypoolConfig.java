@@ -1,0 +1,77 @@
+package org.geminipool.keypool.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** Typed settings of keypool-service; every one has an env variable (see keypool-service/README.md). */
+@ConfigMapping(prefix = "gemini-pool")
+public interface KeypoolConfig {
+
+    /** GEMINI_POOL_ADMIN_TOKEN; empty → admin routes answer 401. */
+    @WithName("admin-token")
+    Optional<String> adminToken();
+
+    /** GEMINI_POOL_INTERNAL_TOKEN; empty → /leases answers 401. */
+    @WithName("internal-token")
+    Optional<String> internalToken();
+
+    /** GEMINI_POOL_ENCRYPTION_KEY: base64 of 32 bytes; the service refuses to start without it. */
+    @WithName("encryption-key")
+    Optional<String> encryptionKey();
+
+    /** GEMINI_BASE_URL. */
+    @WithName("gemini-base-url")
+    @WithDefault("https://generativelanguage.googleapis.com")
+    String geminiBaseUrl();
+
+    /** GEMINI_POOL_LEASE_TTL: how long a lease stays open before the scheduler closes it as EXPIRED. */
+    @WithName("lease-ttl")
+    @WithDefault("5M")
+    Duration leaseTtl();
+
+    /** GEMINI_POOL_BAN_AFTER_UPSTREAM_ERRORS: UPSTREAM_ERROR outcomes in a row that ban a key. */
+    @WithName("ban-after-upstream-errors")
+    @WithDefault("5")
+    int banAfterUpstreamErrors();
+
+    /** GEMINI_POOL_RATE_LIMIT_COOLDOWN: cooldown after RATE_LIMITED when the gateway gives no retryAfterSeconds. */
+    @WithName("rate-limit-cooldown")
+    @WithDefault("60S")
+    Duration rateLimitCooldown();
+
+    /** GEMINI_POOL_NO_KEYS_RETRY_AFTER: retryAfterSeconds answered with NO_KEYS / ALL_BANNED. */
+    @WithName("no-keys-retry-after")
+    @WithDefault("60S")
+    Duration noKeysRetryAfter();
+
+    Revalidate revalidate();
+
+    /** gemini-pool.db.* (read by common's DatabaseMigration; declared here so the mapping knows them). */
+    Map<String, String> db();
+
+    /** Names other modules' test resources set for every service; unused here. */
+    @WithName("openrouter-base-url")
+    Optional<String> openrouterBaseUrl();
+
+    /** gemini-pool.test.* system properties of the shared test support; unused here. */
+    Map<String, String> test();
+
+    interface Revalidate {
+        /** GEMINI_POOL_REVALIDATE_EVERY: interval of the banned-key re-validation job ("off" disables it). */
+        @WithDefault("30m")
+        String every();
+
+        /** GEMINI_POOL_REVALIDATE_CONCURRENCY: probes in flight at once. */
+        @WithDefault("4")
+        int concurrency();
+
+        /** GEMINI_POOL_REVALIDATE_TIMEOUT: per-probe timeout; a timeout is "unknown" and changes nothing. */
+        @WithDefault("10S")
+        Duration timeout();
+    }
+}

@@ -1,0 +1,43 @@
+package org.geminipool.keypool.rest;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.geminipool.common.security.TokenCheck;
+import org.geminipool.keypool.config.Tokens;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+import java.util.Map;
+
+/** {@code /leases} needs the internal token, {@code /admin} the admin token; both as Bearer. 401 JSON otherwise. */
+public class AuthFilter {
+
+    @Inject
+    Tokens tokens;
+
+    @ServerRequestFilter(preMatching = true)
+    public Response authenticate(ContainerRequestContext context) {
+        String path = context.getUriInfo().getPath();
+        String expected;
+        String which;
+        if (path.equals("/leases") || path.startsWith("/leases/")) {
+            expected = tokens.internal();
+            which = "internal token (GEMINI_POOL_INTERNAL_TOKEN)";
+        } else if (path.equals("/admin") || path.startsWith("/admin/")) {
+            expected = tokens.admin();
+            which = "admin token (GEMINI_POOL_ADMIN_TOKEN)";
+        } else {
+            return null;
+        }
+        String presented = TokenCheck.bearer(context.getHeaderString(HttpHeaders.AUTHORIZATION));
+        if (TokenCheck.matches(expected, presented)) {
+            return null;
+        }
+        String error = expected.isEmpty() ? "the " + which + " is not configured on this service"
+                : presented == null ? "missing Authorization: Bearer <" + which + ">" : "wrong " + which;
+        return Response.status(401).type(MediaType.APPLICATION_JSON_TYPE)
+                .header("WWW-Authenticate", "Bearer").entity(Map.of("error", error)).build();
+    }
+}

@@ -1,0 +1,78 @@
+package org.geminipool.keypool.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.geminipool.keypool.service.ApiException;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.Map;
+
+/** Every error is JSON {"error": "..."}; bad input is a 4xx, never a 5xx. */
+public class ErrorMappers {
+
+    private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
+
+    @ServerExceptionMapper
+    public Response api(ApiException e) {
+        Response.ResponseBuilder builder = Response.status(e.status()).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(e.body());
+        if (e.retryAfter() != null) {
+            builder.header("Retry-After", e.retryAfter());
+        }
+        return builder.build();
+    }
+
+    @ServerExceptionMapper
+    public Response json(JsonProcessingException e) {
+        String detail = e.getOriginalMessage() == null ? "malformed JSON" : e.getOriginalMessage();
+        // Jackson quotes the offending input; never echo something that could be a key.
+        detail = detail.replaceAll("AIza[A-Za-z0-9_-]{35}", "AIza…");
+        if (detail.length() > 200) {
+            detail = detail.substring(0, 200) + "…";
+        }
+        return error(400, "malformed JSON body: " + detail);
+    }
+
+    /** Overrides Quarkus' own mapper, whose body is not our {"error": ...} shape. */
+    @ServerExceptionMapper(priority = 1)
+    public Response mismatched(com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+        String field = e.getPath().isEmpty() ? null : e.getPath().get(e.getPath().size() - 1).getFieldName();
+        return error(400, field == null ? "malformed JSON body" : "malformed JSON body: wrong type for '" + field + "'");
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        int status = e.getResponse() == null ? 500 : e.getResponse().getStatus();
+        LOG.debugf("%d: %s", status, e.toString());
+        Throwable cause = e.getCause();
+        if (cause instanceof JsonProcessingException jpe) {
+            return json(jpe);
+        }
+        String message = switch (status) {
+            case 400 -> "bad request";
+            case 404 -> "not found";
+            case 405 -> "method not allowed";
+            case 406 -> "not acceptable";
+            case 413 -> "request body too large";
+            case 415 -> "unsupported media type";
+            default -> e.getMessage() == null ? "error" : e.getMessage();
+        };
+        return error(status, message);
+    }
+
+    @ServerExceptionMapper
+    public Response other(Throwable e) {
+        if (e instanceof ApiException api) {
+            return api(api);
+        }
+        LOG.errorf("internal error: %s", e.toString().replaceAll("AIza[A-Za-z0-9_-]{35}", "AIza…"));
+        return error(500, "internal error");
+    }
+
+    static Response error(int status, String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(Map.of("error", message)).build();
+    }
+}

@@ -1,0 +1,342 @@
+package org.geminipool.keypool.service;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.geminipool.keypool.KeyState;
+import org.geminipool.keypool.Outcome;
+import org.geminipool.keypool.config.KeypoolConfig;
+import org.geminipool.keypool.repository.LeaseRepository;
+import org.geminipool.keypool.repository.LeaseRepository.Candidate;
+import org.geminipool.keypool.repository.LeaseRepository.LeaseRow;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Leases and outcomes (design §3). Selection: among the projects that have an ACTIVE key in the pool and room in
+ * their (project, model) buckets, the one least used this minute (then today), ties broken at random; the
+ * reservation itself is the conditional UPDATE in {@link LeaseRepository#reserve}. If another request (or replica)
+ * took the last slot first, the next project is tried.
+ */
+@ApplicationScoped
+public class LeaseService {
+
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9._:/-]{1,128}");
+
+    public record LeaseRequest(String pool, String model, String requestId, Boolean quotaFree) {
+    }
+
+    public record LeaseGrant(String leaseId, String keyId, String project, String apiKey, String model,
+                             String expiresAt) {
+    }
+
+    public record OutcomeRequest(String outcome, Long retryAfterSeconds, Long promptTokens, Long completionTokens,
+                                 String reason) {
+    }
+
+    /** Why no key can serve, and when one frees up. */
+    public record Refusal(String reason, long retryAfterSeconds) {
+    }
+
+    @Inject
+    LeaseRepository repository;
+    @Inject
+    KeyCrypto crypto;
+    @Inject
+    TimeSource time;
+    @Inject
+    KeypoolConfig config;
+    @Inject
+    MeterRegistry registry;
+
+    public Uni<LeaseGrant> lease(LeaseRequest request) {
+        if (request == null) {
+            throw ApiException.badRequest("a JSON body {\"pool\",\"model\",\"requestId\",\"quotaFree\"} is required");
+        }
+        String pool = blankToNull(request.pool());
+        String model = blankToNull(request.model());
+        boolean quotaFree = Boolean.TRUE.equals(request.quotaFree());
+        if (pool != null && !NAME.matcher(pool).matches()) {
+            throw ApiException.badRequest("pool must be 1-128 characters of [A-Za-z0-9._:/-]");
+        }
+        if (model == null && !quotaFree) {
+            throw ApiException.badRequest("model is required");
+        }
+        if (model != null && !NAME.matcher(model).matches()) {
+            throw ApiException.badRequest("model must be 1-128 characters of [A-Za-z0-9._:/-]");
+        }
+        if (request.requestId() != null && request.requestId().length() > 128) {
+            throw ApiException.badRequest("requestId must be at most 128 characters");
+        }
+        if (model != null && model.startsWith("models/")) {
+            model = model.substring("models/".length());
+        }
+        return quotaFree ? quotaFreeLease(pool, model) : reserveLease(pool, model, request.requestId(), 0);
+    }
+
+    private Uni<LeaseGrant> quotaFreeLease(String pool, String model) {
+        long now = time.nowMillis();
+        return repository.candidates(pool, model == null ? "" : model).map(candidates -> {
+            List<Candidate> active = candidates.stream().filter(c -> c.state() == KeyState.ACTIVE).toList();
+            if (active.isEmpty()) {
+                throw refused(classify(candidates, now));
+            }
+            // Prefer a key whose project is not cooling down for this model; any active key otherwise.
+            List<Candidate> rested = active.stream().filter(c -> c.cooldownUntilMs() <= now).toList();
+            Candidate c = pick(rested.isEmpty() ? active : rested);
+            grantedCounter("quota-free");
+            return new LeaseGrant(null, String.valueOf(c.keyId()), c.project(), crypto.decrypt(c.secret()), model, null);
+        });
+    }
+
+    private Uni<LeaseGrant> reserveLease(String pool, String model, String requestId, int round) {
+        long now = time.nowMillis();
+        long minute = TimeSource.minuteWindow(now);
+        int day = TimeSource.dayWindow(now);
+        return repository.candidates(pool, model).flatMap(candidates -> {
+            if (candidates.stream().noneMatch(Candidate::hasQuota)) {
+                return repository.modelKnown(model).map(known -> {
+                    if (!known) {
+                        Map<String, Object> body = new LinkedHashMap<>();
+                        body.put("reason", "UNKNOWN_MODEL");
+                        body.put("error", "model '" + model + "' has no quota row (neither a default nor a project"
+                                + " override); add one with PUT /admin/quotas/{model}");
+                        throw new ApiException(404, body, null);
+                    }
+                    throw refused(classify(candidates, now));
+                });
+            }
+            List<List<Candidate>> order = eligibleProjects(candidates, minute, day, now);
+            return tryProjects(order, 0, model, requestId, now, minute, day).flatMap(grant -> {
+                if (grant != null) {
+                    return Uni.createFrom().item(grant);
+                }
+                if (round == 0 && !order.isEmpty()) {
+                    // Every project we saw room in was taken meanwhile: look once more with fresh numbers.
+                    return reserveLease(pool, model, requestId, 1);
+                }
+                throw refused(classify(candidates, now));
+            });
+        });
+    }
+
+    private Uni<LeaseGrant> tryProjects(List<List<Candidate>> order, int index, String model, String requestId,
+                                        long now, long minute, int day) {
+        if (index >= order.size()) {
+            return Uni.createFrom().nullItem();
+        }
+        List<Candidate> keys = order.get(index);
+        Candidate first = keys.get(0);
+        Uni<Void> bucket = first.bucketExists() ? Uni.createFrom().voidItem()
+                : repository.ensureBucket(first.projectId(), model);
+        return bucket.flatMap(v -> repository.reserve(first.projectId(), model, minute, day, now, first.rpm(), first.rpd()))
+                .flatMap(reserved -> {
+                    if (!reserved) {
+                        return tryProjects(order, index + 1, model, requestId, now, minute, day);
+                    }
+                    Candidate key = pick(keys);
+                    String leaseId = UUID.randomUUID().toString();
+                    long expires = now + config.leaseTtl().toMillis();
+                    return repository.insertLease(leaseId, requestId, key.keyId(), key.projectId(), model, minute, day,
+                                    now, expires)
+                            .map(v -> {
+                                grantedCounter("lease");
+                                return new LeaseGrant(leaseId, String.valueOf(key.keyId()), key.project(),
+                                        crypto.decrypt(key.secret()), model, Instant.ofEpochMilli(expires).toString());
+                            });
+                });
+    }
+
+    /** Projects with an ACTIVE key and room now, least used this minute first (then today), random among equals. */
+    static List<List<Candidate>> eligibleProjects(List<Candidate> candidates, long minute, int day, long now) {
+        Map<Long, List<Candidate>> byProject = candidates.stream()
+                .filter(c -> c.state() == KeyState.ACTIVE && c.hasQuota())
+                .filter(c -> hasRoom(c, minute, day, now))
+                .collect(Collectors.groupingBy(Candidate::projectId, LinkedHashMap::new, Collectors.toList()));
+        List<List<Candidate>> projects = new ArrayList<>(byProject.values());
+        java.util.Collections.shuffle(projects, ThreadLocalRandom.current());
+        projects.sort(Comparator.<List<Candidate>>comparingInt(p -> p.get(0).minuteUsedIn(minute))
+                .thenComparingInt(p -> p.get(0).dayUsedIn(day)));
+        return projects;
+    }
+
+    static boolean hasRoom(Candidate c, long minute, int day, long now) {
+        return c.exhaustedDay() != day && c.cooldownUntilMs() <= now
+                && c.minuteUsedIn(minute) < c.rpm() && c.dayUsedIn(day) < c.rpd();
+    }
+
+    /** The reason no key can serve now and the earliest moment one frees up (design §3). */
+    Refusal classify(List<Candidate> candidates, long now) {
+        long minute = TimeSource.minuteWindow(now);
+        int day = TimeSource.dayWindow(now);
+        long noKeys = Math.max(1, config.noKeysRetryAfter().toSeconds());
+        List<Candidate> usable = candidates.stream().filter(Candidate::hasQuota).toList();
+        List<Candidate> active = usable.stream().filter(c -> c.state() == KeyState.ACTIVE).toList();
+        if (active.isEmpty()) {
+            boolean anyBanned = usable.stream().anyMatch(c -> c.state() == KeyState.BANNED);
+            return new Refusal(anyBanned ? "ALL_BANNED" : "NO_KEYS", noKeys);
+        }
+        long midnight = TimeSource.nextPacificMidnight(now);
+        long earliest = Long.MAX_VALUE;
+        boolean allDay = true;
+        for (Candidate c : active) {
+            long freeAt;
+            boolean dayBlocked = c.exhaustedDay() == day || c.dayUsedIn(day) >= c.rpd() || c.rpd() <= 0 || c.rpm() <= 0;
+            if (dayBlocked) {
+                freeAt = midnight;
+            } else {
+                allDay = false;
+                freeAt = now;
+                if (c.cooldownUntilMs() > now) {
+                    freeAt = c.cooldownUntilMs();
+                }
+                if (c.minuteUsedIn(minute) >= c.rpm()) {
+                    freeAt = Math.max(freeAt, TimeSource.nextMinuteStart(now));
+                }
+                if (freeAt <= now) {
+                    freeAt = now + 1000; // had room a moment ago but was taken by a concurrent lease
+                }
+            }
+            earliest = Math.min(earliest, freeAt);
+        }
+        long seconds = Math.max(1, (earliest - now + 999) / 1000);
+        return new Refusal(allDay ? "DAY_EXHAUSTED" : "MINUTE_EXHAUSTED", seconds);
+    }
+
+    ApiException refused(Refusal refusal) {
+        registry.counter("keypool_leases_refused_total", "reason", refusal.reason()).increment();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("reason", refusal.reason());
+        body.put("retryAfterSeconds", refusal.retryAfterSeconds());
+        body.put("error", switch (refusal.reason()) {
+            case "NO_KEYS" -> "no active key in this pool serves this model";
+            case "ALL_BANNED" -> "every key in this pool that serves this model is banned";
+            case "DAY_EXHAUSTED" -> "every key's daily quota for this model is spent until Pacific midnight";
+            default -> "every key's per-minute quota for this model is spent or cooling down";
+        });
+        return new ApiException(429, body, (int) Math.min(Integer.MAX_VALUE, refusal.retryAfterSeconds()));
+    }
+
+    private void grantedCounter(String kind) {
+        registry.counter("keypool_leases_granted_total", "kind", kind).increment();
+    }
+
+    private static Candidate pick(List<Candidate> keys) {
+        return keys.get(ThreadLocalRandom.current().nextInt(keys.size()));
+    }
+
+    // ------------------------------------------------------------------ outcomes
+
+    /**
+     * Settles a lease and applies the design §3 table. Settling again with the same outcome is idempotent (204, no
+     * second effect); with a different outcome it is a 409. A lease closed as EXPIRED by the scheduler can still be
+     * settled once (the gateway's answer is better information than the expiry).
+     */
+    public Uni<Void> settle(String leaseId, OutcomeRequest request) {
+        if (request == null || request.outcome() == null) {
+            throw ApiException.badRequest("outcome is required: one of SUCCESS, QUOTA_EXHAUSTED_DAY, RATE_LIMITED, "
+                    + "INVALID_KEY, PERMISSION_DENIED, UPSTREAM_ERROR, CLIENT_ERROR");
+        }
+        Outcome outcome;
+        try {
+            outcome = Outcome.valueOf(request.outcome());
+        } catch (IllegalArgumentException e) {
+            outcome = null;
+        }
+        if (outcome == null || outcome == Outcome.EXPIRED) {
+            throw ApiException.badRequest("unknown outcome '" + LeaseRepositoryText.clip(request.outcome())
+                    + "': one of SUCCESS, QUOTA_EXHAUSTED_DAY, RATE_LIMITED, INVALID_KEY, PERMISSION_DENIED, "
+                    + "UPSTREAM_ERROR, CLIENT_ERROR");
+        }
+        nonNegative("retryAfterSeconds", request.retryAfterSeconds());
+        nonNegative("promptTokens", request.promptTokens());
+        nonNegative("completionTokens", request.completionTokens());
+        if (leaseId == null || leaseId.length() > 36) {
+            throw ApiException.notFound("unknown lease");
+        }
+        final Outcome settled = outcome;
+        return repository.findLease(leaseId).flatMap(lease -> {
+            if (lease == null) {
+                throw ApiException.notFound("unknown lease " + leaseId);
+            }
+            long now = time.nowMillis();
+            return repository.inTransaction(c -> repository.settle(c, leaseId, settled.name(), now,
+                            toInt(request.promptTokens()), toInt(request.completionTokens()),
+                            LeaseRepositoryText.clip(request.reason()))
+                    .flatMap(changed -> {
+                        if (!changed) {
+                            return Uni.createFrom().item(false);
+                        }
+                        return applyEffects(c, lease, settled, request, now).replaceWith(true);
+                    }))
+                    .flatMap(changed -> {
+                        if (changed) {
+                            registry.counter("keypool_outcomes_total", "outcome", settled.name()).increment();
+                            return Uni.createFrom().voidItem();
+                        }
+                        return repository.findLease(leaseId).map(current -> {
+                            if (current != null && settled.name().equals(current.outcome())) {
+                                return null; // same outcome again: idempotent
+                            }
+                            throw ApiException.error(409, "lease " + leaseId + " is already settled with "
+                                    + (current == null ? "another outcome" : current.outcome()));
+                        });
+                    });
+        });
+    }
+
+    private Uni<Void> applyEffects(io.vertx.mutiny.sqlclient.SqlConnection c, LeaseRow lease, Outcome outcome,
+                                   OutcomeRequest request, long now) {
+        String reason = LeaseRepositoryText.clip(request.reason());
+        return switch (outcome) {
+            case SUCCESS -> repository.resetFailureStreak(c, lease.keyId());
+            case QUOTA_EXHAUSTED_DAY -> repository.markDayExhausted(c, lease.projectId(), lease.model(),
+                    TimeSource.dayWindow(now));
+            case RATE_LIMITED -> {
+                long seconds = request.retryAfterSeconds() != null && request.retryAfterSeconds() > 0
+                        ? Math.min(request.retryAfterSeconds(), 86_400) : config.rateLimitCooldown().toSeconds();
+                yield repository.coolDown(c, lease.projectId(), lease.model(), now + seconds * 1000);
+            }
+            case INVALID_KEY, PERMISSION_DENIED -> repository.ban(c, lease.keyId(),
+                    outcome.name() + (reason == null ? "" : ": " + reason), now).replaceWithVoid();
+            case UPSTREAM_ERROR -> repository.upstreamFailure(c, lease.keyId(), config.banAfterUpstreamErrors(), now)
+                    .replaceWithVoid();
+            case CLIENT_ERROR, EXPIRED -> Uni.createFrom().voidItem();
+        };
+    }
+
+    private static void nonNegative(String field, Long value) {
+        if (value != null && value < 0) {
+            throw ApiException.badRequest(field + " must not be negative");
+        }
+    }
+
+    private static Integer toInt(Long value) {
+        return value == null ? null : (int) Math.min(Integer.MAX_VALUE, value);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    /** Free text from callers is clipped and scrubbed of anything that looks like a key before it is stored. */
+    static final class LeaseRepositoryText {
+        static String clip(String s) {
+            if (s == null) {
+                return null;
+            }
+            String scrubbed = s.replaceAll("AIza[A-Za-z0-9_-]{35}", "AIza…");
+            return scrubbed.length() <= 300 ? scrubbed : scrubbed.substring(0, 300);
+        }
+    }
+}

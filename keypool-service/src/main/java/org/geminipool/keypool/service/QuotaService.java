@@ -1,0 +1,104 @@
+package org.geminipool.keypool.service;
+
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.geminipool.keypool.ModelQuota;
+import org.geminipool.keypool.repository.KeySqlRepository;
+import org.geminipool.keypool.repository.ModelQuotaRepository;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** The model quota table (defaults) and project overrides. */
+@ApplicationScoped
+public class QuotaService {
+
+    static final Pattern MODEL = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    static final long MAX_LIMIT = 1_000_000_000L;
+
+    public record QuotaBody(Long rpm, Long rpd, Long tpm) {
+    }
+
+    @Inject
+    ModelQuotaRepository models;
+    @Inject
+    KeySqlRepository sql;
+    @Inject
+    TimeSource time;
+
+    public Uni<Map<String, Object>> table() {
+        return models.allSorted().flatMap(defaults -> sql.projectQuotas().map(overrides -> {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("models", defaults.stream().map(QuotaService::view).toList());
+            out.put("projectOverrides", overrides);
+            return out;
+        }));
+    }
+
+    @WithTransaction
+    public Uni<Map<String, Object>> putDefault(String model, QuotaBody body) {
+        validate(model, body);
+        return models.findById(model).flatMap(existing -> {
+            ModelQuota q = existing == null ? new ModelQuota() : existing;
+            q.model = model;
+            q.rpm = body.rpm().intValue();
+            q.rpd = body.rpd().intValue();
+            q.tpm = body.tpm() == null ? null : body.tpm().intValue();
+            q.updatedAtMs = time.nowMillis();
+            return (existing == null ? models.persist(q) : Uni.createFrom().item(q)).map(QuotaService::view);
+        });
+    }
+
+    public Uni<Map<String, Object>> putProject(String project, String model, QuotaBody body) {
+        validate(model, body);
+        if (project == null || !KeyAdminService.PROJECT.matcher(project).matches()) {
+            throw ApiException.badRequest("project must be 1-128 characters of [A-Za-z0-9._:/@-]");
+        }
+        Integer tpm = body.tpm() == null ? null : body.tpm().intValue();
+        return sql.upsertProjectQuota(project, model, body.rpm().intValue(), body.rpd().intValue(), tpm,
+                time.nowMillis()).map(v -> {
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    out.put("project", project);
+                    out.put("model", model);
+                    out.put("rpm", body.rpm());
+                    out.put("rpd", body.rpd());
+                    out.put("tpm", tpm);
+                    return out;
+                });
+    }
+
+    static void validate(String model, QuotaBody body) {
+        if (model == null || !MODEL.matcher(model).matches()) {
+            throw ApiException.badRequest("model must be 1-128 characters of [A-Za-z0-9._:-]");
+        }
+        if (body == null || body.rpm() == null || body.rpd() == null) {
+            throw ApiException.badRequest("rpm and rpd are required: {\"rpm\":N,\"rpd\":N,\"tpm\":N}");
+        }
+        for (var e : Map.of("rpm", body.rpm(), "rpd", body.rpd()).entrySet()) {
+            check(e.getKey(), e.getValue());
+        }
+        if (body.tpm() != null) {
+            check("tpm", body.tpm());
+        }
+    }
+
+    private static void check(String field, long value) {
+        if (value < 0 || value > MAX_LIMIT) {
+            throw ApiException.badRequest(field + " must be between 0 and " + MAX_LIMIT);
+        }
+    }
+
+    static Map<String, Object> view(ModelQuota q) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model", q.model);
+        m.put("rpm", q.rpm);
+        m.put("rpd", q.rpd);
+        m.put("tpm", q.tpm);
+        return m;
+    }
+
+}
