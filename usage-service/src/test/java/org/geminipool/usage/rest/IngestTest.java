@@ -137,6 +137,13 @@ class IngestTest {
     }
 
     @Test
+    void unknownFieldsAreIgnored() {
+        String model = unique("model");
+        post(List.of(with(event(AT, "k-extra", model), "futureField", Map.of("a", 1)))).statusCode(200)
+                .body("accepted", equalTo(1));
+    }
+
+    @Test
     void emptyBatchIsAccepted() {
         post(List.of()).statusCode(200).body("accepted", equalTo(0)).body("duplicates", equalTo(0));
     }
