@@ -19,6 +19,14 @@ public interface GatewayConfig {
     /** GEMINI_POOL_INTERNAL_TOKEN: sent to keypool and usage as a Bearer token. */
     Optional<String> internalToken();
 
+    /** GEMINI_POOL_KEYPOOL_URL (used by the keypool REST client). */
+    @WithDefault("http://127.0.0.1:8081")
+    String keypoolUrl();
+
+    /** GEMINI_POOL_USAGE_URL (used by the usage REST client). */
+    @WithDefault("http://127.0.0.1:8082")
+    String usageUrl();
+
     @WithDefault("https://generativelanguage.googleapis.com")
     String geminiBaseUrl();
 

@@ -1,0 +1,188 @@
+package org.geminipool.gateway.e2e;
+
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
+import org.geminipool.gateway.routing.RouteTable;
+import org.geminipool.gateway.usage.UsageShipper;
+import org.geminipool.simulator.GeminiSimulator;
+import org.geminipool.simulator.KeyStatus;
+import org.junit.jupiter.api.AfterEach;
+
+import java.security.SecureRandom;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.restassured.RestAssured.given;
+
+/**
+ * Shared helpers of the gateway's end-to-end tests: fresh demo-like keys in the simulator and the keypool, routes per
+ * test, and the client side of the gateway. Every subclass carries the same test resource, so one gateway, one
+ * keypool and one usage-service serve all of them.
+ */
+public abstract class GatewayTestBase {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String KEY_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
+    private static final AtomicInteger SEQ = new AtomicInteger();
+
+    @Inject
+    RouteTable routeTable;
+
+    @Inject
+    UsageShipper shipper;
+
+    @AfterEach
+    void restoreRoutes() {
+        routeTable.reset();
+    }
+
+    protected static GeminiSimulator sim() {
+        return PoolServicesTestResource.simulator();
+    }
+
+    /** A unique name for this test's pools and projects. */
+    protected static String unique(String prefix) {
+        return prefix + "-" + ProcessHandle.current().pid() + "-" + SEQ.incrementAndGet();
+    }
+
+    public static String newKey() {
+        StringBuilder sb = new StringBuilder("AIza");
+        for (int i = 0; i < 35; i++) {
+            sb.append(KEY_CHARS.charAt(RANDOM.nextInt(KEY_CHARS.length())));
+        }
+        return sb.toString();
+    }
+
+    /** A key known to the simulator with the given status, imported into the keypool; returns its keypool id. */
+    protected static String addKey(String apiKey, String project, KeyStatus status, String... pools) {
+        sim().addKey(apiKey, project, status);
+        return importKeys(List.of(apiKey), project, pools).get(apiKey);
+    }
+
+    /** Imports keys into the keypool (pools and project on every line); answers apiKey → key id. */
+    protected static Map<String, String> importKeys(List<String> keys, String project, String... pools) {
+        StringBuilder body = new StringBuilder();
+        for (String k : keys) {
+            body.append(k).append(" pool=").append(String.join(",", pools));
+            if (project != null) {
+                body.append(" project=").append(project);
+            }
+            body.append('\n');
+        }
+        JsonPath answer = given().baseUri(PoolServicesTestResource.keypool().baseUrl())
+                .header("Authorization", "Bearer " + PoolServicesTestResource.ADMIN_TOKEN)
+                .contentType(ContentType.TEXT).body(body.toString())
+                .post("/admin/keys/import").then().statusCode(200).extract().jsonPath();
+        List<Map<String, Object>> imported = answer.getList("keys");
+        if (imported.size() != keys.size()) {
+            throw new AssertionError("import answered " + answer.prettify());
+        }
+        Map<String, String> ids = new LinkedHashMap<>();
+        for (int i = 0; i < keys.size(); i++) {
+            String masked = String.valueOf(imported.get(i).get("masked"));
+            String key = keys.get(i);
+            if (!masked.endsWith(key.substring(key.length() - 4))) {
+                throw new AssertionError("import answer out of order: " + masked + " for line " + i);
+            }
+            ids.put(key, String.valueOf(imported.get(i).get("id")));
+        }
+        return ids;
+    }
+
+    protected static JsonPath keyInfo(String keyId) {
+        return given().baseUri(PoolServicesTestResource.keypool().baseUrl())
+                .header("Authorization", "Bearer " + PoolServicesTestResource.ADMIN_TOKEN)
+                .get("/admin/keys/" + keyId).then().statusCode(200).extract().jsonPath();
+    }
+
+    private static boolean defaultPoolsReady;
+
+    /** Two valid keys (own projects) in each pool of the built-in routes: flash-lite, pro, embedding. Once per JVM. */
+    protected static synchronized void ensureDefaultPools() {
+        if (defaultPoolsReady) {
+            return;
+        }
+        for (String pool : List.of("flash-lite", "pro", "embedding")) {
+            for (int i = 0; i < 2; i++) {
+                addKey(newKey(), unique("default-" + pool), KeyStatus.VALID, pool);
+            }
+        }
+        sim().setOpenRouterKey(PoolServicesTestResource.OPENROUTER_KEY, 1000);
+        defaultPoolsReady = true;
+    }
+
+    /** Every upstream call the simulator has seen (all keys, answered or refused, plus OpenRouter). */
+    protected static long upstreamCalls() {
+        JsonPath c = given().baseUri(sim().baseUrl()).get("/_sim/counters").then().statusCode(200).extract().jsonPath();
+        long n = 0;
+        Map<String, Map<String, Number>> keys = c.getMap("keys");
+        for (Map<String, Number> v : keys.values()) {
+            n += v.get("accepted").longValue() + v.get("refused").longValue();
+        }
+        n += c.getLong("openRouter.accepted") + c.getLong("openRouter.refused");
+        return n;
+    }
+
+    protected void useRoutes(String yaml) {
+        routeTable.replace(yaml);
+    }
+
+    protected static RequestSpecification client() {
+        return given().header("Authorization", "Bearer " + PoolServicesTestResource.CLIENT_TOKEN);
+    }
+
+    protected static String geminiBody(String text) {
+        return "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":" + quote(text) + "}]}]}";
+    }
+
+    protected static String chatBody(String model, String text, boolean stream) {
+        return "{\"model\":" + quote(model) + ",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":"
+                + quote(text) + "}]}";
+    }
+
+    protected static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    /** Waits (bounded) until the gateway's usage queue is empty and nothing is left spilled on disk. */
+    protected void awaitUsageShipped() throws InterruptedException {
+        for (int i = 0; i < 300; i++) {
+            if (shipper.depth() == 0 && shipper.spilledOnDisk() == 0) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("usage events still queued: " + shipper.depth() + " in memory, "
+                + shipper.spilledOnDisk() + " on disk");
+    }
+
+    protected static LocalDate pacificToday() {
+        return LocalDate.now(ZoneId.of("America/Los_Angeles"));
+    }
+
+    /** usage-service's per (key, model) rows of a Pacific day, as maps. */
+    protected static List<Map<String, Object>> usageDaily(LocalDate day) {
+        List<Map<String, Object>> rows = given().baseUri(PoolServicesTestResource.usage().baseUrl())
+                .header("Authorization", "Bearer " + PoolServicesTestResource.ADMIN_TOKEN)
+                .queryParam("date", day.toString()).get("/usage/daily")
+                .then().statusCode(200).extract().jsonPath().getList("rows");
+        return rows == null ? new ArrayList<>() : rows;
+    }
+
+    protected static long number(Map<String, Object> row, String field) {
+        Object v = row.get(field);
+        return v == null ? 0 : ((Number) v).longValue();
+    }
+
+    static {
+        RestAssured.enableLoggingOfRequestAndResponseIfValidationFails();
+    }
+}

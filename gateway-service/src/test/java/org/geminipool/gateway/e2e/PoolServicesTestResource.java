@@ -1,0 +1,130 @@
+package org.geminipool.gateway.e2e;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import org.geminipool.simulator.GeminiSimulator;
+import org.geminipool.testsupport.GeminiSimulatorTestResource;
+import org.geminipool.testsupport.ServiceProcess;
+import org.geminipool.testsupport.TestDatabase;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The one place the gateway's end-to-end tests get their world from, started once per test JVM: the in-process
+ * gemini-simulator, a real keypool-service and usage-service (packaged jars in their own JVMs) on fresh test
+ * databases, and the gateway's config pointing at all three. Tests reach them through the static accessors; the
+ * usage-service can be stopped and restarted on the same port (loss check).
+ */
+public class PoolServicesTestResource implements QuarkusTestResourceLifecycleManager {
+
+    public static final String CLIENT_TOKEN = "e2e-client-token";
+    public static final String SECOND_CLIENT_TOKEN = "e2e-client-token-2";
+    public static final String ADMIN_TOKEN = "e2e-admin-token";
+    public static final String INTERNAL_TOKEN = "e2e-internal-token";
+    public static final String OPENROUTER_KEY = "sk-or-e2e-key";
+    static final String KEYPOOL_DB = "gp_test_gateway_keypool";
+    static final String USAGE_DB = "gp_test_gateway_usage";
+
+    private static ServiceProcess keypool;
+    private static ServiceProcess usage;
+    private static Map<String, String> usageConfig;
+    private static Map<String, String> gatewayConfig;
+
+    public static synchronized GeminiSimulator simulator() {
+        return GeminiSimulatorTestResource.simulator();
+    }
+
+    public static synchronized ServiceProcess keypool() {
+        return keypool;
+    }
+
+    public static synchronized ServiceProcess usage() {
+        return usage;
+    }
+
+    @Override
+    public synchronized Map<String, String> start() {
+        if (gatewayConfig != null) {
+            return gatewayConfig;
+        }
+        GeminiSimulator sim = simulator();
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        String encryptionKey = Base64.getEncoder().encodeToString(secret);
+
+        TestDatabase.recreate(KEYPOOL_DB);
+        Map<String, String> kp = database(KEYPOOL_DB);
+        kp.put("gemini-pool.admin-token", ADMIN_TOKEN);
+        kp.put("gemini-pool.internal-token", INTERNAL_TOKEN);
+        kp.put("gemini-pool.encryption-key", encryptionKey);
+        kp.put("gemini-pool.gemini-base-url", sim.baseUrl());
+        kp.put("gemini-pool.revalidate.every", "off");
+        keypool = ServiceProcess.start("keypool-service", kp);
+
+        TestDatabase.recreate(USAGE_DB);
+        usageConfig = database(USAGE_DB);
+        usageConfig.put("gemini-pool.admin-token", ADMIN_TOKEN);
+        usageConfig.put("gemini-pool.internal-token", INTERNAL_TOKEN);
+        usage = ServiceProcess.start("usage-service", usageConfig);
+        usageConfig.put("quarkus.http.port", Integer.toString(usage.port()));
+
+        Runtime.getRuntime().addShutdownHook(new Thread(PoolServicesTestResource::stopAll, "pool-services-stop"));
+
+        Map<String, String> gw = new HashMap<>();
+        gw.put("gemini-pool.client-tokens", CLIENT_TOKEN + "," + SECOND_CLIENT_TOKEN);
+        gw.put("gemini-pool.internal-token", INTERNAL_TOKEN);
+        gw.put("gemini-pool.keypool-url", keypool.baseUrl());
+        gw.put("gemini-pool.usage-url", usage.baseUrl());
+        gw.put("gemini-pool.gemini-base-url", sim.baseUrl());
+        gw.put("gemini-pool.openrouter-base-url", sim.baseUrl() + "/api/v1");
+        gw.put("gemini-pool.openrouter-api-key", OPENROUTER_KEY);
+        gw.put("gemini-pool.usage.ship-interval", "1s");
+        gw.put("gemini-pool.usage.spill-dir", Path.of("target", "usage-spill").toAbsolutePath().toString());
+        gw.put("gemini-pool.max-body-size", "64K");
+        gatewayConfig = gw;
+        return gw;
+    }
+
+    private static Map<String, String> database(String name) {
+        Map<String, String> c = new HashMap<>();
+        c.put("gemini-pool.db.url", TestDatabase.serverUrl());
+        c.put("gemini-pool.db.name", name);
+        c.put("quarkus.datasource.username", TestDatabase.user());
+        c.put("quarkus.datasource.password", TestDatabase.password());
+        c.put("quarkus.datasource.jdbc.url", TestDatabase.jdbcUrl(name));
+        c.put("quarkus.datasource.reactive.url", TestDatabase.serverUrl() + "/" + name);
+        return c;
+    }
+
+    /** Stops usage-service (SIGTERM); the gateway keeps its events queued until {@link #startUsage()}. */
+    public static synchronized void stopUsage() {
+        if (usage != null) {
+            usage.close();
+            usage = null;
+        }
+    }
+
+    /** Starts usage-service again on the same port and database. */
+    public static synchronized void startUsage() {
+        if (usage == null) {
+            usage = ServiceProcess.start("usage-service", usageConfig);
+        }
+    }
+
+    private static synchronized void stopAll() {
+        if (usage != null) {
+            usage.close();
+        }
+        if (keypool != null) {
+            keypool.close();
+        }
+    }
+
+    @Override
+    public void stop() {
+        // Kept for the next test class of this JVM; stopped by the shutdown hook.
+    }
+}
