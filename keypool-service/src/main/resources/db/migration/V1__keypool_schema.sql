@@ -103,7 +103,8 @@ CREATE TABLE gp_job (
     last_started_at_ms BIGINT       NOT NULL DEFAULT 0,
     last_success_at_ms BIGINT       NOT NULL DEFAULT 0,
     last_runner        VARCHAR(128) NULL,
-    last_result        VARCHAR(512) NULL
+    last_result        VARCHAR(512) NULL,
+    run_count          BIGINT       NOT NULL DEFAULT 0
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 
 -- Free-tier defaults (mid-2025, ai.google.dev); editable at runtime with PUT /admin/quotas/{model}.

@@ -51,6 +51,14 @@ public interface KeypoolConfig {
 
     Revalidate revalidate();
 
+    LeaseExpiry leaseExpiry();
+
+    interface LeaseExpiry {
+        /** GEMINI_POOL_LEASE_EXPIRY_EVERY: interval of the job closing expired leases ("off" disables it). */
+        @WithDefault("60s")
+        String every();
+    }
+
     /** gemini-pool.db.* (read by common's DatabaseMigration; declared here so the mapping knows them). */
     Map<String, String> db();
 
@@ -65,6 +73,10 @@ public interface KeypoolConfig {
         /** GEMINI_POOL_REVALIDATE_EVERY: interval of the banned-key re-validation job ("off" disables it). */
         @WithDefault("30m")
         String every();
+
+        /** GEMINI_POOL_REVALIDATE_DELAY: first run after start. */
+        @WithDefault("30s")
+        String delay();
 
         /** GEMINI_POOL_REVALIDATE_CONCURRENCY: probes in flight at once. */
         @WithDefault("4")

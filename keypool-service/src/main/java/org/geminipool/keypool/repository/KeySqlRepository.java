@@ -292,4 +292,98 @@ public class KeySqlRepository {
                     return out;
                 });
     }
+
+    /** A key to check: id, masked form, state and the encrypted secret. */
+    public record KeyToCheck(long id, String masked, String state, byte[] secret) {
+    }
+
+    /** Keys in a state, or with the given ids, or all (both null). */
+    public Uni<List<KeyToCheck>> keysToCheck(String state, List<Long> ids) {
+        String sql = "SELECT id, masked, state, secret FROM gp_key";
+        List<Object> args = new ArrayList<>();
+        if (state != null) {
+            sql += " WHERE state = ?";
+            args.add(state);
+        } else if (ids != null) {
+            if (ids.isEmpty()) {
+                return Uni.createFrom().item(List.of());
+            }
+            sql += " WHERE id IN (" + String.join(",", java.util.Collections.nCopies(ids.size(), "?")) + ")";
+            args.addAll(ids);
+        }
+        return pool.preparedQuery(sql + " ORDER BY id").execute(Tuple.from(args)).map(set -> {
+            List<KeyToCheck> out = new ArrayList<>();
+            set.forEach(r -> out.add(new KeyToCheck(r.getLong("id"), r.getString("masked"), r.getString("state"),
+                    r.getBuffer("secret").getBytes())));
+            return out;
+        });
+    }
+
+    /**
+     * Records a probe verdict: VALID brings a BANNED key back to ACTIVE (streak reset, audit); INVALID/DENIED bans an
+     * ACTIVE key or refreshes a BANNED key's reason. A DISABLED key only gets the check recorded. Returns the state
+     * after.
+     */
+    public Uni<String> recordCheck(long id, String verdict, String reason, long nowMs) {
+        return pool.withTransaction(c -> c.preparedQuery("SELECT state FROM gp_key WHERE id = ? FOR UPDATE")
+                .execute(Tuple.of(id)).flatMap(set -> {
+                    if (!set.iterator().hasNext()) {
+                        return Uni.createFrom().item("DELETED");
+                    }
+                    String state = set.iterator().next().getString("state");
+                    boolean valid = "VALID".equals(verdict);
+                    String text = verdict + (reason == null ? "" : ": " + reason);
+                    Uni<Void> touch = c.preparedQuery("UPDATE gp_key SET last_checked_at_ms = ?, last_check_result = ?"
+                            + " WHERE id = ?").execute(Tuple.of(nowMs, verdict, id)).replaceWithVoid();
+                    if (valid && "BANNED".equals(state)) {
+                        return touch.flatMap(v -> c.preparedQuery("UPDATE gp_key SET state = 'ACTIVE', state_reason = NULL,"
+                                        + " failure_streak = 0, state_changed_at_ms = ? WHERE id = ?")
+                                .execute(Tuple.of(nowMs, id)))
+                                .flatMap(v -> audit(c, id, nowMs, "REVALIDATED", "probe answered VALID"))
+                                .replaceWith("ACTIVE");
+                    }
+                    if (!valid && "BANNED".equals(state)) {
+                        return touch.flatMap(v -> c.preparedQuery("UPDATE gp_key SET state_reason = ? WHERE id = ?")
+                                .execute(Tuple.of(text, id))).replaceWith("BANNED");
+                    }
+                    if (!valid && "ACTIVE".equals(state)) {
+                        return touch.flatMap(v -> c.preparedQuery("UPDATE gp_key SET state = 'BANNED', state_reason = ?,"
+                                        + " state_changed_at_ms = ? WHERE id = ?").execute(Tuple.of(text, nowMs, id)))
+                                .flatMap(v -> audit(c, id, nowMs, "BANNED", "verify: " + text))
+                                .replaceWith("BANNED");
+                    }
+                    return touch.replaceWith(state);
+                }));
+    }
+
+    private static Uni<Void> audit(SqlConnection c, long id, long nowMs, String event, String detail) {
+        return c.preparedQuery("INSERT INTO gp_key_audit (key_id, at_ms, event, detail) VALUES (?, ?, ?, ?)")
+                .execute(Tuple.of(id, nowMs, event, detail)).replaceWithVoid();
+    }
+
+    /** Keys counted by state, for metrics. */
+    public Uni<Map<String, Long>> countByState() {
+        return pool.query("SELECT state, COUNT(*) AS n FROM gp_key GROUP BY state").execute().map(set -> {
+            Map<String, Long> out = new HashMap<>();
+            set.forEach(r -> out.put(r.getString("state"), r.getLong("n")));
+            return out;
+        });
+    }
+
+    /** (project, model) buckets spent now: marked exhausted today, cooling down, or at their day limit. */
+    public Uni<Long> exhaustedBuckets(int day, long nowMs) {
+        return pool.preparedQuery("SELECT COUNT(*) AS n FROM gp_quota_bucket WHERE exhausted_day = ?"
+                + " OR cooldown_until_ms > ?").execute(Tuple.of(day, nowMs))
+                .map(set -> set.iterator().next().getLong("n"));
+    }
+
+    /** Pools in which no key is ACTIVE. */
+    public Uni<List<String>> poolsWithoutActiveKey() {
+        return pool.query("SELECT kp.pool FROM gp_key_pool kp JOIN gp_key k ON k.id = kp.key_id GROUP BY kp.pool"
+                + " HAVING SUM(k.state = 'ACTIVE') = 0 ORDER BY kp.pool").execute().map(set -> {
+                    List<String> out = new ArrayList<>();
+                    set.forEach(r -> out.add(r.getString(0)));
+                    return out;
+                });
+    }
 }
