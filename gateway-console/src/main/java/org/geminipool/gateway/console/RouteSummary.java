@@ -1,0 +1,42 @@
+package org.geminipool.gateway.console;
+
+import java.util.List;
+
+/**
+ * One routing rule as shown by the console: its match conditions (empty lists / null when absent) and its targets in
+ * the order they are tried.
+ */
+public record RouteSummary(String name, List<String> keywords, String operation, List<String> models,
+                           List<Target> targets) {
+
+    public RouteSummary {
+        keywords = keywords == null ? List.of() : List.copyOf(keywords);
+        models = models == null ? List.of() : List.copyOf(models);
+        targets = targets == null ? List.of() : List.copyOf(targets);
+    }
+
+    /** {@code provider} is {@code google} or {@code openrouter}; {@code pool} null means any pool serving the model. */
+    public record Target(String provider, String pool, String model) {
+        public String label() {
+            if ("openrouter".equals(provider)) {
+                return "openrouter: " + model;
+            }
+            return (pool == null ? "any pool" : "pool " + pool) + ": " + model;
+        }
+    }
+
+    /** The match conditions in words. */
+    public String matchText() {
+        StringBuilder sb = new StringBuilder();
+        if (!keywords.isEmpty()) {
+            sb.append("latest user message contains any of ").append(String.join(", ", keywords));
+        }
+        if (operation != null) {
+            sb.append(sb.length() > 0 ? "; " : "").append("operation is ").append(operation);
+        }
+        if (!models.isEmpty()) {
+            sb.append(sb.length() > 0 ? "; " : "").append("model is one of ").append(String.join(", ", models));
+        }
+        return sb.length() == 0 ? "no conditions (used only as the default)" : sb.toString();
+    }
+}

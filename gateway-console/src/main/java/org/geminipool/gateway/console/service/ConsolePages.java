@@ -1,0 +1,204 @@
+package org.geminipool.gateway.console.service;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import org.geminipool.gateway.console.RouteSummary;
+import org.geminipool.gateway.console.RoutesView;
+import org.geminipool.gateway.console.client.AdminModels.DailyUsage;
+import org.geminipool.gateway.console.client.AdminModels.ImportResult;
+import org.geminipool.gateway.console.client.AdminModels.KeyInfo;
+import org.geminipool.gateway.console.client.AdminModels.ModelCapacity;
+import org.geminipool.gateway.console.client.AdminModels.ModelQuota;
+import org.geminipool.gateway.console.client.AdminModels.PoolCapacity;
+import org.geminipool.gateway.console.client.AdminModels.PoolInfo;
+import org.geminipool.gateway.console.client.AdminModels.UsageRow;
+import org.geminipool.gateway.console.client.AdminModels.UsageSummary;
+import org.geminipool.gateway.console.client.BackendException;
+import org.geminipool.gateway.console.client.KeypoolAdminClient;
+import org.geminipool.gateway.console.client.UsageAdminClient;
+import org.geminipool.gateway.console.service.Views.Bar;
+import org.geminipool.gateway.console.service.Views.CapacityLine;
+import org.geminipool.gateway.console.service.Views.Chart;
+import org.geminipool.gateway.console.service.Views.KeyLine;
+import org.geminipool.gateway.console.service.Views.ModelUse;
+import org.geminipool.gateway.console.service.Views.RouteLine;
+import org.geminipool.gateway.console.service.Views.StateCount;
+import org.geminipool.gateway.console.service.Views.UsageLine;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+
+/**
+ * Builds what each page shows from keypool and usage. A service that cannot answer leaves its part of the page empty
+ * and adds a message to {@code errors}; the page is still shown.
+ */
+@ApplicationScoped
+public class ConsolePages {
+
+    public static final List<String> STATES = List.of("ACTIVE", "DISABLED", "BANNED");
+    static final int CHART_DAYS = 14;
+
+    @Inject
+    KeypoolAdminClient keypool;
+    @Inject
+    UsageAdminClient usage;
+    @Inject
+    Instance<RoutesView> routesView;
+
+    static <T> T attempt(List<String> errors, Supplier<T> call, T fallback) {
+        try {
+            return call.get();
+        } catch (BackendException e) {
+            errors.add(e.getMessage());
+            return fallback;
+        }
+    }
+
+    public Views.Overview overview(List<String> errors) {
+        DailyUsage today = attempt(errors, () -> usage.daily(null), null);
+        List<UsageRow> perModel = today == null ? List.of() : byModel(today.rows());
+        List<KeyInfo> keys = attempt(errors, () -> keypool.keys(null, null, null), List.of());
+        Map<String, Long> states = new LinkedHashMap<>();
+        STATES.forEach(s -> states.put(s, 0L));
+        keys.forEach(k -> states.merge(k.state() == null ? "UNKNOWN" : k.state(), 1L, Long::sum));
+        List<StateCount> byState = states.entrySet().stream().map(e -> new StateCount(e.getKey(), e.getValue())).toList();
+
+        Map<String, Long> rpd = new HashMap<>();
+        attempt(errors, () -> keypool.quotas().models(), List.<ModelQuota>of()).forEach(q -> rpd.put(q.model(), q.rpd()));
+        List<CapacityLine> capacity = new ArrayList<>();
+        for (PoolInfo pool : attempt(errors, () -> keypool.pools(), List.<PoolInfo>of())) {
+            PoolCapacity c = attempt(errors, () -> keypool.capacity(pool.pool()), null);
+            if (c == null) {
+                continue;
+            }
+            for (ModelCapacity m : c.models()) {
+                long quota = rpd.getOrDefault(m.model(), 0L) * m.projects();
+                capacity.add(new CapacityLine(pool.pool(), m.model(), m.keys(), m.usableKeys(), m.projects(),
+                        m.leftThisMinute(), m.leftToday(), quota));
+            }
+        }
+        String date = today == null ? null : today.date();
+        UsageSummary summary = attempt(errors, () -> usage.summary(
+                date == null ? null : LocalDate.parse(date).minusDays(CHART_DAYS - 1).toString(), date), null);
+        Chart chart = chart(summary == null ? List.of() : summary.days());
+        return new Views.Overview(date, today == null ? null : today.timeZone(),
+                today == null ? UsageRow.ZERO : today.totals(), perModel, byState, keys.size(), capacity, chart);
+    }
+
+    /** Rows summed per model, ordered by model. */
+    static List<UsageRow> byModel(List<UsageRow> rows) {
+        Map<String, UsageRow> sums = new TreeMap<>();
+        for (UsageRow r : rows) {
+            String model = r.model() == null ? "unknown" : r.model();
+            sums.merge(model, r.withModel(model), UsageRow::plus);
+        }
+        return new ArrayList<>(sums.values());
+    }
+
+    static Chart chart(List<UsageRow> days) {
+        int barWidth = 36;
+        int gap = 8;
+        int plotHeight = 160;
+        int top = 20;
+        long max = days.stream().mapToLong(UsageRow::requests).max().orElse(0);
+        List<Bar> bars = new ArrayList<>();
+        for (int i = 0; i < days.size(); i++) {
+            UsageRow d = days.get(i);
+            int h = max == 0 ? 0 : (int) Math.round((double) d.requests() * plotHeight / max);
+            int x = 10 + i * (barWidth + gap);
+            String label = d.date() == null ? "" : d.date();
+            String shortLabel = label.length() >= 10 ? label.substring(5) : label;
+            bars.add(new Bar(label, shortLabel, d.requests(), x, top + plotHeight - h, barWidth, h, x + barWidth / 2,
+                    top + plotHeight - h - 4, top + plotHeight + 16));
+        }
+        int width = 20 + days.size() * (barWidth + gap);
+        return new Chart("Requests per Pacific day", bars, Math.max(width, 200), top + plotHeight + 40, max,
+                top + plotHeight);
+    }
+
+    public Views.Keys keys(String pool, String state, String project, ImportResult imported, List<String> errors) {
+        List<KeyInfo> keys = attempt(errors, () -> keypool.keys(pool, state, project), List.of());
+        List<String> pools = new ArrayList<>(attempt(errors, () -> keypool.pools(), List.<PoolInfo>of()).stream()
+                .map(PoolInfo::pool).toList());
+        DailyUsage today = attempt(errors, () -> usage.daily(null), null);
+        Map<String, Long> rpd = new HashMap<>();
+        attempt(errors, () -> keypool.quotas().models(), List.<ModelQuota>of()).forEach(q -> rpd.put(q.model(), q.rpd()));
+        Map<String, List<ModelUse>> useByKey = new HashMap<>();
+        if (today != null) {
+            for (UsageRow r : today.rows()) {
+                useByKey.computeIfAbsent(r.keyId(), k -> new ArrayList<>())
+                        .add(new ModelUse(r.model(), r.requests(), rpd.getOrDefault(r.model(), 0L)));
+            }
+        }
+        List<KeyLine> lines = keys.stream()
+                .map(k -> new KeyLine(k, useByKey.getOrDefault(k.id(), List.of()))).toList();
+        return new Views.Keys(blank(pool), blank(state), blank(project), pools, lines,
+                today == null ? null : today.date(), imported);
+    }
+
+    public Views.Usage usage(String date, List<String> errors) {
+        DailyUsage keys = attempt(errors, () -> usage.daily(date), null);
+        DailyUsage clients = attempt(errors, () -> usage.clients(date), null);
+        Map<String, String> masked = new HashMap<>();
+        if (keys != null && !keys.rows().isEmpty()) {
+            attempt(errors, () -> keypool.keys(null, null, null), List.<KeyInfo>of())
+                    .forEach(k -> masked.put(k.id(), k.masked()));
+        }
+        List<UsageLine> keyLines = keys == null ? List.of()
+                : keys.rows().stream().map(r -> new UsageLine(r, masked.get(r.keyId()))).toList();
+        String shownDate = keys != null ? keys.date() : clients != null ? clients.date() : date;
+        String zone = keys != null ? keys.timeZone() : clients != null ? clients.timeZone() : null;
+        return new Views.Usage(shownDate, zone, keyLines, keys == null ? UsageRow.ZERO : keys.totals(),
+                clients == null ? List.of() : clients.rows(), clients == null ? UsageRow.ZERO : clients.totals());
+    }
+
+    public Views.Routes routes(List<String> errors) {
+        DailyUsage today = attempt(errors, () -> usage.daily(null), null);
+        List<UsageRow> perModel = today == null ? List.of() : byModel(today.rows());
+        Map<String, Long> byModel = new HashMap<>();
+        perModel.forEach(r -> byModel.put(r.model(), r.requests()));
+        if (!routesView.isResolvable()) {
+            return new Views.Routes(false, null, null, List.of(), today == null ? null : today.date(), perModel);
+        }
+        RoutesView view = routesView.get();
+        List<RouteLine> lines = new ArrayList<>();
+        for (RouteSummary r : view.routes()) {
+            Set<String> models = new TreeSet<>();
+            r.targets().forEach(t -> models.add(t.model()));
+            long calls = models.stream().mapToLong(m -> byModel.getOrDefault(m, 0L)).sum();
+            lines.add(new RouteLine(r, r.name() != null && r.name().equals(view.defaultRoute()), calls));
+        }
+        return new Views.Routes(true, view.source(), view.defaultRoute(), lines, today == null ? null : today.date(),
+                perModel);
+    }
+
+    static String blank(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    /** Distinct pool names of a "a, b c" text field, in order. */
+    public static List<String> parsePools(String text) {
+        Set<String> out = new HashSet<>();
+        List<String> ordered = new ArrayList<>();
+        if (text != null) {
+            for (String p : text.split("[,\\s]+")) {
+                if (!p.isBlank() && out.add(p.trim())) {
+                    ordered.add(p.trim());
+                }
+            }
+        }
+        ordered.sort(Comparator.naturalOrder());
+        return ordered;
+    }
+}

@@ -1,0 +1,178 @@
+package org.geminipool.gateway.console;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.geminipool.gateway.console.ConsoleTestSupport.csrf;
+import static org.geminipool.gateway.console.ConsoleTestSupport.events;
+import static org.geminipool.gateway.console.ConsoleTestSupport.keypoolApi;
+import static org.geminipool.gateway.console.ConsoleTestSupport.login;
+import static org.geminipool.gateway.console.ConsoleTestSupport.page;
+import static org.geminipool.gateway.console.ConsoleTestSupport.postUsage;
+import static org.geminipool.gateway.console.ConsoleTestSupport.rawKey;
+import static org.geminipool.gateway.console.ConsoleTestSupport.unique;
+import static org.geminipool.gateway.console.ConsoleTestSupport.usageApi;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The pages against the real keypool and usage services: keys, actions, usage, routes, overview, escaping. */
+@QuarkusTest
+@WithTestResource(ConsoleServicesTestResource.class)
+class ConsolePagesTest {
+
+    static final String EVIL = "<script>alert(1)</script>";
+
+    static Response post(String cookie, String path, Map<String, String> form) {
+        var req = RestAssured.given().redirects().follow(false).cookie("gp_console", cookie)
+                .contentType("application/x-www-form-urlencoded");
+        form.forEach(req::formParam);
+        return req.post(path);
+    }
+
+    @Test
+    void importListActAndNeverShowARawKey() throws Exception {
+        String cookie = login();
+        String pool = unique("pages");
+        String project = unique("proj");
+        List<String> raw = List.of(rawKey(), rawKey(), rawKey());
+        String body = raw.get(0) + "\n" + raw.get(1) + " project=" + project + "\nnot-a-key\n" + raw.get(2) + "\n" + raw.get(0);
+        String csrf = csrf(page(cookie, "/console/keys"));
+
+        // Without the confirmation tick: nothing is imported.
+        Response unconfirmed = post(cookie, "/console/keys/import", Map.of("csrf", csrf, "keys", body, "pool", pool));
+        assertEquals(400, unconfirmed.statusCode());
+        assertTrue(unconfirmed.asString().contains("tick"), unconfirmed.asString());
+        assertEquals(0, keypoolApi("/admin/keys?pool=" + pool).size());
+
+        Response imported = post(cookie, "/console/keys/import",
+                Map.of("csrf", csrf, "keys", body, "pool", pool, "confirm", "yes"));
+        String html = imported.asString();
+        assertEquals(200, imported.statusCode(), html);
+        assertTrue(html.contains("3 added, 1 duplicates, 1 rejected lines"), html);
+        assertTrue(html.contains("not a Gemini API key"), "rejected line reason shown");
+        for (String k : raw) {
+            assertFalse(html.contains(k), "raw key in the import result page");
+            assertFalse(html.contains(k.substring(4, 30)), "raw key body in the page");
+        }
+
+        String list = page(cookie, "/console/keys?pool=" + pool);
+        JsonNode keys = keypoolApi("/admin/keys?pool=" + pool);
+        assertEquals(3, keys.size());
+        for (JsonNode k : keys) {
+            assertTrue(list.contains(k.get("masked").asText()), "masked key listed");
+        }
+        for (String k : raw) {
+            assertFalse(list.contains(k), "raw key in the keys page");
+        }
+        assertTrue(page(cookie, "/console/keys?project=" + project).contains(project));
+
+        String id = keys.get(0).get("id").asText();
+        // Disable: the first post asks, the confirmed one acts and says so.
+        Response ask = post(cookie, "/console/keys/" + id + "/disable", Map.of("csrf", csrf));
+        assertEquals(200, ask.statusCode());
+        assertTrue(ask.asString().contains("Please confirm"), ask.asString());
+        assertEquals("ACTIVE", keypoolApi("/admin/keys/" + id).get("state").asText());
+        Response done = post(cookie, "/console/keys/" + id + "/disable", Map.of("csrf", csrf, "confirm", "yes"));
+        assertEquals(200, done.statusCode());
+        assertTrue(done.asString().contains("is disabled"), done.asString());
+        assertEquals("DISABLED", keypoolApi("/admin/keys/" + id).get("state").asText());
+        assertTrue(page(cookie, "/console/keys?state=DISABLED&pool=" + pool).contains(keys.get(0).get("masked").asText()));
+
+        Response enable = post(cookie, "/console/keys/" + id + "/enable", Map.of("csrf", csrf, "confirm", "yes"));
+        assertTrue(enable.asString().contains("is enabled"), enable.asString());
+        assertEquals("ACTIVE", keypoolApi("/admin/keys/" + id).get("state").asText());
+
+        String target = unique("moved");
+        Response askMove = post(cookie, "/console/keys/" + id + "/pools", Map.of("csrf", csrf, "pools", target + ", " + pool));
+        assertTrue(askMove.asString().contains("Please confirm"));
+        Response moved = post(cookie, "/console/keys/" + id + "/pools",
+                Map.of("csrf", csrf, "pools", target + "," + pool, "confirm", "yes"));
+        assertEquals(200, moved.statusCode(), moved.asString());
+        assertTrue(keypoolApi("/admin/keys/" + id).get("pools").toString().contains(target));
+
+        // Verify: keypool's answer (or its error) is shown, never a 5xx page.
+        Response verify = post(cookie, "/console/keys/" + id + "/verify", Map.of("csrf", csrf, "confirm", "yes"));
+        assertTrue(verify.statusCode() == 200 || verify.statusCode() == 400, verify.statusCode() + "");
+        assertTrue(verify.asString().contains("verif") || verify.asString().contains("Verif"), verify.asString());
+
+        String deleteId = keys.get(1).get("id").asText();
+        Response deleted = post(cookie, "/console/keys/" + deleteId + "/delete", Map.of("csrf", csrf, "confirm", "yes"));
+        assertTrue(deleted.asString().contains("is deleted"), deleted.asString());
+        assertEquals(2, keypoolApi("/admin/keys?pool=" + pool).size());
+
+        // An unknown key: a clear message, not a 5xx.
+        Response unknown = post(cookie, "/console/keys/999999999/disable", Map.of("csrf", csrf));
+        assertEquals(404, unknown.statusCode());
+    }
+
+    @Test
+    void usageAndOverviewShowUsageNumbersEscaped() throws Exception {
+        String cookie = login();
+        String keyId = unique("k");
+        List<Map<String, Object>> batch = new ArrayList<>();
+        batch.addAll(events(keyId, "gemini-2.5-flash", "SUCCESS", "client-a", 3));
+        batch.addAll(events(keyId, "gemini-2.5-flash", "RATE_LIMITED", EVIL, 2));
+        batch.addAll(events(keyId, EVIL, "UPSTREAM_ERROR", "client-a", 1));
+        postUsage(batch);
+
+        JsonNode daily = usageApi("/usage/daily");
+        String date = daily.get("date").asText();
+        String usage = page(cookie, "/console/usage?date=" + date);
+        assertFalse(usage.contains(EVIL), "markup from usage data must be escaped");
+        assertTrue(usage.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "shown escaped");
+        assertTrue(usage.contains(keyId));
+        assertTrue(usage.contains("data-metric=\"requests\">" + daily.get("totals").get("requests").asLong() + "<"),
+                "usage totals equal the usage API's");
+
+        Response csv = RestAssured.given().cookie("gp_console", cookie).get("/console/usage/keys.csv?date=" + date);
+        assertEquals(200, csv.statusCode());
+        assertTrue(csv.getHeader("Content-Disposition").startsWith("attachment"), csv.getHeader("Content-Disposition"));
+        assertTrue(csv.asString().startsWith("date,keyId,model,requests"), csv.asString());
+        assertTrue(csv.asString().contains(keyId));
+        Response clientsCsv = RestAssured.given().cookie("gp_console", cookie).get("/console/usage/clients.csv");
+        assertEquals(200, clientsCsv.statusCode());
+        assertTrue(clientsCsv.asString().contains("client-a"));
+
+        String overview = page(cookie, "/console");
+        assertFalse(overview.contains(EVIL));
+        JsonNode totals = usageApi("/usage/daily").get("totals");
+        for (String metric : List.of("requests", "successes", "rateLimited", "dayExhausted", "invalidOrDenied",
+                "upstreamErrors", "clientErrors")) {
+            assertEquals(totals.get(metric).asLong(), metric(overview, metric), metric);
+        }
+        assertTrue(overview.contains("<svg"), "chart present");
+
+        Response json = RestAssured.given().cookie("gp_console", cookie).accept("application/json").get("/console/api/overview");
+        assertEquals(200, json.statusCode());
+        assertEquals(totals.get("requests").asLong(), json.jsonPath().getLong("totals.requests"));
+    }
+
+    @Test
+    void routesPageEscapesRuleNames() {
+        String cookie = login();
+        String routes = page(cookie, "/console/routes");
+        assertFalse(routes.contains(TestRoutesView.EVIL_ROUTE));
+        assertTrue(routes.contains("&lt;script&gt;alert(&#39;route&#39;)&lt;/script&gt;")
+                || routes.contains("&lt;script&gt;alert(&#x27;route&#x27;)&lt;/script&gt;"), routes);
+        assertTrue(routes.contains("expert") && routes.contains("[专家模式]"));
+        assertTrue(routes.contains("openrouter: google/gemini-2.5-flash-lite"));
+        assertTrue(routes.contains("does not aggregate per route"));
+    }
+
+    static long metric(String html, String name) {
+        Matcher m = Pattern.compile("data-metric=\"" + name + "\">(\\d+)<").matcher(html);
+        assertTrue(m.find(), "metric " + name + " on the page");
+        return Long.parseLong(m.group(1));
+    }
+}
