@@ -28,7 +28,7 @@ public class JobRunner {
     private static final Logger LOG = Logger.getLogger(JobRunner.class);
     public static final String RUNNER = ManagementFactory.getRuntimeMXBean().getName();
 
-    public enum Result { RAN, LOCKED, RAN_RECENTLY, FAILED }
+    public enum Result { RAN, LOCKED, RAN_RECENTLY, NOT_READY, FAILED }
 
     @Inject
     Pool pool;
@@ -36,10 +36,15 @@ public class JobRunner {
     TimeSource time;
     @Inject
     MeterRegistry registry;
+    @Inject
+    org.geminipool.common.db.DatabaseMigration migration;
 
     private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
 
     public Uni<Result> runOnce(String job, long minGapMs, Supplier<Uni<String>> work) {
+        if (!migration.isMigrated()) {
+            return Uni.createFrom().item(Result.NOT_READY); // database down or not migrated yet: next tick
+        }
         return pool.getConnection().flatMap(conn -> locked(conn, job, minGapMs, work)
                         .eventually(conn::close))
                 .onFailure().recoverWithItem(e -> {
