@@ -59,8 +59,8 @@ public interface KeypoolConfig {
         String every();
     }
 
-    /** gemini-pool.db.* (read by common's DatabaseMigration; declared here so the mapping knows them). */
-    Map<String, String> db();
+    // gemini-pool.db.* belongs to common's DatabaseMigration; smallrye.config.mapping.validate-unknown=false lets the
+    // mapping ignore it. A Map<String, String> here would reject GEMINI_POOL_DB_PASSWORD="" (the usual local setting).
 
     /** Names other modules' test resources set for every service; unused here. */
     @WithName("openrouter-base-url")
