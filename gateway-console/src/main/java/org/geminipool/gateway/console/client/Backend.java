@@ -52,7 +52,7 @@ final class Backend {
                     + root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage())
                     + ")", 0, e);
         }
-        try (response) {
+        try (Response answer = response) {
             String body;
             try {
                 body = response.hasEntity() ? response.readEntity(String.class) : "";

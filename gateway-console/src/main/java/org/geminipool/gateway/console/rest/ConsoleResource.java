@@ -343,20 +343,26 @@ public class ConsoleResource {
                 uriInfo.getRequestUri()));
     }
 
+    /** keypool's verify answer ({@code result}, {@code reason}, {@code stateBefore}, {@code stateAfter}) in words. */
     private static String describe(Map<String, Object> answer) {
         if (answer.isEmpty()) {
             return "done.";
         }
-        Object state = answer.get("state");
-        Object result = answer.containsKey("lastCheckResult") ? answer.get("lastCheckResult") : answer.get("result");
         StringBuilder sb = new StringBuilder();
-        if (state != null) {
-            sb.append("state ").append(state);
-        }
+        Object result = answer.containsKey("result") ? answer.get("result") : answer.get("lastCheckResult");
         if (result != null) {
-            sb.append(sb.length() > 0 ? ", " : "").append("check result ").append(result);
+            sb.append("result ").append(result);
         }
-        return sb.length() == 0 ? answer.toString() : sb.toString();
+        if (answer.get("reason") != null) {
+            sb.append(" (").append(answer.get("reason")).append(")");
+        }
+        Object before = answer.get("stateBefore");
+        Object after = answer.containsKey("stateAfter") ? answer.get("stateAfter") : answer.get("state");
+        if (after != null) {
+            sb.append(sb.length() > 0 ? "; " : "").append("state ")
+                    .append(before != null && !before.equals(after) ? before + " → " + after : after);
+        }
+        return sb.length() == 0 ? "done." : sb.append('.').toString();
     }
 
     private static String capitalize(String s) {
