@@ -35,12 +35,19 @@ public final class ServiceProcess implements AutoCloseable {
      * env-style names both work) and waits until {@code /q/health/ready} answers 200.
      */
     public static ServiceProcess start(String module, Map<String, String> config) {
+        return start(module, config, freePort());
+    }
+
+    /**
+     * Like {@link #start(String, Map)} on a given port: to restart a service where its clients expect it (a gateway
+     * test stops usage-service and starts it again behind the running gateway).
+     */
+    public static ServiceProcess start(String module, Map<String, String> config, int port) {
         Path jar = projectRoot().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: package " + module + " first (mvn -pl " + module
                     + " package -DskipTests); in the reactor it is built before the modules that start it");
         }
-        int port = freePort();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");

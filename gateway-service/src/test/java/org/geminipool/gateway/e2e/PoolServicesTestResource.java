@@ -31,6 +31,7 @@ public class PoolServicesTestResource implements QuarkusTestResourceLifecycleMan
     private static ServiceProcess keypool;
     private static ServiceProcess usage;
     private static Map<String, String> usageConfig;
+    private static int usagePort;
     private static Map<String, String> gatewayConfig;
 
     public static synchronized GeminiSimulator simulator() {
@@ -69,7 +70,7 @@ public class PoolServicesTestResource implements QuarkusTestResourceLifecycleMan
         usageConfig.put("gemini-pool.admin-token", ADMIN_TOKEN);
         usageConfig.put("gemini-pool.internal-token", INTERNAL_TOKEN);
         usage = ServiceProcess.start("usage-service", usageConfig);
-        usageConfig.put("quarkus.http.port", Integer.toString(usage.port()));
+        usagePort = usage.port();
 
         Runtime.getRuntime().addShutdownHook(new Thread(PoolServicesTestResource::stopAll, "pool-services-stop"));
 
@@ -82,10 +83,26 @@ public class PoolServicesTestResource implements QuarkusTestResourceLifecycleMan
         gw.put("gemini-pool.openrouter-base-url", sim.baseUrl() + "/api/v1");
         gw.put("gemini-pool.openrouter-api-key", OPENROUTER_KEY);
         gw.put("gemini-pool.usage.ship-interval", "1s");
-        gw.put("gemini-pool.usage.spill-dir", Path.of("target", "usage-spill").toAbsolutePath().toString());
+        // A fresh world: spill files of an earlier run name key ids of an earlier keypool database.
+        Path spill = Path.of("target", "usage-spill").toAbsolutePath();
+        deleteTree(spill);
+        gw.put("gemini-pool.usage.spill-dir", spill.toString());
+        gw.put("gemini-pool.usage.queue-capacity", "20");
+        gw.put("gemini-pool.usage.batch-size", "10");
         gw.put("gemini-pool.max-body-size", "64K");
         gatewayConfig = gw;
         return gw;
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!java.nio.file.Files.exists(dir)) {
+            return;
+        }
+        try (var files = java.nio.file.Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static Map<String, String> database(String name) {
@@ -110,7 +127,7 @@ public class PoolServicesTestResource implements QuarkusTestResourceLifecycleMan
     /** Starts usage-service again on the same port and database. */
     public static synchronized void startUsage() {
         if (usage == null) {
-            usage = ServiceProcess.start("usage-service", usageConfig);
+            usage = ServiceProcess.start("usage-service", usageConfig, usagePort);
         }
     }
 
