@@ -121,8 +121,9 @@ public class UsageShipper {
     }
 
     private void spillLater(List<UsageEvent> events) {
-        // Bound what waits for the disk too: beyond one more queue's worth, events are dropped and counted.
-        if (spillPending.addAndGet(events.size()) > config.usage().queueCapacity()) {
+        // Bound what waits for the disk too: beyond one more queue's worth (at least 10 000 events, so a burst on a
+        // small queue does not outrun a working disk), events are dropped and counted.
+        if (spillPending.addAndGet(events.size()) > Math.max(10_000, config.usage().queueCapacity())) {
             spillPending.addAndGet(-events.size());
             dropped.increment(events.size());
             LOG.errorf("usage: dropped %d events (queue and spill writer both full)", events.size());
