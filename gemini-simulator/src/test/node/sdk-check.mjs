@@ -110,7 +110,14 @@ await check('genai mid-stream error -> ApiError 503', async () => {
       if (n > 1000) break;
     }
   } catch (e) {
-    assert(e instanceof ApiError, `not an ApiError: ${e}`);
+    // js-genai finds the raw error object only when it arrives in a network read of its own; when a loaded machine
+    // hands it over together with the previous event, the SDK raises its own "Incomplete JSON segment" error
+    // instead (the same happens against Google). Either way the caller sees the stream fail, never a clean end.
+    if (!(e instanceof ApiError)) {
+      assert(String(e.message).includes('Incomplete JSON segment'), `unexpected error: ${e}`);
+      assert(n >= 1, 'some chunks arrived first');
+      return;
+    }
     assert(e.status === 503, `status ${e.status}`);
     assert(n >= 1, 'some chunks arrived first');
     return;

@@ -249,7 +249,7 @@ final class NativeApi {
             // "Mid-stream failure"); js-genai parses each network read as JSON to find it, so it goes out on its own,
             // after a short pause that keeps it from sharing a read with the previous event.
             String err = GoogleJson.pretty(GoogleErrors.unavailable().body());
-            frames.add(new Http.Frame(sse ? err + "\n" : "\n,\r\n" + err + "\n]", Math.max(gap, 50)));
+            frames.add(new Http.Frame(sse ? err + "\n" : "\n,\r\n" + err + "\n]", Math.max(gap, 200)));
         } else if (!sse) {
             frames.add(new Http.Frame("\n]", 0));
         }
