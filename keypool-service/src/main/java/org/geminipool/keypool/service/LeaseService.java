@@ -157,7 +157,7 @@ public class LeaseService {
                 });
     }
 
-    /** Projects with an ACTIVE key and room now, least used this minute first (then today), random among equals. */
+    /** Projects with an ACTIVE key and room now, least used this minute first (then today, both as a share of the limit), random among equals. */
     static List<List<Candidate>> eligibleProjects(List<Candidate> candidates, long minute, int day, long now) {
         Map<Long, List<Candidate>> byProject = candidates.stream()
                 .filter(c -> c.state() == KeyState.ACTIVE && c.hasQuota())
@@ -165,9 +165,16 @@ public class LeaseService {
                 .collect(Collectors.groupingBy(Candidate::projectId, LinkedHashMap::new, Collectors.toList()));
         List<List<Candidate>> projects = new ArrayList<>(byProject.values());
         java.util.Collections.shuffle(projects, ThreadLocalRandom.current());
-        projects.sort(Comparator.<List<Candidate>>comparingInt(p -> p.get(0).minuteUsedIn(minute))
-                .thenComparingInt(p -> p.get(0).dayUsedIn(day)));
+        // Least used relative to the project's own limit, in 1% steps: with small free-tier limits every request is a
+        // step (strictly least-used first); with large limits many projects tie and the shuffle spreads concurrent
+        // requests over them instead of piling onto one bucket row.
+        projects.sort(Comparator.<List<Candidate>>comparingInt(p -> share(p.get(0).minuteUsedIn(minute), p.get(0).rpm()))
+                .thenComparingInt(p -> share(p.get(0).dayUsedIn(day), p.get(0).rpd())));
         return projects;
+    }
+
+    static int share(int used, int limit) {
+        return limit <= 0 ? 100 : (int) (100L * used / limit);
     }
 
     static boolean hasRoom(Candidate c, long minute, int day, long now) {
