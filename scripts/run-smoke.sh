@@ -2,6 +2,9 @@
 # Checks the run command as a newcomer uses it: no database configured, so run.sh starts the embedded MariaDB;
 # all three services become ready; Ctrl-C (SIGINT) stops everything; a second start reuses the same data folder.
 set -euo pipefail
+# Job control: background jobs get their own process group and keep SIGINT (a non-interactive shell would start
+# them with SIGINT ignored, and an ignored signal cannot be trapped), so "kill -INT -pgid" is what Ctrl-C does.
+set -m
 cd "$(dirname "$0")/.."
 unset GEMINI_POOL_DB_URL GEMINI_POOL_DB_USER GEMINI_POOL_DB_PASSWORD
 export GEMINI_POOL_DATA_DIR=${RUN_SMOKE_DATA_DIR:-$(mktemp -d /tmp/gemini-pool-run-smoke.XXXXXX)}
@@ -24,7 +27,7 @@ fail() {
 
 run_once() { # round number
   local log="$GEMINI_POOL_DATA_DIR/run-$1.out"
-  setsid ./run.sh > "$log" 2>&1 &
+  ./run.sh > "$log" 2>&1 &
   local pid=$!
   RUN_PID=$pid
   local i
@@ -37,7 +40,7 @@ run_once() { # round number
   for port in 8080 8081 8082; do
     curl -fsS "http://127.0.0.1:$port/q/health/ready" > /dev/null || fail "port $port not ready"
   done
-  kill -INT $pid
+  kill -INT -- "-$pid"
   for ((i=0; i<120; i++)); do kill -0 $pid 2>/dev/null || break; sleep 0.5; done
   kill -0 $pid 2>/dev/null && fail "run.sh did not stop within 60 s of SIGINT"
   for port in 8080 8081 8082 "$GEMINI_POOL_EMBEDDED_DB_PORT"; do
