@@ -140,6 +140,11 @@ public final class GeminiSimulator implements AutoCloseable {
         return state.openRouterRefused();
     }
 
+    /** The body of the last POST this key (or OpenRouter bearer key) sent, on any route; null when none. */
+    public String lastRequestBody(String apiKey) {
+        return state.lastBody(apiKey);
+    }
+
     public void resetCounters() {
         state.resetCounters();
     }

@@ -41,6 +41,13 @@ public interface GatewayConfig {
     @WithDefault("5s")
     Duration routesReloadInterval();
 
+    /**
+     * GEMINI_POOL_ROUTE_HEADER_TOKENS: comma-separated client tokens allowed to pick a route with the
+     * {@code x-gemini-pool-route} request header; {@code *} (the default) = every client token, empty/none = nobody.
+     */
+    @WithDefault("*")
+    String routeHeaderTokens();
+
     @WithDefault("20M")
     MemorySize maxBodySize();
 

@@ -6,8 +6,10 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /** A parsed, validated routing file (design §5). Immutable. */
@@ -17,12 +19,36 @@ public record Routes(String defaultRoute, List<RouteRule> rules) {
 
     /** Thrown with a message naming what is wrong (and where) in the YAML. */
     public static final class InvalidRoutes extends RuntimeException {
+        /** Where in the file (e.g. {@code routes[0].match.foo}), turned into a line number by {@link #parse}. */
+        transient String where;
+
         public InvalidRoutes(String message) {
             super(message);
         }
     }
 
     public static Routes parse(String yaml) {
+        try {
+            return parseTree(yaml);
+        } catch (InvalidRoutes e) {
+            if (e.where == null) {
+                throw e;
+            }
+            Integer line = YamlLines.lineOf(yaml, e.where);
+            throw new InvalidRoutes(line == null ? e.getMessage() : "line " + line + ": " + e.getMessage());
+        }
+    }
+
+    /** Condition names a rule's {@code match} may hold. */
+    public static final Set<String> CONDITIONS = Set.of("keywords", "operation", "models", "longContext", "thinking",
+            "webSearch", "image", "header");
+    private static final Set<String> TARGET_FIELDS = Set.of("pool", "model", "provider", "addTools", "thinkingBudget");
+    private static final Set<String> POOL_FLAGS = Set.of("paid");
+    private static final Set<String> TOOLS = Set.of(Target.GOOGLE_SEARCH);
+    /** {@code longContext: true} means more than this many estimated prompt tokens. */
+    public static final long DEFAULT_LONG_CONTEXT_TOKENS = 60_000;
+
+    private static Routes parseTree(String yaml) {
         JsonNode root;
         try {
             root = YAML.readTree(yaml);
@@ -30,11 +56,18 @@ public record Routes(String defaultRoute, List<RouteRule> rules) {
             throw new InvalidRoutes("not valid YAML: " + e.getMessage());
         }
         if (root == null || !root.isObject()) {
-            throw new InvalidRoutes("the routing file must be a mapping with 'routes' (and optionally 'default')");
+            throw new InvalidRoutes("the routing file must be a mapping with 'routes' (and optionally 'default', 'pools')");
         }
+        for (var it = root.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!Set.of("routes", "default", "pools").contains(f)) {
+                throw fail(f, f + " is unknown at the top level (routes, default, pools)");
+            }
+        }
+        Map<String, Boolean> pools = pools(root.get("pools"));
         JsonNode routesNode = root.get("routes");
         if (routesNode == null || !routesNode.isArray() || routesNode.isEmpty()) {
-            throw new InvalidRoutes("'routes' must be a non-empty list");
+            throw fail("routes", "'routes' must be a non-empty list");
         }
         List<RouteRule> rules = new ArrayList<>();
         Set<String> names = new HashSet<>();
@@ -42,32 +75,45 @@ public record Routes(String defaultRoute, List<RouteRule> rules) {
             JsonNode r = routesNode.get(i);
             String where = "routes[" + i + "]";
             if (!r.isObject()) {
-                throw new InvalidRoutes(where + " must be a mapping");
+                throw fail(where, where + " must be a mapping");
+            }
+            for (var it = r.fieldNames(); it.hasNext(); ) {
+                String f = it.next();
+                if (!Set.of("name", "match", "targets").contains(f)) {
+                    throw fail(where + "." + f, where + "." + f + " is unknown (name, match, targets)");
+                }
             }
             String name = text(r, "name", where);
             if (name == null || name.isBlank()) {
-                throw new InvalidRoutes(where + ".name is required");
+                throw fail(where, where + ".name is required");
             }
             if (!names.add(name)) {
-                throw new InvalidRoutes(where + ": route name '" + name + "' is used twice");
+                throw fail(where + ".name", where + ": route name '" + name + "' is used twice");
             }
             JsonNode match = r.get("match");
             List<String> keywords = List.of();
             List<String> models = List.of();
             String operation = null;
+            Long longContext = null;
+            Boolean thinking = null;
+            Boolean webSearch = null;
+            Boolean image = null;
+            String header = null;
             if (match != null && !match.isNull()) {
+                String mw = where + ".match";
                 if (!match.isObject()) {
-                    throw new InvalidRoutes(where + ".match must be a mapping");
+                    throw fail(mw, mw + " must be a mapping");
                 }
                 for (var it = match.fieldNames(); it.hasNext(); ) {
                     String f = it.next();
-                    if (!Set.of("keywords", "operation", "models").contains(f)) {
-                        throw new InvalidRoutes(where + ".match." + f + " is unknown (keywords, operation, models)");
+                    if (!CONDITIONS.contains(f)) {
+                        throw fail(mw + "." + f, mw + "." + f + " is an unknown condition (keywords, operation, models,"
+                                + " longContext, thinking, webSearch, image, header)");
                     }
                 }
-                keywords = strings(match.get("keywords"), where + ".match.keywords");
-                models = strings(match.get("models"), where + ".match.models");
-                operation = text(match, "operation", where + ".match");
+                keywords = strings(match.get("keywords"), mw + ".keywords");
+                models = strings(match.get("models"), mw + ".models").stream().map(Routes::stripModels).toList();
+                operation = text(match, "operation", mw);
                 if (operation != null) {
                     operation = operation.trim().toLowerCase(Locale.ROOT);
                     String op = operation;
@@ -76,45 +122,165 @@ public record Routes(String defaultRoute, List<RouteRule> rules) {
                         known |= k.yamlName().equals(op);
                     }
                     if (!known) {
-                        throw new InvalidRoutes(where + ".match.operation '" + operation
+                        throw fail(mw + ".operation", mw + ".operation '" + operation
                                 + "' is unknown (generate, embed, count, models)");
+                    }
+                }
+                longContext = longContext(match.get("longContext"), mw + ".longContext");
+                thinking = bool(match.get("thinking"), mw + ".thinking");
+                webSearch = bool(match.get("webSearch"), mw + ".webSearch");
+                image = bool(match.get("image"), mw + ".image");
+                JsonNode h = match.get("header");
+                if (h != null && !h.isNull()) {
+                    if (h.isBoolean()) {
+                        header = h.asBoolean() ? name : null;
+                    } else if (h.isTextual() && !h.asText().isBlank()) {
+                        header = h.asText().trim();
+                    } else {
+                        throw fail(mw + ".header", mw + ".header must be true (the route's name) or a header value");
                     }
                 }
             }
             JsonNode targetsNode = r.get("targets");
             if (targetsNode == null || !targetsNode.isArray() || targetsNode.isEmpty()) {
-                throw new InvalidRoutes(where + ".targets must be a non-empty list");
+                throw fail(where + ".targets", where + ".targets must be a non-empty list");
             }
             List<Target> targets = new ArrayList<>();
             for (int j = 0; j < targetsNode.size(); j++) {
-                JsonNode t = targetsNode.get(j);
-                String tw = where + ".targets[" + j + "]";
-                if (!t.isObject()) {
-                    throw new InvalidRoutes(tw + " must be a mapping");
-                }
-                String model = text(t, "model", tw);
-                if (model == null || model.isBlank()) {
-                    throw new InvalidRoutes(tw + ".model is required");
-                }
-                String provider = text(t, "provider", tw);
-                provider = provider == null ? Target.GOOGLE : provider.trim().toLowerCase(Locale.ROOT);
-                if (!provider.equals(Target.GOOGLE) && !provider.equals(Target.OPENROUTER)) {
-                    throw new InvalidRoutes(tw + ".provider '" + provider + "' is unknown (google, openrouter)");
-                }
-                String pool = text(t, "pool", tw);
-                if (provider.equals(Target.OPENROUTER) && pool != null) {
-                    throw new InvalidRoutes(tw + ": an openrouter target has no pool");
-                }
-                targets.add(new Target(pool == null || pool.isBlank() ? null : pool.trim(), stripModels(model.trim()),
-                        provider));
+                targets.add(target(targetsNode.get(j), where + ".targets[" + j + "]", pools));
             }
-            rules.add(new RouteRule(name, keywords, operation, models, List.copyOf(targets)));
+            rules.add(new RouteRule(name, keywords, operation, models, longContext, thinking, webSearch, image, header,
+                    List.copyOf(targets)));
         }
         String def = text(root, "default", "the file");
         if (def != null && !names.contains(def)) {
-            throw new InvalidRoutes("default route '" + def + "' is not one of the routes");
+            throw fail("default", "default route '" + def + "' is not one of the routes");
         }
         return new Routes(def, List.copyOf(rules));
+    }
+
+    /** The optional {@code pools:} mapping (name → flags); null when absent (then any pool name is accepted). */
+    private static Map<String, Boolean> pools(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw fail("pools", "pools must be a mapping of pool name to flags, e.g. { image: { paid: true } }");
+        }
+        Map<String, Boolean> out = new LinkedHashMap<>();
+        for (var it = node.fields(); it.hasNext(); ) {
+            var e = it.next();
+            String where = "pools." + e.getKey();
+            JsonNode flags = e.getValue();
+            boolean paid = false;
+            if (flags != null && !flags.isNull()) {
+                if (!flags.isObject()) {
+                    throw fail(where, where + " must be a mapping of flags (paid)");
+                }
+                for (var f = flags.fieldNames(); f.hasNext(); ) {
+                    String flag = f.next();
+                    if (!POOL_FLAGS.contains(flag)) {
+                        throw fail(where + "." + flag, where + "." + flag + " is an unknown pool flag (paid)");
+                    }
+                }
+                Boolean p = bool(flags.get("paid"), where + ".paid");
+                paid = p != null && p;
+            }
+            out.put(e.getKey(), paid);
+        }
+        return out;
+    }
+
+    private static Target target(JsonNode t, String tw, Map<String, Boolean> pools) {
+        if (!t.isObject()) {
+            throw fail(tw, tw + " must be a mapping");
+        }
+        for (var it = t.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!TARGET_FIELDS.contains(f)) {
+                throw fail(tw + "." + f, tw + "." + f + " is unknown (pool, model, provider, addTools, thinkingBudget)");
+            }
+        }
+        String model = text(t, "model", tw);
+        if (model == null || model.isBlank()) {
+            throw fail(tw, tw + ".model is required");
+        }
+        model = stripModels(model.trim());
+        String provider = text(t, "provider", tw);
+        provider = provider == null ? Target.GOOGLE : provider.trim().toLowerCase(Locale.ROOT);
+        if (!provider.equals(Target.GOOGLE) && !provider.equals(Target.OPENROUTER)) {
+            throw fail(tw + ".provider", tw + ".provider '" + provider + "' is unknown (google, openrouter)");
+        }
+        String pool = text(t, "pool", tw);
+        pool = pool == null || pool.isBlank() ? null : pool.trim();
+        if (provider.equals(Target.OPENROUTER) && pool != null) {
+            throw fail(tw + ".pool", tw + ": an openrouter target has no pool");
+        }
+        if (pool != null && pools != null && !pools.containsKey(pool)) {
+            throw fail(tw + ".pool", tw + ".pool '" + pool + "' is unknown (declared pools: "
+                    + String.join(", ", pools.keySet()) + ")");
+        }
+        List<String> tools = new ArrayList<>();
+        for (String tool : strings(t.get("addTools"), tw + ".addTools")) {
+            String normalized = tool.equals("google_search") ? Target.GOOGLE_SEARCH : tool;
+            if (!TOOLS.contains(normalized)) {
+                throw fail(tw + ".addTools", tw + ".addTools '" + tool + "' is unknown (googleSearch)");
+            }
+            tools.add(normalized);
+        }
+        Integer budget = null;
+        JsonNode b = t.get("thinkingBudget");
+        if (b != null && !b.isNull()) {
+            if (!b.canConvertToInt() || !b.isIntegralNumber() || b.asInt() < -1) {
+                throw fail(tw + ".thinkingBudget", tw + ".thinkingBudget must be an integer >= -1 (-1 = dynamic,"
+                        + " 0 = off)");
+            }
+            budget = b.asInt();
+            if (budget == 0 && !thinkingCanBeOff(model)) {
+                throw fail(tw + ".thinkingBudget", tw + ".thinkingBudget 0: " + model
+                        + " only works in thinking mode");
+            }
+        }
+        if (provider.equals(Target.OPENROUTER) && (!tools.isEmpty() || budget != null)) {
+            throw fail(tw, tw + ": addTools and thinkingBudget apply to Google targets only");
+        }
+        boolean paid = pool != null && pools != null && pools.get(pool);
+        return new Target(pool, model, provider, tools, budget, paid);
+    }
+
+    /** Google: "2.5 Pro only works in thinking mode" (budget 0 is refused); other models may turn it off. */
+    public static boolean thinkingCanBeOff(String model) {
+        return !model.contains("-pro");
+    }
+
+    private static Long longContext(JsonNode v, String where) {
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (v.isBoolean()) {
+            return v.asBoolean() ? DEFAULT_LONG_CONTEXT_TOKENS : null;
+        }
+        if (!v.isIntegralNumber() || v.asLong() < 0) {
+            throw fail(where, where + " must be a number of estimated prompt tokens (or true for "
+                    + DEFAULT_LONG_CONTEXT_TOKENS + ")");
+        }
+        return v.asLong();
+    }
+
+    private static Boolean bool(JsonNode v, String where) {
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isBoolean()) {
+            throw fail(where, where + " must be true or false");
+        }
+        return v.asBoolean();
+    }
+
+    private static InvalidRoutes fail(String where, String message) {
+        InvalidRoutes e = new InvalidRoutes(message);
+        e.where = where;
+        return e;
     }
 
     static String stripModels(String model) {
@@ -127,7 +293,7 @@ public record Routes(String defaultRoute, List<RouteRule> rules) {
             return null;
         }
         if (!v.isValueNode()) {
-            throw new InvalidRoutes(where + "." + field + " must be a string");
+            throw fail(where + "." + field, where + "." + field + " must be a string");
         }
         return v.asText();
     }
@@ -137,12 +303,12 @@ public record Routes(String defaultRoute, List<RouteRule> rules) {
             return List.of();
         }
         if (!v.isArray()) {
-            throw new InvalidRoutes(where + " must be a list");
+            throw fail(where, where + " must be a list");
         }
         List<String> out = new ArrayList<>();
         for (JsonNode s : v) {
             if (!s.isValueNode() || s.asText().isEmpty()) {
-                throw new InvalidRoutes(where + " must hold non-empty strings");
+                throw fail(where, where + " must hold non-empty strings");
             }
             out.add(s.asText());
         }
@@ -172,9 +338,17 @@ public record Routes(String defaultRoute, List<RouteRule> rules) {
      * pool; with no model at all, the default route. Null when nothing fits (no model and no default).
      */
     public RouteDecision resolve(OperationKind kind, String model, String latestUserText) {
-        String m = model == null || model.isBlank() ? null : stripModels(model.trim());
+        return resolve(RequestTraits.simple(kind, model, latestUserText));
+    }
+
+    /**
+     * As above, on every trait of the request. A concrete model named with a {@code -search} suffix goes direct with
+     * googleSearch added; with {@code -non-thinking}, direct with thinkingBudget 0 where the model allows it.
+     */
+    public RouteDecision resolve(RequestTraits request) {
+        String m = request.model();
         for (RouteRule r : rules) {
-            if (r.matches(kind, m, latestUserText)) {
+            if (r.matches(request)) {
                 return new RouteDecision(r.name(), r.targets());
             }
         }
@@ -183,12 +357,24 @@ public record Routes(String defaultRoute, List<RouteRule> rules) {
             if (named != null) {
                 return new RouteDecision(named.name(), named.targets());
             }
-            return new RouteDecision(RouteDecision.DIRECT, List.of(Target.google(null, m)));
+            return new RouteDecision(RouteDecision.DIRECT, List.of(direct(m)));
         }
         if (defaultRoute != null) {
             RouteRule d = rule(defaultRoute);
             return new RouteDecision(d.name(), d.targets());
         }
         return null;
+    }
+
+    private static Target direct(String model) {
+        if (RequestTraits.isSearchAlias(model)) {
+            String base = model.substring(0, model.length() - RequestTraits.SEARCH_SUFFIX.length());
+            return new Target(null, base, Target.GOOGLE, List.of(Target.GOOGLE_SEARCH), null, false);
+        }
+        if (model.endsWith(RequestTraits.NON_THINKING_SUFFIX) && model.length() > RequestTraits.NON_THINKING_SUFFIX.length()) {
+            String base = model.substring(0, model.length() - RequestTraits.NON_THINKING_SUFFIX.length());
+            return new Target(null, base, Target.GOOGLE, List.of(), thinkingCanBeOff(base) ? 0 : null, false);
+        }
+        return Target.google(null, model);
     }
 }

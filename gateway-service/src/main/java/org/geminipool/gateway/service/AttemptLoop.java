@@ -299,8 +299,14 @@ public class AttemptLoop {
         int targets = ex.decision.targets().size();
         if (ex.attempts == 0 && ex.unknownModelTargets > 0 && ex.unknownModelTargets == targets) {
             metrics.request(ex.decision.route(), null, "UNKNOWN_MODEL");
-            GatewayResponses.error(ex.ctx, ex.call, 404, "model " + (model == null ? "" : model)
-                    + " is not served here: the keypool has no quota row for it and no route names it", null, ex.requestId);
+            Target paid = ex.decision.targets().stream().filter(Target::paid).findFirst().orElse(null);
+            String why = paid != null
+                    ? "route " + ex.decision.route() + " uses the paid pool " + paid.pool() + ", whose projects have no"
+                    + " quota for " + paid.model() + " yet (set one with PUT /admin/projects/{project}/quotas/"
+                    + paid.model() + " on keypool-service)"
+                    : "model " + (model == null ? "" : model)
+                    + " is not served here: the keypool has no quota row for it and no route names it";
+            GatewayResponses.error(ex.ctx, ex.call, 404, why, null, ex.requestId);
             return;
         }
         if (ex.keypoolDown && ex.retryAfterSeconds == null && ex.upstreamErrors == 0) {

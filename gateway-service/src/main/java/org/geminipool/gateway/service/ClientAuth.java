@@ -20,6 +20,9 @@ public class ClientAuth {
     @Inject
     GatewayConfig config;
 
+    /** Routing-context key of the authenticated client's token id. */
+    public static final String TOKEN_ID = "clientTokenId";
+
     private volatile List<String> tokens;
 
     /** The presented token, or null when none was sent. */

@@ -6,7 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.geminipool.gateway.routing.PromptText;
+import org.geminipool.gateway.routing.RequestTraits;
 import org.geminipool.gateway.routing.RouteDecision;
 import org.geminipool.gateway.routing.RouteTable;
 import org.geminipool.gateway.routing.Target;
@@ -36,6 +36,9 @@ public class GatewayRequests {
     @Inject
     GatewayMetrics metrics;
 
+    @Inject
+    RouteHeaderTokens routeHeaders;
+
     /** Runs before the body is read: a request without a valid token is answered 401 at once. */
     public boolean authenticate(RoutingContext ctx) {
         String token = ClientAuth.presented(ctx.request());
@@ -50,7 +53,7 @@ public class GatewayRequests {
             GatewayResponses.error(ctx, null, 401, "invalid client token", null, null);
             return false;
         }
-        ctx.put("clientTokenId", ClientAuth.tokenId(token));
+        ctx.put(ClientAuth.TOKEN_ID, ClientAuth.tokenId(token));
         return true;
     }
 
@@ -79,14 +82,18 @@ public class GatewayRequests {
                 decision = new RouteDecision("models", List.of(Target.google(null, null)));
             } else {
                 String model = call.protocol() == Protocol.GEMINI ? call.pathModel() : json.path("model").asText(null);
-                String latestUser = call.protocol() == Protocol.GEMINI ? PromptText.latestUserGemini(json)
-                        : PromptText.latestUserOpenAi(json);
-                decision = routes.current().resolve(call.operation().kind(), model, latestUser);
+                String routeHeader = routeHeaders.allowed(ctx.get(ClientAuth.TOKEN_ID), ctx.request().getHeader(
+                        AttemptLoop.ROUTE_HEADER));
+                RequestTraits traits = call.protocol() == Protocol.GEMINI
+                        ? RequestTraits.gemini(call.operation().kind(), model, json, routeHeader)
+                        : RequestTraits.openAi(call.operation().kind(), model, json,
+                        call.operation() == Operation.IMAGE_GENERATIONS, routeHeader);
+                decision = routes.current().resolve(traits);
                 if (decision == null) {
                     throw new ClientError(400, "model is required (no default route is configured)");
                 }
             }
-            Exchange ex = new Exchange(ctx, Vertx.currentContext(), call, requestId, ctx.get("clientTokenId"),
+            Exchange ex = new Exchange(ctx, Vertx.currentContext(), call, requestId, ctx.get(ClientAuth.TOKEN_ID),
                     ctx.body() == null ? null : ctx.body().buffer(), json, decision);
             loop.run(ex);
         } catch (ClientError e) {

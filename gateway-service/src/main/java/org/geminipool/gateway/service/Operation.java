@@ -14,7 +14,9 @@ public enum Operation {
     OPENAI_LIST_MODELS(Protocol.OPENAI, OperationKind.MODELS),
     OPENAI_GET_MODEL(Protocol.OPENAI, OperationKind.MODELS),
     CHAT_COMPLETIONS(Protocol.OPENAI, OperationKind.GENERATE),
-    EMBEDDINGS(Protocol.OPENAI, OperationKind.EMBED);
+    EMBEDDINGS(Protocol.OPENAI, OperationKind.EMBED),
+    /** OpenAI {@code POST /v1/images/generations}: forwarded to Google's OpenAI-compatible images endpoint. */
+    IMAGE_GENERATIONS(Protocol.OPENAI, OperationKind.GENERATE);
 
     private final Protocol protocol;
     private final OperationKind kind;

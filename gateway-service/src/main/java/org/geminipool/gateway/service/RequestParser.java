@@ -85,6 +85,10 @@ public final class RequestParser {
                 requireMethod(method, HttpMethod.POST, rest);
                 return new ApiCall(Operation.EMBEDDINGS, null, null, false);
             }
+            case "/images/generations" -> {
+                requireMethod(method, HttpMethod.POST, rest);
+                return new ApiCall(Operation.IMAGE_GENERATIONS, null, null, false);
+            }
             case "/models" -> {
                 requireMethod(method, HttpMethod.GET, rest);
                 return new ApiCall(Operation.OPENAI_LIST_MODELS, null, null, false);
@@ -95,7 +99,8 @@ public final class RequestParser {
                     return new ApiCall(Operation.OPENAI_GET_MODEL, null, rest.substring("/models/".length()), false);
                 }
                 throw new ClientError(404, "no such route: " + method + " /v1" + rest
-                        + " (POST /v1/chat/completions, POST /v1/embeddings, GET /v1/models)");
+                        + " (POST /v1/chat/completions, POST /v1/embeddings, POST /v1/images/generations,"
+                        + " GET /v1/models)");
             }
         }
     }
@@ -151,6 +156,15 @@ public final class RequestParser {
                 JsonNode in = o.get("input");
                 if (in == null || in.isNull() || (in.isTextual() && in.asText().isEmpty()) || (in.isArray() && in.isEmpty())) {
                     throw new ClientError(400, "input is required (a string or a list of strings)");
+                }
+                if (o.has("model") && !o.get("model").isTextual()) {
+                    throw new ClientError(400, "model must be a string");
+                }
+            }
+            case IMAGE_GENERATIONS -> {
+                JsonNode prompt = o.get("prompt");
+                if (prompt == null || !prompt.isTextual() || prompt.asText().isBlank()) {
+                    throw new ClientError(400, "prompt is required (a non-empty string)");
                 }
                 if (o.has("model") && !o.get("model").isTextual()) {
                     throw new ClientError(400, "model must be a string");

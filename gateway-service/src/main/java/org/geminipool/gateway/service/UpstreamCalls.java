@@ -55,9 +55,14 @@ final class UpstreamCalls {
                 String path = op == Operation.OPENAI_LIST_MODELS ? "/models" : "/models/" + ex.call.pathModel();
                 return new UpstreamRequest(HttpMethod.GET, base + "/v1beta/openai" + path, headers, null);
             }
-            case CHAT_COMPLETIONS, EMBEDDINGS -> {
+            case CHAT_COMPLETIONS -> {
                 headers.set("Authorization", "Bearer " + lease.apiKey()).set("Content-Type", "application/json");
-                String path = op == Operation.CHAT_COMPLETIONS ? "/chat/completions" : "/embeddings";
+                return new UpstreamRequest(HttpMethod.POST, base + "/v1beta/openai/chat/completions", headers,
+                        Buffer.buffer(BodyOptions.openAiChat(ex.json, target).toString()));
+            }
+            case EMBEDDINGS, IMAGE_GENERATIONS -> {
+                headers.set("Authorization", "Bearer " + lease.apiKey()).set("Content-Type", "application/json");
+                String path = op == Operation.EMBEDDINGS ? "/embeddings" : "/images/generations";
                 return new UpstreamRequest(HttpMethod.POST, base + "/v1beta/openai" + path, headers,
                         withModel(ex.json, target.model()));
             }
@@ -68,6 +73,9 @@ final class UpstreamCalls {
                 Buffer body = ex.body;
                 if (op == Operation.BATCH_EMBED_CONTENTS) {
                     body = batchWithModel(ex.json, ex.body, target.model());
+                } else if ((op == Operation.GENERATE_CONTENT || op == Operation.STREAM_GENERATE_CONTENT)
+                        && target.rewritesBody()) {
+                    body = Buffer.buffer(BodyOptions.gemini(ex.json, target).toString());
                 }
                 return new UpstreamRequest(HttpMethod.POST, url, headers, body);
             }

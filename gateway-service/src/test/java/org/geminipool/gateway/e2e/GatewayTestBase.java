@@ -105,12 +105,12 @@ public abstract class GatewayTestBase {
 
     private static boolean defaultPoolsReady;
 
-    /** Two valid keys (own projects) in each pool of the built-in routes: flash-lite, pro, embedding. Once per JVM. */
+    /** Two valid keys (own projects) in each free pool of the built-in routes: flash-lite, flash, pro, embedding. */
     protected static synchronized void ensureDefaultPools() {
         if (defaultPoolsReady) {
             return;
         }
-        for (String pool : List.of("flash-lite", "pro", "embedding")) {
+        for (String pool : List.of("flash-lite", "flash", "pro", "embedding")) {
             for (int i = 0; i < 2; i++) {
                 addKey(newKey(), unique("default-" + pool), KeyStatus.VALID, pool);
             }
@@ -133,6 +133,15 @@ public abstract class GatewayTestBase {
 
     protected void useRoutes(String yaml) {
         routeTable.replace(yaml);
+    }
+
+    /** Sets a project's quota for a model in the keypool (a paid project's override) and in the simulator. */
+    protected static void projectQuota(String project, String model, int rpm, int rpd) {
+        given().baseUri(PoolServicesTestResource.keypool().baseUrl())
+                .header("Authorization", "Bearer " + PoolServicesTestResource.ADMIN_TOKEN)
+                .contentType(ContentType.JSON).body("{\"rpm\":" + rpm + ",\"rpd\":" + rpd + "}")
+                .put("/admin/projects/" + project + "/quotas/" + model).then().statusCode(org.hamcrest.Matchers.lessThan(300));
+        sim().setProjectQuota(project, model, rpm, rpd);
     }
 
     protected static RequestSpecification client() {

@@ -83,6 +83,8 @@ public class PoolServicesTestResource implements QuarkusTestResourceLifecycleMan
         gw.put("gemini-pool.openrouter-base-url", sim.baseUrl() + "/api/v1");
         gw.put("gemini-pool.openrouter-api-key", OPENROUTER_KEY);
         gw.put("gemini-pool.usage.ship-interval", "1s");
+        // Only the first client token may pick a route with the x-gemini-pool-route header.
+        gw.put("gemini-pool.route-header-tokens", CLIENT_TOKEN);
         // A fresh world: spill files of an earlier run name key ids of an earlier keypool database.
         Path spill = Path.of("target", "usage-spill").toAbsolutePath();
         deleteTree(spill);

@@ -36,6 +36,10 @@ class RouteTableReloadTest {
         table.reloadIfChanged();
         assertEquals("two", table.current().rules().get(0).name(), "an invalid file keeps the previous routes");
 
+        write(file, "routes:\n  - name: bad\n    match: { vibes: true }\n    targets: [ { pool: p, model: m3 } ]\n", 25);
+        table.reloadIfChanged();
+        assertEquals("two", table.current().rules().get(0).name(), "an unknown condition keeps the previous routes");
+
         write(file, "routes:\n  - name: three\n    targets: [ { pool: p, model: m3 } ]\n", 30);
         table.reloadIfChanged();
         assertEquals("three", table.current().rules().get(0).name(), "a fixed file is picked up again");

@@ -13,9 +13,10 @@ class RoutesTest {
     private final Routes routes = RouteTable.builtIn();
 
     @Test
-    void builtInIsTheDesignExample() {
-        assertEquals("bulk", routes.defaultRoute());
-        assertEquals(3, routes.rules().size());
+    void builtInIsTheSeedPlan() {
+        assertEquals("default", routes.defaultRoute());
+        assertEquals(java.util.List.of("background", "embedding", "image", "search", "expert", "think", "long-context",
+                "bulk", "default"), routes.rules().stream().map(RouteRule::name).toList());
         assertEquals(4, routes.rule("bulk").targets().size());
         assertTrue(routes.rule("bulk").targets().get(3).openRouter());
     }
@@ -46,7 +47,7 @@ class RoutesTest {
 
     @Test
     void noModelUsesTheDefaultRoute() {
-        assertEquals("bulk", routes.resolve(OperationKind.GENERATE, null, "hi").route());
+        assertEquals("default", routes.resolve(OperationKind.GENERATE, null, "hi").route());
         assertEquals("bulk", routes.resolve(OperationKind.GENERATE, "bulk", "hi").route());
     }
 

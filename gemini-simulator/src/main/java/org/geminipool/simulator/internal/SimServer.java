@@ -32,6 +32,12 @@ public final class SimServer {
             Router router = Router.router(vertx);
             router.route().handler(BodyHandler.create(false).setBodyLimit(32L * 1024 * 1024));
             new AdminApi(state).mount(router);
+            router.route().handler(ctx -> {
+                if (ctx.body() != null && ctx.body().length() > 0 && !ctx.request().path().startsWith("/_sim/")) {
+                    state.recordBody(presentedKey(ctx), ctx.body().asString());
+                }
+                ctx.next();
+            });
             router.get("/v1beta/openai/models").handler(ctx -> openai.models(ctx, null));
             router.getWithRegex("/v1beta/openai/models/(.+)").handler(ctx -> openai.models(ctx, ctx.pathParam("param0")));
             router.post("/v1beta/openai/chat/completions").handler(openai::chat);
@@ -58,6 +64,15 @@ public final class SimServer {
             }
             throw new IllegalStateException("gemini-simulator could not listen on " + host + ":" + port + ": " + e, e);
         }
+    }
+
+    private static String presentedKey(io.vertx.ext.web.RoutingContext ctx) {
+        String auth = ctx.request().getHeader("Authorization");
+        if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return auth.substring(7).trim();
+        }
+        String goog = ctx.request().getHeader("x-goog-api-key");
+        return goog != null ? goog.trim() : ctx.request().getParam("key");
     }
 
     public int port() {

@@ -474,7 +474,22 @@ public final class SimState {
     }
 
     /** Forget keys, quota overrides, buckets, counters, clock offset, injected failures, latency, OpenRouter keys. */
+    /** The last request body each key sent (any route), for tests that check what reached "Google". */
+    private final java.util.concurrent.ConcurrentHashMap<String, String> lastBodies =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    public void recordBody(String apiKey, String body) {
+        if (apiKey != null && body != null) {
+            lastBodies.put(apiKey, body);
+        }
+    }
+
+    public String lastBody(String apiKey) {
+        return lastBodies.get(apiKey);
+    }
+
     public synchronized void reset() {
+        lastBodies.clear();
         keys.clear();
         defaultQuotas.clear();
         defaultQuotas.putAll(ModelCatalog.defaultQuotas());

@@ -1,0 +1,111 @@
+package org.geminipool.gateway.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.geminipool.gateway.routing.RequestTraits;
+import org.geminipool.gateway.routing.Target;
+
+/**
+ * A target's options applied to the body sent upstream (issue 10). The client's body is never modified in place.
+ *
+ * <ul>
+ *   <li>Gemini native: {@code addTools: [googleSearch]} appends {@code {"googleSearch":{}}} to {@code tools} (unless
+ *   a search tool is already there); {@code thinkingBudget} sets {@code generationConfig.thinkingConfig.thinkingBudget}.
+ *   <li>OpenAI chat to Google's OpenAI-compatible endpoint: Google documents no search-grounding tool there, so
+ *   {@code addTools} adds nothing, and OpenAI web-search tools ({@code {"type":"web_search…"}},
+ *   {@code web_search_options}) are removed (Google's endpoint does not know them). {@code thinkingBudget} becomes
+ *   {@code reasoning_effort} as Google maps it: 0 → none, 1–1024 → low, ≤ 8192 → medium, more → high; -1 (dynamic)
+ *   removes the client's {@code reasoning_effort}. A client's {@code google.thinking_config} is dropped then, since
+ *   Google refuses both at once.
+ * </ul>
+ */
+final class BodyOptions {
+
+    private BodyOptions() {
+    }
+
+    static ObjectNode gemini(ObjectNode body, Target target) {
+        ObjectNode copy = body.deepCopy();
+        if (target.addsGoogleSearch() && !hasGeminiSearchTool(copy)) {
+            JsonNode tools = copy.get("tools");
+            ArrayNode list = tools != null && tools.isArray() ? (ArrayNode) tools : copy.putArray("tools");
+            list.addObject().putObject("googleSearch");
+        }
+        if (target.thinkingBudget() != null) {
+            ObjectNode gc = object(copy, "generationConfig", "generation_config");
+            ObjectNode tc = object(gc, "thinkingConfig", "thinking_config");
+            tc.remove("thinking_budget");
+            tc.remove("thinkingLevel");
+            tc.remove("thinking_level");
+            tc.put("thinkingBudget", target.thinkingBudget());
+        }
+        return copy;
+    }
+
+    static ObjectNode openAiChat(ObjectNode body, Target target) {
+        ObjectNode copy = body.deepCopy();
+        copy.put("model", target.model());
+        copy.remove("web_search_options");
+        JsonNode tools = copy.get("tools");
+        if (tools != null && tools.isArray()) {
+            ArrayNode kept = copy.arrayNode();
+            for (JsonNode t : tools) {
+                if (!RequestTraits.isOpenAiSearchTool(t)) {
+                    kept.add(t);
+                }
+            }
+            if (kept.isEmpty()) {
+                copy.remove("tools");
+                copy.remove("tool_choice");
+            } else {
+                copy.set("tools", kept);
+            }
+        }
+        Integer budget = target.thinkingBudget();
+        if (budget != null) {
+            if (copy.path("extra_body").path("google").isObject()) {
+                ((ObjectNode) copy.get("extra_body").get("google")).remove("thinking_config");
+            }
+            if (copy.path("google").isObject()) {
+                ((ObjectNode) copy.get("google")).remove("thinking_config");
+            }
+            if (budget < 0) {
+                copy.remove("reasoning_effort");
+            } else {
+                copy.put("reasoning_effort", reasoningEffort(budget));
+            }
+        }
+        return copy;
+    }
+
+    static String reasoningEffort(int budget) {
+        if (budget == 0) {
+            return "none";
+        }
+        if (budget <= 1024) {
+            return "low";
+        }
+        return budget <= 8192 ? "medium" : "high";
+    }
+
+    private static boolean hasGeminiSearchTool(ObjectNode body) {
+        for (JsonNode t : body.path("tools")) {
+            if (t.has("googleSearch") || t.has("google_search")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static ObjectNode object(ObjectNode parent, String camel, String snake) {
+        JsonNode v = parent.get(camel);
+        if (v == null || !v.isObject()) {
+            v = parent.get(snake);
+        }
+        if (v != null && v.isObject()) {
+            return (ObjectNode) v;
+        }
+        return parent.putObject(camel);
+    }
+}

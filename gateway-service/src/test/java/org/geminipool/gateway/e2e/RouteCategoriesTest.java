@@ -1,0 +1,229 @@
+package org.geminipool.gateway.e2e;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import org.geminipool.simulator.KeyStatus;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Issue 10 through the gateway against the simulator: each condition lands on its route, the upstream model that was
+ * called and the tool / thinking budget the simulator received; the image route uses a paid pool; header routing only
+ * for allowed tokens; no match → default.
+ */
+@QuarkusTest
+@WithTestResource(PoolServicesTestResource.class)
+class RouteCategoriesTest extends GatewayTestBase {
+
+    private static final String IMAGE_MODEL = "gemini-2.5-flash-image";
+
+    private static String lite;
+    private static String flash;
+    private static String pro;
+    private static String img;
+    private static String liteKey;
+    private static String flashKey;
+    private static String proKey;
+    private static String imgKey;
+
+    @BeforeEach
+    void routesAndKeys() {
+        synchronized (RouteCategoriesTest.class) {
+            if (lite == null) {
+                lite = unique("cat-lite");
+                flash = unique("cat-flash");
+                pro = unique("cat-pro");
+                img = unique("cat-img");
+                liteKey = newKey();
+                flashKey = newKey();
+                proKey = newKey();
+                imgKey = newKey();
+                addKey(liteKey, unique("p-cat-lite"), KeyStatus.VALID, lite);
+                addKey(flashKey, unique("p-cat-flash"), KeyStatus.VALID, flash);
+                addKey(proKey, unique("p-cat-pro"), KeyStatus.VALID, pro);
+                String paidProject = unique("p-cat-paid");
+                addKey(imgKey, paidProject, KeyStatus.VALID, img);
+                projectQuota(paidProject, IMAGE_MODEL, 10, 100);
+            }
+        }
+        useRoutes("""
+                default: default
+                pools:
+                  %1$s: {}
+                  %2$s: {}
+                  %3$s: {}
+                  %4$s: { paid: true }
+                routes:
+                  - name: background
+                    match: { header: true }
+                    targets: [ { pool: %1$s, model: gemini-2.0-flash-lite } ]
+                  - name: image
+                    match: { image: true }
+                    targets: [ { pool: %4$s, model: gemini-2.5-flash-image } ]
+                  - name: image-unset
+                    match: { models: [imagen-unset] }
+                    targets: [ { pool: %4$s, model: imagen-4.0-generate-001 } ]
+                  - name: search
+                    match: { webSearch: true }
+                    targets: [ { pool: %1$s, model: gemini-2.5-flash-lite-preview-09-2025, addTools: [googleSearch] } ]
+                  - name: think
+                    match: { thinking: true }
+                    targets: [ { pool: %3$s, model: gemini-2.5-pro } ]
+                  - name: long-context
+                    match: { longContext: 2000 }
+                    targets: [ { pool: %3$s, model: gemini-2.5-pro } ]
+                  - name: quick
+                    match: { models: [quick] }
+                    targets: [ { pool: %2$s, model: gemini-2.5-flash, thinkingBudget: 0 } ]
+                  - name: default
+                    targets: [ { pool: %2$s, model: gemini-2.5-flash } ]
+                """.formatted(lite, flash, pro, img));
+    }
+
+    private static JsonPath lastBody(String key) {
+        String body = sim().lastRequestBody(key);
+        assertTrue(body != null, "the simulator saw no request from this key");
+        return new JsonPath(body);
+    }
+
+    @Test
+    void googleSearchToolLandsOnTheSearchRouteAndReachesGoogle() {
+        client().contentType(ContentType.JSON)
+                .body("{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"news today\"}]}],"
+                        + "\"tools\":[{\"google_search\":{}}]}")
+                .post("/v1beta/models/gemini-2.5-flash:generateContent").then().statusCode(200)
+                .header("x-gemini-pool-route", equalTo("search/" + lite + ":gemini-2.5-flash-lite-preview-09-2025"));
+        JsonPath sent = lastBody(liteKey);
+        assertEquals(1, sent.getList("tools").size(), "the client's search tool is not doubled");
+        assertEquals(java.util.Map.of(), sent.getMap("tools[0].google_search"));
+    }
+
+    @Test
+    void searchAliasAddsGoogleSearchToANativeRequest() {
+        client().contentType(ContentType.JSON).body(geminiBody("what happened"))
+                .queryParam("alt", "sse").post("/v1beta/models/gemini-2.5-flash-search:streamGenerateContent")
+                .then().statusCode(200)
+                .header("x-gemini-pool-route", equalTo("search/" + lite + ":gemini-2.5-flash-lite-preview-09-2025"));
+        assertEquals(java.util.Map.of(), lastBody(liteKey).getMap("tools[0].googleSearch"));
+    }
+
+    @Test
+    void openAiWebSearchToolLandsOnTheSearchRouteWithoutTheUnknownTool() {
+        client().contentType(ContentType.JSON)
+                .body("{\"model\":\"gpt-4o\",\"tools\":[{\"type\":\"web_search\"}],"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"search this\"}]}")
+                .post("/v1/chat/completions").then().statusCode(200)
+                .header("x-gemini-pool-route", equalTo("search/" + lite + ":gemini-2.5-flash-lite-preview-09-2025"));
+        JsonPath sent = lastBody(liteKey);
+        assertEquals("gemini-2.5-flash-lite-preview-09-2025", sent.getString("model"));
+        assertNull(sent.get("tools"), "Google's OpenAI endpoint has no web_search tool");
+    }
+
+    @Test
+    void thinkingRequestsLandOnPro() {
+        client().contentType(ContentType.JSON)
+                .body("{\"model\":\"gemini-2.5-flash\",\"reasoning_effort\":\"high\","
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"prove it\"}]}")
+                .post("/v1/chat/completions").then().statusCode(200)
+                .header("x-gemini-pool-route", equalTo("think/" + pro + ":gemini-2.5-pro"));
+        assertEquals("gemini-2.5-pro", lastBody(proKey).getString("model"));
+        client().contentType(ContentType.JSON)
+                .body("{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"think\"}]}],"
+                        + "\"generationConfig\":{\"thinkingConfig\":{\"thinkingBudget\":2048}}}")
+                .post("/v1beta/models/gemini-2.5-flash:generateContent").then().statusCode(200)
+                .header("x-gemini-pool-route", equalTo("think/" + pro + ":gemini-2.5-pro"))
+                .body("usageMetadata.thoughtsTokenCount", notNullValue());
+        // reasoning_effort "minimal" asks for a quick answer: not the think route.
+        client().contentType(ContentType.JSON)
+                .body("{\"reasoning_effort\":\"minimal\",\"messages\":[{\"role\":\"user\",\"content\":\"quick\"}]}")
+                .post("/v1/chat/completions").then().statusCode(200)
+                .header("x-gemini-pool-route", startsWith("default/"));
+    }
+
+    @Test
+    void longContextLandsOnPro() {
+        String longText = "word ".repeat(1700); // 8500 characters ≈ 2125 estimated tokens > 2000
+        client().contentType(ContentType.JSON).body(chatBody("gemini-2.5-flash", longText, false))
+                .post("/v1/chat/completions").then().statusCode(200)
+                .header("x-gemini-pool-route", equalTo("long-context/" + pro + ":gemini-2.5-pro"));
+        client().contentType(ContentType.JSON).body(chatBody("default", "short", false))
+                .post("/v1/chat/completions").then().statusCode(200)
+                .header("x-gemini-pool-route", equalTo("default/" + flash + ":gemini-2.5-flash"));
+    }
+
+    @Test
+    void imagesGenerationsUsesThePaidPool() {
+        long before = sim().accepted(imgKey);
+        client().contentType(ContentType.JSON).body("{\"model\":\"dall-e-3\",\"prompt\":\"a red fox\",\"n\":1}")
+                .post("/v1/images/generations").then().statusCode(200)
+                .header("x-gemini-pool-route", equalTo("image/" + img + ":" + IMAGE_MODEL))
+                .body("data[0].b64_json", notNullValue());
+        assertEquals(IMAGE_MODEL, lastBody(imgKey).getString("model"));
+        client().contentType(ContentType.JSON)
+                .body("{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"draw a cat\"}]}],"
+                        + "\"generationConfig\":{\"responseModalities\":[\"TEXT\",\"IMAGE\"]}}")
+                .post("/v1beta/models/gemini-2.5-flash:generateContent").then().statusCode(200)
+                .header("x-gemini-pool-route", equalTo("image/" + img + ":" + IMAGE_MODEL))
+                .body("candidates[0].content.parts.find { it.inlineData != null }.inlineData.data", notNullValue());
+        assertEquals(before + 2, sim().accepted(imgKey));
+    }
+
+    @Test
+    void aPaidPoolWithoutAProjectQuotaSaysSo() {
+        long before = upstreamCalls();
+        client().contentType(ContentType.JSON).body("{\"model\":\"imagen-unset\",\"prompt\":\"x\"}")
+                .post("/v1/images/generations").then().statusCode(404)
+                .body("error.message", containsString("paid pool " + img));
+        assertEquals(before, upstreamCalls());
+    }
+
+    @Test
+    void thinkingBudgetOverrideAndNonThinkingAlias() {
+        client().contentType(ContentType.JSON).body(geminiBody("fast please"))
+                .post("/v1beta/models/quick:generateContent").then().statusCode(200)
+                .header("x-gemini-pool-route", equalTo("quick/" + flash + ":gemini-2.5-flash"))
+                .body("usageMetadata.thoughtsTokenCount", nullValue());
+        assertEquals(0, lastBody(flashKey).getInt("generationConfig.thinkingConfig.thinkingBudget"));
+        client().contentType(ContentType.JSON).body(chatBody("quick", "fast too", false))
+                .post("/v1/chat/completions").then().statusCode(200)
+                .header("x-gemini-pool-route", equalTo("quick/" + flash + ":gemini-2.5-flash"));
+        assertEquals("none", lastBody(flashKey).getString("reasoning_effort"));
+        client().contentType(ContentType.JSON).body(geminiBody("no thoughts"))
+                .post("/v1beta/models/gemini-2.5-flash-non-thinking:generateContent").then().statusCode(200)
+                .header("x-gemini-pool-route", equalTo("direct/gemini-2.5-flash"))
+                .body("usageMetadata.thoughtsTokenCount", nullValue());
+    }
+
+    @Test
+    void headerRoutingOnlyForAllowedTokens() {
+        client().header("x-gemini-pool-route", "background").contentType(ContentType.JSON)
+                .body(chatBody("gemini-2.5-flash", "nightly job", false))
+                .post("/v1/chat/completions").then().statusCode(200)
+                .header("x-gemini-pool-route", equalTo("background/" + lite + ":gemini-2.0-flash-lite"));
+        given().header("Authorization", "Bearer " + PoolServicesTestResource.SECOND_CLIENT_TOKEN)
+                .header("x-gemini-pool-route", "background").contentType(ContentType.JSON)
+                .body("{\"messages\":[{\"role\":\"user\",\"content\":\"not allowed to pick\"}]}")
+                .post("/v1/chat/completions").then().statusCode(200)
+                .header("x-gemini-pool-route", equalTo("default/" + flash + ":gemini-2.5-flash"));
+    }
+
+    @Test
+    void aRequestMatchingNoRuleLandsOnDefault() {
+        client().contentType(ContentType.JSON).body("{\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}")
+                .post("/v1/chat/completions").then().statusCode(200)
+                .header("x-gemini-pool-route", equalTo("default/" + flash + ":gemini-2.5-flash"));
+        assertEquals("gemini-2.5-flash", lastBody(flashKey).getString("model"));
+    }
+}
