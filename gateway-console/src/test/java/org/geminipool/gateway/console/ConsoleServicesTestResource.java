@@ -1,11 +1,9 @@
 package org.geminipool.gateway.console;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import org.geminipool.testsupport.PoolProcesses;
 import org.geminipool.testsupport.ServiceProcess;
-import org.geminipool.testsupport.TestDatabase;
 
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -39,24 +37,9 @@ public class ConsoleServicesTestResource implements QuarkusTestResourceLifecycle
         if (consoleConfig != null) {
             return consoleConfig;
         }
-        byte[] secret = new byte[32];
-        new SecureRandom().nextBytes(secret);
-
-        TestDatabase.recreate(KEYPOOL_DB);
-        Map<String, String> kp = database(KEYPOOL_DB);
-        kp.put("gemini-pool.admin-token", ADMIN_TOKEN);
-        kp.put("gemini-pool.internal-token", INTERNAL_TOKEN);
-        kp.put("gemini-pool.encryption-key", Base64.getEncoder().encodeToString(secret));
-        kp.put("gemini-pool.revalidate.every", "off");
         // Verification probes go nowhere real: a closed local port.
-        kp.put("gemini-pool.gemini-base-url", "http://127.0.0.1:9");
-        keypool = ServiceProcess.start("keypool-service", kp);
-
-        TestDatabase.recreate(USAGE_DB);
-        Map<String, String> us = database(USAGE_DB);
-        us.put("gemini-pool.admin-token", ADMIN_TOKEN);
-        us.put("gemini-pool.internal-token", INTERNAL_TOKEN);
-        usage = ServiceProcess.start("usage-service", us);
+        keypool = PoolProcesses.keypool(KEYPOOL_DB, ADMIN_TOKEN, INTERNAL_TOKEN, "http://127.0.0.1:9");
+        usage = ServiceProcess.start("usage-service", PoolProcesses.usageConfig(USAGE_DB, ADMIN_TOKEN, INTERNAL_TOKEN));
 
         Runtime.getRuntime().addShutdownHook(new Thread(ConsoleServicesTestResource::stopAll, "console-services-stop"));
 
@@ -65,17 +48,6 @@ public class ConsoleServicesTestResource implements QuarkusTestResourceLifecycle
         c.put("gemini-pool.keypool-url", keypool.baseUrl());
         c.put("gemini-pool.usage-url", usage.baseUrl());
         consoleConfig = c;
-        return c;
-    }
-
-    private static Map<String, String> database(String name) {
-        Map<String, String> c = new HashMap<>();
-        c.put("gemini-pool.db.url", TestDatabase.serverUrl());
-        c.put("gemini-pool.db.name", name);
-        c.put("quarkus.datasource.username", TestDatabase.user());
-        c.put("quarkus.datasource.password", TestDatabase.password());
-        c.put("quarkus.datasource.jdbc.url", TestDatabase.jdbcUrl(name));
-        c.put("quarkus.datasource.reactive.url", TestDatabase.serverUrl() + "/" + name);
         return c;
     }
 
