@@ -198,7 +198,11 @@ class ComposeAndEnvTest {
         Files.writeString(deploy.resolve(".env"), Repo.read("deploy/.env.example")
                 .replace("GEMINI_POOL_DB_PASSWORD=\n", "GEMINI_POOL_DB_PASSWORD=check\n"));
         cmd.addAll(List.of("-f", deploy.resolve("docker-compose.yml").toString(), "config", "-q"));
-        Process p = new ProcessBuilder(cmd).directory(deploy.toFile()).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).directory(deploy.toFile()).redirectErrorStream(true);
+        // compose prefers the caller's environment over .env; CI exports GEMINI_POOL_* for the tests themselves
+        builder.environment().keySet().removeIf(name -> name.startsWith("GEMINI_POOL_") || name.startsWith("OPENROUTER_")
+                || name.equals("GEMINI_BASE_URL"));
+        Process p = builder.start();
         String out = new String(p.getInputStream().readAllBytes());
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "docker-compose config timed out");
         assertEquals(0, p.exitValue(), "docker-compose config:\n" + out);
