@@ -31,6 +31,7 @@ gen_key() { # "AIza" + 35 characters of [A-Za-z0-9_-]
 if [ ! -s "$KEYS_FILE" ]; then
   { # key  pool  project
     for i in 1 2 3; do echo "$(gen_key) flash-lite demo-lite-$i"; done
+    echo "$(gen_key) flash demo-flash-1"
     echo "$(gen_key) pro demo-pro-1"
     for i in 1 2; do echo "$(gen_key) embedding demo-embed-$i"; done
   } > "$KEYS_FILE"
@@ -57,7 +58,7 @@ duplicates=$(printf '%s' "$answer" | sed -n 's/.*"duplicates":\([0-9]*\).*/\1/p'
 
 cat <<INFO
 
-Demo keys: ${added:-?} imported, ${duplicates:-0} already there (pools flash-lite, pro, embedding; list in $KEYS_FILE).
+Demo keys: ${added:-?} imported, ${duplicates:-0} already there (pools flash-lite, flash, pro, embedding; list in $KEYS_FILE).
 Try the gateway:
 
   curl -sS $GATEWAY/v1/chat/completions -H "Authorization: Bearer $CLIENT" -H 'Content-Type: application/json' \\

@@ -3,12 +3,10 @@ package org.geminipool.gateway.e2e;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import org.geminipool.simulator.GeminiSimulator;
 import org.geminipool.testsupport.GeminiSimulatorTestResource;
+import org.geminipool.testsupport.PoolProcesses;
 import org.geminipool.testsupport.ServiceProcess;
-import org.geminipool.testsupport.TestDatabase;
 
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -52,23 +50,8 @@ public class PoolServicesTestResource implements QuarkusTestResourceLifecycleMan
             return gatewayConfig;
         }
         GeminiSimulator sim = simulator();
-        byte[] secret = new byte[32];
-        new SecureRandom().nextBytes(secret);
-        String encryptionKey = Base64.getEncoder().encodeToString(secret);
-
-        TestDatabase.recreate(KEYPOOL_DB);
-        Map<String, String> kp = database(KEYPOOL_DB);
-        kp.put("gemini-pool.admin-token", ADMIN_TOKEN);
-        kp.put("gemini-pool.internal-token", INTERNAL_TOKEN);
-        kp.put("gemini-pool.encryption-key", encryptionKey);
-        kp.put("gemini-pool.gemini-base-url", sim.baseUrl());
-        kp.put("gemini-pool.revalidate.every", "off");
-        keypool = ServiceProcess.start("keypool-service", kp);
-
-        TestDatabase.recreate(USAGE_DB);
-        usageConfig = database(USAGE_DB);
-        usageConfig.put("gemini-pool.admin-token", ADMIN_TOKEN);
-        usageConfig.put("gemini-pool.internal-token", INTERNAL_TOKEN);
+        keypool = PoolProcesses.keypool(KEYPOOL_DB, ADMIN_TOKEN, INTERNAL_TOKEN, sim.baseUrl());
+        usageConfig = PoolProcesses.usageConfig(USAGE_DB, ADMIN_TOKEN, INTERNAL_TOKEN);
         usage = ServiceProcess.start("usage-service", usageConfig);
         usagePort = usage.port();
 
@@ -105,17 +88,6 @@ public class PoolServicesTestResource implements QuarkusTestResourceLifecycleMan
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    private static Map<String, String> database(String name) {
-        Map<String, String> c = new HashMap<>();
-        c.put("gemini-pool.db.url", TestDatabase.serverUrl());
-        c.put("gemini-pool.db.name", name);
-        c.put("quarkus.datasource.username", TestDatabase.user());
-        c.put("quarkus.datasource.password", TestDatabase.password());
-        c.put("quarkus.datasource.jdbc.url", TestDatabase.jdbcUrl(name));
-        c.put("quarkus.datasource.reactive.url", TestDatabase.serverUrl() + "/" + name);
-        return c;
     }
 
     /** Stops usage-service (SIGTERM); the gateway keeps its events queued until {@link #startUsage()}. */

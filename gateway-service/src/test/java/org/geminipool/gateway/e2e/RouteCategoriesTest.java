@@ -69,12 +69,12 @@ class RouteCategoriesTest extends GatewayTestBase {
                   - name: background
                     match: { header: true }
                     targets: [ { pool: %1$s, model: gemini-2.0-flash-lite } ]
-                  - name: image
-                    match: { image: true }
-                    targets: [ { pool: %4$s, model: gemini-2.5-flash-image } ]
                   - name: image-unset
                     match: { models: [imagen-unset] }
                     targets: [ { pool: %4$s, model: imagen-4.0-generate-001 } ]
+                  - name: image
+                    match: { image: true }
+                    targets: [ { pool: %4$s, model: gemini-2.5-flash-image } ]
                   - name: search
                     match: { webSearch: true }
                     targets: [ { pool: %1$s, model: gemini-2.5-flash-lite-preview-09-2025, addTools: [googleSearch] } ]
