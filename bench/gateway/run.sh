@@ -1,0 +1,325 @@
+#!/usr/bin/env bash
+# Gateway overhead benchmark (issue 6 "Benchmark", design §9): the same wrk load against
+#   direct  — the gemini-simulator itself (key in x-goog-api-key),
+#   nginx   — nginx reverse-proxying to the simulator, injecting a fixed key (keep-alive upstream): the proxy floor,
+#   gateway — gateway-service (client token) → keypool lease → simulator, outcome + usage shipped after,
+# back to back in one run, plus keypool's POST /leases alone (where the gateway's time goes).
+#
+# Usage: bench/gateway/run.sh [--seconds N] [--rate R] [--latency-ms L] [--conns C]
+#   --seconds N     measured seconds per run (default 20, max 60)
+#   --rate R        paced point, requests/s (default 500; the issue's target point)
+#   --latency-ms L  also run the paced point with the simulator answering after L ms (default 0 = skip)
+#   --conns C       connections of the max-throughput runs (default 16)
+# Env: BENCH_SRC (where the packaged jars are; default: this checkout — use a private clone + `mvn -B -q package
+#      -DskipTests` while someone else is rebuilding the checkout), BENCH_WARMUP (gateway JVM warm-up s, default 30),
+#      BENCH_KEYS (keys/projects, default 20), GEMINI_POOL_DB_URL/_USER/_PASSWORD (default 127.0.0.1:3306 root when
+#      reachable, else the embedded MariaDB of local-db on 127.0.0.1:13307), JAVA_OPTS (default -Xmx512m).
+# Everything listens on 127.0.0.1 only; everything started here is stopped on exit. Keys are generated fakes.
+# Writes bench/gateway/results/<timestamp>.md (git-ignored) and prints it.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+SRC=$(cd "${BENCH_SRC:-$ROOT}" && pwd)
+
+SECS=20; RATE=500; LAT_MS=0; CONNS=16
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --seconds) SECS=$2; shift 2 ;;
+    --rate) RATE=$2; shift 2 ;;
+    --latency-ms) LAT_MS=$2; shift 2 ;;
+    --conns) CONNS=$2; shift 2 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $1 (try --help)" >&2; exit 2 ;;
+  esac
+done
+[ "$SECS" -le 60 ] || { echo "at most 60 s per run" >&2; exit 2; }
+WARMUP=${BENCH_WARMUP:-30}
+NKEYS=${BENCH_KEYS:-20}
+JOPTS=${JAVA_OPTS:--Xmx512m}
+MODEL=gemini-2.5-flash-lite
+# Paced runs: enough connections that the schedule, not the connection count, sets the rate (also with --latency-ms).
+PACED_CONNS=$(( RATE * (LAT_MS + 20) / 1000 + 16 ))
+
+SIM_PORT=18089; NGINX_PORT=18090; GW_PORT=18180; KP_PORT=18181; US_PORT=18182; EMB_DB_PORT=13307
+
+# ---- tools ---------------------------------------------------------------------------------------------------------
+if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
+  echo "installing wrk and nginx (Debian packages) ..."
+  if [ "$(id -u)" = 0 ]; then apt-get install -y wrk nginx >/dev/null || { apt-get update >/dev/null && apt-get install -y wrk nginx >/dev/null; }
+  else sudo apt-get install -y wrk nginx >/dev/null; fi
+fi
+SIM_JAR=$SRC/gemini-simulator/target/gemini-simulator-1.0.0-SNAPSHOT.jar
+for f in "$SIM_JAR" "$SRC"/{keypool,usage,gateway}-service/target/quarkus-app/quarkus-run.jar; do
+  [ -f "$f" ] || { echo "$f missing: (cd $SRC && mvn -B -q package -DskipTests)" >&2; exit 1; }
+done
+
+WORK=$(mktemp -d /tmp/gp-bench-gateway.XXXXXX)
+LOGS=$WORK/logs; mkdir -p "$LOGS"
+PIDS=()
+cleanup() {
+  trap - EXIT INT TERM
+  for ((i=${#PIDS[@]}-1; i>=0; i--)); do kill -TERM "${PIDS[$i]}" 2>/dev/null || true; done
+  for ((i=${#PIDS[@]}-1; i>=0; i--)); do
+    for _ in $(seq 1 60); do kill -0 "${PIDS[$i]}" 2>/dev/null || break; sleep 0.25; done
+    kill -KILL "${PIDS[$i]}" 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+  [ -n "${DB_CLI:-}" ] && $DB_CLI -e "DROP DATABASE IF EXISTS gp_bench_gw_keypool; DROP DATABASE IF EXISTS gp_bench_gw_usage" 2>/dev/null || true
+  echo "stopped everything started by the bench (logs: $LOGS)"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+wait_http() { # url, seconds, pid, name
+  for ((i=0; i<$2*4; i++)); do
+    curl -fs -o /dev/null "$1" && return 0
+    kill -0 "$3" 2>/dev/null || { echo "$4 exited; log in $LOGS" >&2; exit 1; }
+    sleep 0.25
+  done
+  echo "$4 not ready after $2 s; log in $LOGS" >&2; exit 1
+}
+
+# ---- database ------------------------------------------------------------------------------------------------------
+DB_CLI=
+if [ -z "${GEMINI_POOL_DB_URL:-}" ] && (exec 3<>/dev/tcp/127.0.0.1/3306) 2>/dev/null; then
+  export GEMINI_POOL_DB_URL=mysql://127.0.0.1:3306 GEMINI_POOL_DB_USER=root GEMINI_POOL_DB_PASSWORD=
+fi
+if [ -n "${GEMINI_POOL_DB_URL:-}" ]; then
+  hp=${GEMINI_POOL_DB_URL#mysql://}
+  if command -v mariadb >/dev/null; then
+    DB_CLI="mariadb -h${hp%:*} -P${hp#*:} -u${GEMINI_POOL_DB_USER:-root} ${GEMINI_POOL_DB_PASSWORD:+-p$GEMINI_POOL_DB_PASSWORD}"
+    $DB_CLI -e "DROP DATABASE IF EXISTS gp_bench_gw_keypool; DROP DATABASE IF EXISTS gp_bench_gw_usage"
+  fi
+  DB_DESC="$GEMINI_POOL_DB_URL ($( [ -n "$DB_CLI" ] && $DB_CLI -N -e 'select version()' 2>/dev/null || echo server))"
+else
+  echo "starting embedded MariaDB on 127.0.0.1:$EMB_DB_PORT"
+  java -cp "$SRC/local-db/target/lib/*:$(ls "$SRC"/local-db/target/local-db-*.jar)" \
+    org.geminipool.localdb.EmbeddedMariaDbMain "$WORK/mariadb" "$EMB_DB_PORT" > "$LOGS/mariadb.log" 2>&1 &
+  PIDS+=($!)
+  for ((i=0; i<240; i++)); do grep -q READY "$LOGS/mariadb.log" 2>/dev/null && break; sleep 0.5; done
+  grep -q READY "$LOGS/mariadb.log" || { echo "embedded MariaDB did not start; $LOGS/mariadb.log" >&2; exit 1; }
+  export GEMINI_POOL_DB_URL=mysql://127.0.0.1:$EMB_DB_PORT GEMINI_POOL_DB_USER=root GEMINI_POOL_DB_PASSWORD=
+  DB_DESC="embedded MariaDB (local-db) on 127.0.0.1:$EMB_DB_PORT"
+fi
+export GEMINI_POOL_KEYPOOL_DB_NAME=gp_bench_gw_keypool GEMINI_POOL_USAGE_DB_NAME=gp_bench_gw_usage
+
+# ---- secrets and fake keys -----------------------------------------------------------------------------------------
+rnd() { head -c 48 /dev/urandom | base64 | tr -d '/+=\n' | head -c "$1"; }
+export GEMINI_POOL_ENCRYPTION_KEY=$(head -c 32 /dev/urandom | base64)
+export GEMINI_POOL_ADMIN_TOKEN=bench-admin-$(rnd 16)
+export GEMINI_POOL_INTERNAL_TOKEN=bench-internal-$(rnd 16)
+CLIENT_TOKEN=gp-bench-$(rnd 20)
+: > "$WORK/keys.txt"
+for ((i=0; i<NKEYS; i++)); do
+  k="AIza$(head -c 64 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' | head -c 35)"
+  echo "$k project=bench-$i" >> "$WORK/keys.txt"
+done
+KEY0=$(head -1 "$WORK/keys.txt" | cut -d' ' -f1)
+QUOTA='{"rpm":10000000,"rpd":1000000000}'
+
+# ---- simulator -----------------------------------------------------------------------------------------------------
+echo "starting gemini-simulator on 127.0.0.1:$SIM_PORT"
+java $JOPTS -jar "$SIM_JAR" --port $SIM_PORT --host 127.0.0.1 > "$LOGS/simulator.log" 2>&1 &
+PIDS+=($!); SIM_PID=$!
+SIM=http://127.0.0.1:$SIM_PORT
+wait_http "$SIM/_sim/health" 60 $SIM_PID simulator
+keys_json=$(awk '{sub("project=","",$2); printf "%s{\"apiKey\":\"%s\",\"project\":\"%s\"}", (NR>1?",":""), $1, $2}' "$WORK/keys.txt")
+curl -fsS -o /dev/null -H 'Content-Type: application/json' -d "{\"keys\":[$keys_json]}" "$SIM/_sim/keys"
+for ((i=0; i<NKEYS; i++)); do
+  curl -fsS -o /dev/null -X PUT -H 'Content-Type: application/json' -d "$QUOTA" "$SIM/_sim/projects/bench-$i/quotas/$MODEL"
+done
+curl -fsS -o /dev/null -X PUT -H 'Content-Type: application/json' -d '{"fixedMs":0,"perChunkMs":0}' "$SIM/_sim/latency"
+
+# ---- nginx: the proxy floor ----------------------------------------------------------------------------------------
+mkdir -p "$WORK/nginx/tmp"
+cat > "$WORK/nginx/nginx.conf" <<CONF
+worker_processes auto;
+pid $WORK/nginx/nginx.pid;
+error_log $LOGS/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx/tmp/body;
+  proxy_temp_path $WORK/nginx/tmp/proxy;
+  fastcgi_temp_path $WORK/nginx/tmp/fastcgi;
+  uwsgi_temp_path $WORK/nginx/tmp/uwsgi;
+  scgi_temp_path $WORK/nginx/tmp/scgi;
+  upstream simulator { server 127.0.0.1:$SIM_PORT; keepalive 128; }
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location / {
+      proxy_pass http://simulator;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Authorization "";
+      proxy_set_header x-goog-api-key "$KEY0";
+    }
+  }
+}
+CONF
+echo "starting nginx on 127.0.0.1:$NGINX_PORT"
+nginx -e "$LOGS/nginx-error.log" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' &
+PIDS+=($!); NGINX_PID=$!
+
+# ---- services ------------------------------------------------------------------------------------------------------
+start_service() { # module port env...
+  local m=$1 p=$2; shift 2
+  env "$@" QUARKUS_HTTP_PORT=$p QUARKUS_HTTP_HOST=127.0.0.1 \
+    java $JOPTS -jar "$SRC/$m/target/quarkus-app/quarkus-run.jar" > "$LOGS/$m.log" 2>&1 &
+  PIDS+=($!)
+}
+echo "starting keypool-service :$KP_PORT, usage-service :$US_PORT, gateway-service :$GW_PORT (db: $DB_DESC)"
+start_service keypool-service $KP_PORT GEMINI_BASE_URL=$SIM GEMINI_POOL_REVALIDATE_EVERY=off; KP_PID=${PIDS[-1]}
+start_service usage-service $US_PORT; US_PID=${PIDS[-1]}
+start_service gateway-service $GW_PORT GEMINI_BASE_URL=$SIM OPENROUTER_BASE_URL=$SIM/api/v1 \
+  GEMINI_POOL_CLIENT_TOKENS=$CLIENT_TOKEN GEMINI_POOL_KEYPOOL_URL=http://127.0.0.1:$KP_PORT \
+  GEMINI_POOL_USAGE_URL=http://127.0.0.1:$US_PORT GEMINI_POOL_SPILL_DIR=$WORK/spill; GW_PID=${PIDS[-1]}
+wait_http http://127.0.0.1:$KP_PORT/q/health/ready 180 $KP_PID keypool-service
+wait_http http://127.0.0.1:$US_PORT/q/health/ready 180 $US_PID usage-service
+wait_http http://127.0.0.1:$GW_PORT/q/health/ready 180 $GW_PID gateway-service
+wait_http http://127.0.0.1:$NGINX_PORT/_sim/health 10 $NGINX_PID nginx
+
+KP=http://127.0.0.1:$KP_PORT
+curl -fsS -o /dev/null -H "Authorization: Bearer $GEMINI_POOL_ADMIN_TOKEN" -H 'Content-Type: text/plain' \
+  --data-binary @"$WORK/keys.txt" "$KP/admin/keys/import?pool=bench"
+curl -fsS -o /dev/null -X PUT -H "Authorization: Bearer $GEMINI_POOL_ADMIN_TOKEN" -H 'Content-Type: application/json' \
+  -d "$QUOTA" "$KP/admin/quotas/$MODEL"
+
+# ---- the load ------------------------------------------------------------------------------------------------------
+GEN_PATH=/v1beta/models/$MODEL:generateContent
+BODY='{"contents":[{"role":"user","parts":[{"text":"Say hello in one short sentence."}]}]}'
+LEASE_BODY="{\"pool\":\"bench\",\"model\":\"$MODEL\",\"requestId\":\"bench-wrk\"}"
+declare -A URL HDR PTH BDY
+URL[direct]=http://127.0.0.1:$SIM_PORT;     HDR[direct]="x-goog-api-key: $KEY0";     PTH[direct]=$GEN_PATH; BDY[direct]=$BODY
+URL[nginx]=http://127.0.0.1:$NGINX_PORT;    HDR[nginx]="x-goog-api-key: unused";     PTH[nginx]=$GEN_PATH;  BDY[nginx]=$BODY
+URL[gateway]=http://127.0.0.1:$GW_PORT;     HDR[gateway]="x-goog-api-key: $CLIENT_TOKEN"; PTH[gateway]=$GEN_PATH; BDY[gateway]=$BODY
+URL[lease]=$KP; HDR[lease]="Authorization: Bearer $GEMINI_POOL_INTERNAL_TOKEN"; PTH[lease]=/leases; BDY[lease]=$LEASE_BODY
+
+for t in direct nginx gateway; do   # every path must answer 200 before anything is measured
+  code=$(curl -s -o "$WORK/probe-$t.json" -w '%{http_code}' -H "${HDR[$t]}" -H 'Content-Type: application/json' \
+    -d "$BODY" "${URL[$t]}$GEN_PATH")
+  [ "$code" = 200 ] || { echo "$t answered $code: $(head -c 300 "$WORK/probe-$t.json")" >&2; exit 1; }
+done
+ROUTE=$(curl -s -D - -o /dev/null -H "${HDR[gateway]}" -H 'Content-Type: application/json' -d "$BODY" \
+  "${URL[gateway]}$GEN_PATH" | tr -d '\r' | awk -F': ' 'tolower($1)=="x-gemini-pool-route"{print $2}')
+
+if [ -n "${BENCH_HOLD:-}" ]; then   # diagnosis: keep the stack up for BENCH_HOLD seconds, no load
+  echo "holding $BENCH_HOLD s: gateway ${URL[gateway]} (${HDR[gateway]}), keypool $KP (${HDR[lease]}), sim $SIM, nginx ${URL[nginx]}"
+  echo "$CLIENT_TOKEN" > "$WORK/client.token"; echo "$GEMINI_POOL_INTERNAL_TOKEN" > "$WORK/internal.token"; echo "$WORK"
+  sleep "$BENCH_HOLD"; exit 0
+fi
+CLK=$(getconf CLK_TCK)
+cpu_of() { # pid... → CPU ticks of the processes and their children threads
+  local s=0 p
+  for p in "$@"; do [ -r /proc/$p/stat ] && s=$(( s + $(awk '{print $14+$15}' /proc/$p/stat) )); done
+  echo $s
+}
+NGINX_PIDS() { echo $NGINX_PID $(pgrep -P $NGINX_PID || true); }
+DB_PIDS() { pidof mariadbd mysqld 2>/dev/null || true; }
+declare -A RES LOAD CPU
+run_wrk() { # key target rate(0=max) conns seconds
+  local key=$1 t=$2 rate=$3 c=$4 s=$5 out
+  LOAD[$key]=$(cut -d' ' -f1-3 /proc/loadavg)
+  local b_gw b_kp b_us b_sim b_ngx b_db
+  b_gw=$(cpu_of $GW_PID); b_kp=$(cpu_of $KP_PID); b_us=$(cpu_of $US_PID); b_sim=$(cpu_of $SIM_PID)
+  b_ngx=$(cpu_of $(NGINX_PIDS)); b_db=$(cpu_of $(DB_PIDS))
+  out=$(WRK_PATH=${PTH[$t]} WRK_BODY=${BDY[$t]} WRK_HEADER=${HDR[$t]} WRK_RATE=$rate WRK_THREADS=1 \
+    timeout $((s + 30)) wrk -t1 -c"$c" -d"${s}s" --timeout 5s -s "$HERE/wrk.lua" "${URL[$t]}" 2>&1) || true
+  echo "$out" > "$LOGS/wrk-$key.txt"
+  RES[$key]=$(echo "$out" | grep '^RESULT' | tail -1)
+  [ -n "${RES[$key]}" ] || { echo "wrk run $key produced no result:"; echo "$out"; RES[$key]="RESULT requests=0"; }
+  # CPU seconds per 1000 requests, per process (2 cores = 2 CPU-s per wall second available in total)
+  local n; n=$(echo "${RES[$key]}" | sed -n 's/.*requests=\([0-9]*\).*/\1/p'); n=${n:-0}
+  CPU[$key]=$(awk -v n="$n" -v clk="$CLK" -v gw=$(( $(cpu_of $GW_PID) - b_gw )) -v kp=$(( $(cpu_of $KP_PID) - b_kp )) \
+    -v us=$(( $(cpu_of $US_PID) - b_us )) -v sim=$(( $(cpu_of $SIM_PID) - b_sim )) \
+    -v ngx=$(( $(cpu_of $(NGINX_PIDS)) - b_ngx )) -v db=$(( $(cpu_of $(DB_PIDS)) - b_db )) \
+    'BEGIN { f = (n > 0 ? 1000 / n / clk * 1000 : 0);
+             printf "gateway %.1f, keypool %.1f, usage %.1f, simulator %.1f, nginx %.1f, ", gw*f, kp*f, us*f, sim*f, ngx*f;
+             if (db < 0) printf "mariadb n/a (server restarted)"; else printf "mariadb %.1f (shared server: includes other clients)", db*f }')
+  printf '  %-22s load %-16s %s\n' "$key" "${LOAD[$key]}" "${RES[$key]#RESULT }"
+}
+
+START_UPTIME=$(uptime)
+echo "== warm-up (simulator 5 s, nginx 5 s, gateway ${WARMUP} s; not reported)"
+run_wrk warm-direct direct 0 "$CONNS" 5
+run_wrk warm-nginx nginx 0 "$CONNS" 5
+run_wrk warm-gateway gateway 0 "$CONNS" "$WARMUP"
+echo "== max throughput, $CONNS connections, ${SECS} s each"
+for t in direct nginx gateway; do run_wrk max-$t $t 0 "$CONNS" "$SECS"; done
+echo "== paced at $RATE req/s ($PACED_CONNS connections), ${SECS} s each"
+for t in direct nginx gateway; do run_wrk paced-$t $t "$RATE" "$PACED_CONNS" "$SECS"; done
+echo "== keypool POST /leases alone (the gateway's lease), paced at $RATE req/s, then max with $CONNS connections"
+run_wrk paced-lease lease "$RATE" "$PACED_CONNS" "$SECS"
+run_wrk max-lease lease 0 "$CONNS" "$SECS"
+if [ "$LAT_MS" -gt 0 ]; then
+  curl -fsS -o /dev/null -X PUT -H 'Content-Type: application/json' -d "{\"fixedMs\":$LAT_MS,\"perChunkMs\":0}" "$SIM/_sim/latency"
+  echo "== simulator latency ${LAT_MS} ms, paced at $RATE req/s ($PACED_CONNS connections), ${SECS} s each"
+  for t in direct nginx gateway; do run_wrk lat-$t $t "$RATE" "$PACED_CONNS" "$SECS"; done
+fi
+END_UPTIME=$(uptime)
+SIM_COUNTERS=$(curl -fsS "$SIM/_sim/counters/projects/bench-0/models/$MODEL" || echo '?')
+GW_REQS=$(curl -fsS "http://127.0.0.1:$GW_PORT/q/metrics" | grep '^gemini_pool_requests_total' | sed 's/^/    /' || true)
+KP_COUNTS=$(curl -fsS "$KP/q/metrics" | grep -E '^keypool_(leases_granted|leases_refused|outcomes)_total' | sed 's/^/    /' || true)
+
+# ---- report --------------------------------------------------------------------------------------------------------
+f() { echo "${RES[$1]}" | sed -n "s/.* $2=\([0-9.]*\).*/\1/p"; }   # field of a result
+ms() { awk -v v="$1" 'BEGIN { if (v == "") print "-"; else printf "%.2f", v / 1000 }'; }
+diffms() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "") print "-"; else printf "%+.2f", (a - b) / 1000 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "-"; else printf "%.0f %%", 100 * a / b }'; }
+errs() { echo "${RES[$1]}" | awk '{ s = 0; for (i = 1; i <= NF; i++) if ($i ~ /^err_/) { split($i, kv, "="); s += kv[2] } print s }'; }
+row() { # key label
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$2" "$(printf '%.0f' "$(f "$1" rps)")" "$(ms "$(f "$1" p50_us)")" \
+    "$(ms "$(f "$1" p90_us)")" "$(ms "$(f "$1" p99_us)")" "$(ms "$(f "$1" max_us)")" "$(errs "$1")" "${LOAD[$1]}"
+}
+section() { # prefix title
+  echo; echo "### $2"; echo
+  echo '| target | req/s | p50 ms | p90 ms | p99 ms | max ms | errors/non-2xx | load avg (1/5/15) before |'
+  echo '|---|---|---|---|---|---|---|---|'
+  row "$1-direct" direct; row "$1-nginx" nginx; row "$1-gateway" gateway
+  [ -n "${RES[$1-lease]:-}" ] && row "$1-lease" 'keypool lease alone'
+  echo
+  echo "Added over direct: nginx p50 $(diffms "$(f "$1-nginx" p50_us)" "$(f "$1-direct" p50_us)") ms," \
+    "p99 $(diffms "$(f "$1-nginx" p99_us)" "$(f "$1-direct" p99_us)") ms;" \
+    "gateway p50 $(diffms "$(f "$1-gateway" p50_us)" "$(f "$1-direct" p50_us)") ms," \
+    "p99 $(diffms "$(f "$1-gateway" p99_us)" "$(f "$1-direct" p99_us)") ms." \
+    "Throughput gateway/nginx $(ratio "$(f "$1-gateway" rps)" "$(f "$1-nginx" rps)")," \
+    "gateway/direct $(ratio "$(f "$1-gateway" rps)" "$(f "$1-direct" rps)")," \
+    "nginx/direct $(ratio "$(f "$1-nginx" rps)" "$(f "$1-direct" rps)")."
+  echo
+  echo "CPU ms per 1000 requests (sum of user+sys of each process during the run):"
+  for t in direct nginx gateway lease; do [ -n "${CPU[$1-$t]:-}" ] && echo "- $t: ${CPU[$1-$t]}"; done
+  return 0
+}
+TS=$(date -u +%Y%m%dT%H%M%SZ)
+mkdir -p "$HERE/results"
+REPORT=$HERE/results/$TS.md
+{
+  echo "# Gateway benchmark $TS"
+  echo
+  echo "Command: \`bench/gateway/run.sh --seconds $SECS --rate $RATE --latency-ms $LAT_MS --conns $CONNS\`" \
+    "(BENCH_SRC=$SRC at $(git -C "$SRC" rev-parse --short HEAD 2>/dev/null || echo '?'), warm-up ${WARMUP} s, $NKEYS keys in $NKEYS projects)"
+  echo
+  echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo); $(java -version 2>&1 | head -1);" \
+    "$(nginx -v 2>&1); $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2); db: $DB_DESC; JAVA_OPTS=$JOPTS."
+  echo
+  echo "uptime at start: \`$START_UPTIME\`; at end: \`$END_UPTIME\`"
+  echo
+  echo "Request: \`POST $GEN_PATH\` with \`$BODY\`; gateway route header: \`$ROUTE\`." \
+    "wrk 1 thread. Paced runs: one send schedule at the target rate (jittered ±50 %), the connection count only caps" \
+    "concurrency; latency is wrk's (request write → response end), not corrected for coordinated omission."
+  section max "Max throughput ($CONNS connections, simulator latency 0)"
+  section paced "Paced at $RATE req/s (simulator latency 0)"
+  [ "$LAT_MS" -gt 0 ] && section lat "Paced at $RATE req/s, simulator latency $LAT_MS ms"
+  echo
+  echo "Simulator counters for the direct/nginx key's project: $SIM_COUNTERS"
+  echo
+  echo "Gateway request counters:"
+  echo "$GW_REQS"
+  echo
+  echo "keypool counters (all runs, including the lease-alone runs):"
+  echo "$KP_COUNTS"
+} > "$REPORT"
+echo
+cat "$REPORT"
+echo
+echo "written to $REPORT"
