@@ -50,6 +50,7 @@ stop_all() {
   # services first (they flush), the database last
   for ((i=${#PIDS[@]}-1; i>=0; i--)); do kill -TERM "${PIDS[$i]}" 2>/dev/null || true; wait "${PIDS[$i]}" 2>/dev/null || true; done
   echo "stopped"
+  exit 0
 }
 trap stop_all INT TERM EXIT
 
