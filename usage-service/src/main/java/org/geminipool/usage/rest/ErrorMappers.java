@@ -6,12 +6,18 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.geminipool.usage.service.UsageRequestException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.net.ConnectException;
 
 import java.util.Map;
 
-/** Every 4xx is {@code {"error": "..."}} JSON. */
+/** Every 4xx is {@code {"error": "..."}} JSON; a database that cannot be reached is a 503, not a 500. */
 public class ErrorMappers {
+
+    private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
 
     static Response error(int status, String message) {
         return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(Map.of("error", message)).build();
@@ -49,6 +55,19 @@ public class ErrorMappers {
         }
         String message = e.getMessage() == null ? Response.Status.fromStatusCode(status).getReasonPhrase() : e.getMessage();
         return error(status, message);
+    }
+
+    /** Anything else: 503 when the database is out of reach (the caller retries later), 500 otherwise. */
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof ConnectException || cause instanceof ClosedConnectionException) {
+                LOG.warnf("database unavailable: %s", cause.getMessage());
+                return error(503, "database unavailable, retry later");
+            }
+        }
+        LOG.error("internal error", e);
+        return error(500, "internal error");
     }
 
     private static String path(MismatchedInputException e) {

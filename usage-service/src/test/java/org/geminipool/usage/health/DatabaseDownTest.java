@@ -30,4 +30,13 @@ class DatabaseDownTest {
         given().get("/q/health/ready").then().statusCode(503).body("status", equalTo("DOWN"))
                 .body("checks.find { it.name == 'database' }.status", equalTo("DOWN"));
     }
+
+    @Test
+    void eventsAreRefusedWithServiceUnavailableNotAServerError() {
+        given().header("Authorization", "Bearer test-internal-token").contentType("application/json")
+                .body("{\"events\":[{\"eventId\":\"e-down-1\",\"occurredAt\":\"2026-11-26T12:00:00Z\","
+                        + "\"model\":\"gemini-2.5-flash\",\"outcome\":\"SUCCESS\"}]}")
+                .post("/usage/events")
+                .then().statusCode(503).body("error", equalTo("database unavailable, retry later"));
+    }
 }
