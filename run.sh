@@ -43,12 +43,24 @@ export GEMINI_POOL_CLIENT_TOKENS=${GEMINI_POOL_CLIENT_TOKENS:-$(secret_file clie
 export GEMINI_POOL_INTERNAL_TOKEN=${GEMINI_POOL_INTERNAL_TOKEN:-$(head -c 24 /dev/urandom | base64 | tr -d '/+=')}
 export GEMINI_POOL_SPILL_DIR=${GEMINI_POOL_SPILL_DIR:-$DATA_DIR/spill}
 
+# mariadbd outlives its JVM for a moment while it shuts down; a new one on the same data folder must not start
+# before the old one has released it (it would hang at start).
+wait_db_gone() {
+  local i
+  for ((i=0; i<120; i++)); do
+    pgrep -f -- "--datadir=$DATA_DIR/mariadb/data" >/dev/null 2>&1 || return 0
+    sleep 0.5
+  done
+  echo "a mariadbd on $DATA_DIR/mariadb/data is still running after 60 s" >&2
+}
+
 PIDS=()
 stop_all() {
   trap - INT TERM EXIT
   echo; echo "stopping ..."
   # services first (they flush), the database last
   for ((i=${#PIDS[@]}-1; i>=0; i--)); do kill -TERM "${PIDS[$i]}" 2>/dev/null || true; wait "${PIDS[$i]}" 2>/dev/null || true; done
+  [ -n "${DB_STARTED:-}" ] && wait_db_gone
   echo "stopped"
   exit 0
 }
@@ -66,6 +78,8 @@ wait_for_line() { # file, pattern, seconds, pid
 
 if [ -z "${GEMINI_POOL_DB_URL:-}" ]; then
   DB_PORT=${GEMINI_POOL_EMBEDDED_DB_PORT:-3307}
+  wait_db_gone
+  DB_STARTED=1
   echo "starting embedded MariaDB on 127.0.0.1:$DB_PORT (data: $DATA_DIR/mariadb, log: $LOGS/mariadb.log)"
   java -cp "$ROOT/local-db/target/lib/*:$(ls "$ROOT"/local-db/target/local-db-*.jar)" \
     org.geminipool.localdb.EmbeddedMariaDbMain "$DATA_DIR/mariadb" "$DB_PORT" > "$LOGS/mariadb.log" 2>&1 &
