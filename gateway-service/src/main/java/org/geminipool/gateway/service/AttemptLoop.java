@@ -140,9 +140,14 @@ public class AttemptLoop {
                 }
                 Buffer b = body.result();
                 if (status / 100 == 2) {
-                    TokenUsage tokens = usageOf(b);
-                    settle(ex, target, lease, Classification.of(Outcome.SUCCESS), status, start, tokens);
-                    respondSuccess(ex, target, status, response.getHeader("Content-Type"), b);
+                    // The answer goes out first; the outcome report (not awaited on success), the usage event and the
+                    // latency metric follow on the same event-loop turn, off the client's response path.
+                    long nanos = System.nanoTime() - start;
+                    try {
+                        respondSuccess(ex, target, status, response.getHeader("Content-Type"), b);
+                    } finally {
+                        settleTook(ex, target, lease, Classification.of(Outcome.SUCCESS), status, nanos, usageOf(b));
+                    }
                     return;
                 }
                 String text = b.toString(StandardCharsets.UTF_8);
@@ -212,7 +217,11 @@ public class AttemptLoop {
     /** Usage event, latency metric and the outcome report; the future completes when the keypool has it. */
     private Future<Void> settle(Exchange ex, Target target, LeaseGrant lease, Classification c, int status, long start,
                                 TokenUsage tokens) {
-        long nanos = System.nanoTime() - start;
+        return settleTook(ex, target, lease, c, status, System.nanoTime() - start, tokens);
+    }
+
+    private Future<Void> settleTook(Exchange ex, Target target, LeaseGrant lease, Classification c, int status,
+                                    long nanos, TokenUsage tokens) {
         String provider = target.openRouter() ? Target.OPENROUTER : Target.GOOGLE;
         metrics.upstream(provider, c.outcome().name(), nanos);
         usage.record(new UsageEvent(UUID.randomUUID().toString(), Instant.now().toString(),

@@ -6,8 +6,11 @@ import jakarta.inject.Inject;
 import org.geminipool.common.security.TokenCheck;
 import org.geminipool.gateway.config.GatewayConfig;
 
+import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Client tokens (GEMINI_POOL_CLIENT_TOKENS), presented as {@code Authorization: Bearer}, {@code x-goog-api-key} or
@@ -23,7 +26,12 @@ public class ClientAuth {
     /** Routing-context key of the authenticated client's token id. */
     public static final String TOKEN_ID = "clientTokenId";
 
-    private volatile List<String> tokens;
+    /** SHA-256 of each configured token, computed once (the comparison hashes both sides; this side never changes). */
+    private volatile List<byte[]> tokenHashes;
+
+    /** tokenId of tokens seen (only accepted and configured tokens reach it; bounded anyway). */
+    private static final Map<String, String> TOKEN_IDS = new ConcurrentHashMap<>();
+    private static final int TOKEN_ID_CACHE_MAX = 1024;
 
     /** The presented token, or null when none was sent. */
     public static String presented(HttpServerRequest request) {
@@ -40,15 +48,32 @@ public class ClientAuth {
     }
 
     public boolean accepts(String token) {
-        List<String> t = tokens;
-        if (t == null) {
-            t = config.clientTokenList();
-            tokens = t;
+        List<byte[]> hashes = tokenHashes;
+        if (hashes == null) {
+            hashes = config.clientTokenList().stream().filter(t -> t != null && !t.isEmpty()).map(TokenCheck::sha256)
+                    .toList();
+            tokenHashes = hashes;
         }
-        return token != null && TokenCheck.matchesAny(t, token);
+        if (token == null) {
+            return false;
+        }
+        // Same as TokenCheck.matchesAny: constant time, every candidate is compared.
+        byte[] presented = TokenCheck.sha256(token);
+        boolean found = false;
+        for (byte[] candidate : hashes) {
+            found |= MessageDigest.isEqual(candidate, presented);
+        }
+        return found;
     }
 
     public static String tokenId(String token) {
-        return HexFormat.of().formatHex(TokenCheck.sha256(token)).substring(0, 16);
+        String id = TOKEN_IDS.get(token);
+        if (id == null) {
+            id = HexFormat.of().formatHex(TokenCheck.sha256(token)).substring(0, 16);
+            if (TOKEN_IDS.size() < TOKEN_ID_CACHE_MAX) {
+                TOKEN_IDS.put(token, id);
+            }
+        }
+        return id;
     }
 }

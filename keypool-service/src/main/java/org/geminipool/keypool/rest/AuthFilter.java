@@ -9,7 +9,9 @@ import org.geminipool.common.security.TokenCheck;
 import org.geminipool.keypool.config.Tokens;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
+import java.security.MessageDigest;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** {@code /leases} needs the internal token, {@code /admin} the admin token; both as Bearer. 401 JSON otherwise. */
 public class AuthFilter {
@@ -32,12 +34,30 @@ public class AuthFilter {
             return null;
         }
         String presented = TokenCheck.bearer(context.getHeaderString(HttpHeaders.AUTHORIZATION));
-        if (TokenCheck.matches(expected, presented)) {
+        if (matches(expected, presented)) {
             return null;
         }
         String error = expected.isEmpty() ? "the " + which + " is not configured on this service"
                 : presented == null ? "missing Authorization: Bearer <" + which + ">" : "wrong " + which;
         return Response.status(401).type(MediaType.APPLICATION_JSON_TYPE)
                 .header("WWW-Authenticate", "Bearer").entity(Map.of("error", error)).build();
+    }
+
+    /** Hashes of the configured tokens (at most a few distinct values), so they are not re-hashed per request. */
+    private static final Map<String, byte[]> EXPECTED_HASHES = new ConcurrentHashMap<>();
+
+    /** Same as {@link TokenCheck#matches}, without re-hashing the configured token on every request. */
+    private static boolean matches(String expected, String presented) {
+        if (expected == null || expected.isEmpty() || presented == null) {
+            return false;
+        }
+        byte[] hash = EXPECTED_HASHES.get(expected);
+        if (hash == null) {
+            hash = TokenCheck.sha256(expected);
+            if (EXPECTED_HASHES.size() < 16) {
+                EXPECTED_HASHES.put(expected, hash);
+            }
+        }
+        return MessageDigest.isEqual(hash, TokenCheck.sha256(presented));
     }
 }

@@ -31,6 +31,19 @@ public class KeyCrypto {
     private static final int IV_BYTES = 12;
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /**
+     * One AES-GCM Cipher per thread for decryption (every lease decrypts the chosen key): Cipher.getInstance does a
+     * provider lookup each time. Re-initialised per call with the stored IV, so nothing carries over between keys.
+     * Encryption keeps a fresh Cipher per call.
+     */
+    private static final ThreadLocal<Cipher> DECRYPTERS = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM unavailable", e);
+        }
+    });
+
     private final SecretKeySpec aesKey;
     private final SecretKeySpec fingerprintKey;
 
@@ -83,7 +96,7 @@ public class KeyCrypto {
 
     public String decrypt(byte[] stored) {
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = DECRYPTERS.get();
             cipher.init(Cipher.DECRYPT_MODE, aesKey, new GCMParameterSpec(128, stored, 0, IV_BYTES));
             return new String(cipher.doFinal(stored, IV_BYTES, stored.length - IV_BYTES), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException e) {

@@ -1,5 +1,6 @@
 package org.geminipool.keypool.service;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -221,7 +223,7 @@ public class LeaseService {
     }
 
     ApiException refused(Refusal refusal) {
-        registry.counter("keypool_leases_refused_total", "reason", refusal.reason()).increment();
+        counter("keypool_leases_refused_total", "reason", refusal.reason()).increment();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("reason", refusal.reason());
         body.put("retryAfterSeconds", refusal.retryAfterSeconds());
@@ -235,7 +237,14 @@ public class LeaseService {
     }
 
     private void grantedCounter(String kind) {
-        registry.counter("keypool_leases_granted_total", "kind", kind).increment();
+        counter("keypool_leases_granted_total", "kind", kind).increment();
+    }
+
+    /** Counters by (name, tag, value), looked up in the registry once instead of per lease and per outcome. */
+    private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
+
+    private Counter counter(String name, String tag, String value) {
+        return counters.computeIfAbsent(List.of(name, tag, value), k -> registry.counter(name, tag, value));
     }
 
     private static Candidate pick(List<Candidate> keys) {
@@ -288,7 +297,7 @@ public class LeaseService {
                     }))
                     .flatMap(changed -> {
                         if (changed) {
-                            registry.counter("keypool_outcomes_total", "outcome", settled.name()).increment();
+                            counter("keypool_outcomes_total", "outcome", settled.name()).increment();
                             return Uni.createFrom().voidItem();
                         }
                         return repository.findLease(leaseId).map(current -> {
