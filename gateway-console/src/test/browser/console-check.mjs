@@ -114,6 +114,25 @@ try {
     check(`overview ${metric} = usage API (${reference.totals[metric]})`, shown[metric] === reference.totals[metric], String(shown[metric]));
   }
   check('overview shows traffic', shown.requests > 0);
+  // This hour and the hourly chart equal usage-service's /usage/hourly (compared only when the hour did not turn).
+  const hourlyBefore = await (await fetch(`${usageUrl}/usage/hourly?hours=24`, { headers: { Authorization: `Bearer ${token}` } })).json();
+  await page.goto(`${base}/console`);
+  const hourly = await (await fetch(`${usageUrl}/usage/hourly?hours=24`, { headers: { Authorization: `Bearer ${token}` } })).json();
+  check('usage API answers 24 hours', hourly.rows.length === 24, String(hourly.rows.length));
+  if (hourlyBefore.to === hourly.to) {
+    const current = hourly.rows[23];
+    for (const metric of ['requests', 'successes', 'rateLimited', 'dayExhausted', 'invalidOrDenied', 'upstreamErrors', 'clientErrors']) {
+      const v = Number((await page.textContent(`#this-hour [data-hour-metric="${metric}"]`)).trim());
+      check(`this hour ${metric} = usage API (${current[metric]})`, v === current[metric], String(v));
+    }
+    const cells = await page.locator('#hourly-table td[data-hour-requests]').evaluateAll(
+      tds => tds.map(td => [td.getAttribute('data-hour-requests'), Number(td.textContent.trim())]));
+    const expected = hourly.rows.map(r => [r.hour, r.requests]);
+    check('hourly chart = usage API', JSON.stringify(cells) === JSON.stringify(expected), JSON.stringify(cells));
+    check('hourly chart has 24 bars', (await page.locator('#hourly-chart rect.bar').count()) === 24);
+  } else {
+    console.log('SKIP hourly comparison: the hour turned during the check');
+  }
   const disabledCount = Number((await page.textContent('[data-state="DISABLED"]')).trim());
   check('overview counts the disabled key', disabledCount >= 1, String(disabledCount));
   await shot('05-overview.png');
@@ -126,6 +145,9 @@ try {
   await shot('06-usage.png');
   await page.goto(`${base}/console/routes`);
   check('routes page renders', (await page.textContent('h1')) === 'Routes');
+  const routeTotal = Number((await page.textContent('#route-usage [data-metric="routeRequests"]')).trim());
+  const routesRef = await (await fetch(`${usageUrl}/usage/routes`, { headers: { Authorization: `Bearer ${token}` } })).json();
+  check(`routes page total = usage API (${routesRef.totals.requests})`, routeTotal === routesRef.totals.requests, String(routeTotal));
   await shot('07-routes.png');
 
   // 9. Logout: back to the login page, and the console is closed again.

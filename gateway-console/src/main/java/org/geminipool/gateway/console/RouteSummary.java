@@ -23,6 +23,14 @@ public record RouteSummary(String name, List<String> keywords, String operation,
             }
             return (pool == null ? "any pool" : "pool " + pool) + ": " + model;
         }
+
+        /** How the gateway names this target in usage events: {@code pool:model}, {@code openrouter:model}, or the model. */
+        public String usageLabel() {
+            if ("openrouter".equals(provider)) {
+                return "openrouter:" + model;
+            }
+            return pool == null ? model : pool + ":" + model;
+        }
     }
 
     /** The match conditions in words. */

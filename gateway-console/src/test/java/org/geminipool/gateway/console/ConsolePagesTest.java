@@ -152,10 +152,89 @@ class ConsolePagesTest {
             assertEquals(totals.get(metric).asLong(), metric(overview, metric), metric);
         }
         assertTrue(overview.contains("<svg"), "chart present");
+        assertTrue(overview.contains("id=\"hourly-chart\""), "hourly chart present");
+        assertFalse(overview.contains("no per-hour data"), "the old limitation is gone");
+
+        // This hour and the hourly chart equal usage-service's /usage/hourly (unless the hour turned meanwhile).
+        JsonNode before = usageApi("/usage/hourly?hours=24");
+        String overviewAgain = page(cookie, "/console");
+        JsonNode after = usageApi("/usage/hourly?hours=24");
+        JsonNode rows = after.get("rows");
+        assertEquals(24, rows.size());
+        JsonNode current = rows.get(23);
+        assertTrue(current.get("requests").asLong() >= 6, "this hour counts the events just posted: " + current);
+        if (before.get("to").asText().equals(after.get("to").asText())) {
+            for (String metric : List.of("requests", "successes", "rateLimited", "dayExhausted", "invalidOrDenied",
+                    "upstreamErrors", "clientErrors")) {
+                assertEquals(current.get(metric).asLong(), hourMetric(overviewAgain, metric), "this hour " + metric);
+            }
+            for (JsonNode row : rows) {
+                String hour = row.get("hour").asText();
+                Matcher m = Pattern.compile("data-hour-requests=\"" + Pattern.quote(hour) + "\">(\\d+)<")
+                        .matcher(overviewAgain);
+                assertTrue(m.find(), "hour " + hour + " in the chart table");
+                assertEquals(row.get("requests").asLong(), Long.parseLong(m.group(1)), hour);
+            }
+        }
 
         Response json = RestAssured.given().cookie("gp_console", cookie).accept("application/json").get("/console/api/overview");
         assertEquals(200, json.statusCode());
         assertEquals(totals.get("requests").asLong(), json.jsonPath().getLong("totals.requests"));
+        assertEquals(24, json.jsonPath().getList("hourly").size());
+        assertTrue(json.jsonPath().getLong("thisHour.requests") >= 6);
+    }
+
+    @Test
+    void routesPageShowsCallsPerRouteAndTarget() throws Exception {
+        String cookie = login();
+        String keyId = unique("k");
+        List<Map<String, Object>> batch = new ArrayList<>();
+        for (var e : events(keyId, "gemini-2.5-pro", "SUCCESS", "client-r", 3)) {
+            e.put("route", "expert");
+            e.put("target", "pro:gemini-2.5-pro");
+            batch.add(e);
+        }
+        for (var e : events(keyId, "gemini-2.5-flash-lite", "SUCCESS", "client-r", 2)) {
+            e.put("route", "bulk");
+            e.put("target", "openrouter:google/gemini-2.5-flash-lite");
+            batch.add(e);
+        }
+        for (var e : events(keyId, "gemini-2.5-flash", "SUCCESS", "client-r", 1)) {
+            e.put("route", "retired-" + EVIL);
+            e.put("target", "gemini-2.5-flash");
+            batch.add(e);
+        }
+        postUsage(batch);
+
+        JsonNode before = usageApi("/usage/routes");
+        String routes = page(cookie, "/console/routes");
+        JsonNode after = usageApi("/usage/routes");
+        assertFalse(routes.contains(EVIL), "route names from usage data are escaped");
+        assertTrue(routes.contains("retired-&lt;script&gt;"), "a route no longer in the rules is listed");
+        assertFalse(routes.contains("does not aggregate per route"), "the old approximation is gone");
+        if (before.equals(after)) { // no other traffic and no Pacific midnight in between
+            Map<String, Long> perRoute = new java.util.HashMap<>();
+            Map<String, Long> perTarget = new java.util.HashMap<>();
+            for (JsonNode row : after.get("rows")) {
+                if (!row.get("route").isNull()) {
+                    perRoute.merge(row.get("route").asText(), row.get("requests").asLong(), Long::sum);
+                    perTarget.merge(row.get("route").asText() + "|" + row.get("target").asText(),
+                            row.get("requests").asLong(), Long::sum);
+                }
+            }
+            assertTrue(perRoute.get("expert") >= 3 && perRoute.get("bulk") >= 2, perRoute.toString());
+            for (String route : List.of("expert", "bulk")) {
+                Matcher m = Pattern.compile("<tr data-route=\"" + route + "\">.*?data-route-calls>(\\d+)<",
+                        Pattern.DOTALL).matcher(routes);
+                assertTrue(m.find(), route + " row");
+                assertEquals(perRoute.get(route), Long.parseLong(m.group(1)), route);
+            }
+            Matcher t = Pattern.compile("data-target-calls=\"openrouter:google/gemini-2.5-flash-lite\">(\\d+)<")
+                    .matcher(routes);
+            assertTrue(t.find(), "bulk's openrouter target");
+            assertEquals(perTarget.get("bulk|openrouter:google/gemini-2.5-flash-lite"), Long.parseLong(t.group(1)));
+            assertEquals(after.get("totals").get("requests").asLong(), metric(routes, "routeRequests"));
+        }
     }
 
     @Test
@@ -167,7 +246,13 @@ class ConsolePagesTest {
                 || routes.contains("&lt;script&gt;alert(&#x27;route&#x27;)&lt;/script&gt;"), routes);
         assertTrue(routes.contains("expert") && routes.contains("[专家模式]"));
         assertTrue(routes.contains("openrouter: google/gemini-2.5-flash-lite"));
-        assertTrue(routes.contains("does not aggregate per route"));
+        assertTrue(routes.contains("Calls today per route and target"));
+    }
+
+    static long hourMetric(String html, String name) {
+        Matcher m = Pattern.compile("data-hour-metric=\"" + name + "\">(\\d+)<").matcher(html);
+        assertTrue(m.find(), "this-hour metric " + name + " on the page");
+        return Long.parseLong(m.group(1));
     }
 
     static long metric(String html, String name) {

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.geminipool.usage.UsageEvent;
 import org.geminipool.usage.service.NewEvent;
 
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -128,6 +129,29 @@ public class UsageEventRepository implements PanacheRepositoryBase<UsageEvent, S
     public Uni<Integer> deleteReceivedBefore(LocalDateTime cutoffUtc, int limit) {
         return getSession().flatMap(s -> s.createNativeQuery("DELETE FROM usage_event WHERE received_at < ?1 LIMIT ?2")
                 .setParameter(1, cutoffUtc).setParameter(2, limit).executeUpdate());
+    }
+
+    /**
+     * Raw events with {@code fromUtc <= occurred_at < toUtc}, per hour: each row is {@code [hour index from fromUtc,
+     * requests, successes, rateLimited, dayExhausted, invalidOrDenied, upstreamErrors, clientErrors, promptTokens,
+     * completionTokens, thoughtTokens, totalLatencyMs]}; hours without events left out. {@code fromUtc} is an hour start.
+     */
+    public Uni<List<Object[]>> countsPerHour(LocalDateTime fromUtc, LocalDateTime toUtc) {
+        String sql = "SELECT TIMESTAMPDIFF(HOUR, ?1, occurred_at) AS h, " + COUNTERS + " FROM usage_event"
+                + " WHERE occurred_at >= ?2 AND occurred_at < ?3 GROUP BY h ORDER BY h";
+        return getSession().flatMap(s -> s.<Object[]>createNativeQuery(sql, Object[].class)
+                .setParameter(1, fromUtc).setParameter(2, fromUtc).setParameter(3, toUtc).getResultList());
+    }
+
+    /**
+     * Raw events of one Pacific day per route and target: each row is {@code [route, target, requests, …,
+     * totalLatencyMs]} (route/target null when the events had none), ordered by route, target.
+     */
+    public Uni<List<Object[]>> countsPerRoute(LocalDate day) {
+        String sql = "SELECT route, target, " + COUNTERS + " FROM usage_event WHERE usage_day = ?1"
+                + " GROUP BY route, target ORDER BY route, target";
+        return getSession().flatMap(s -> s.<Object[]>createNativeQuery(sql, Object[].class)
+                .setParameter(1, day).getResultList());
     }
 
     private static String orEmpty(String value) {

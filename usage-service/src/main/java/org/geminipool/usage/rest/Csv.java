@@ -35,6 +35,22 @@ public final class Csv {
         return out.toString();
     }
 
+    public static String hourly(UsageReports.Hourly report) {
+        StringBuilder out = header("hour");
+        for (var row : report.rows()) {
+            line(out, List.of(row.hour().toString()), row.counters());
+        }
+        return out.toString();
+    }
+
+    public static String routes(UsageReports.Routes report) {
+        StringBuilder out = header("date", "route", "target");
+        for (var row : report.rows()) {
+            line(out, java.util.Arrays.asList(report.date().toString(), row.route(), row.target()), row.counters());
+        }
+        return out.toString();
+    }
+
     private static StringBuilder header(String... leading) {
         StringBuilder out = new StringBuilder();
         for (String name : leading) {

@@ -59,6 +59,23 @@ public class QueryResource {
                 .map(answer(accept, format, Csv::summary, r -> "usage-summary-" + r.from() + "-to-" + r.to()));
     }
 
+    @GET
+    @Path("/hourly")
+    @Produces({MediaType.APPLICATION_JSON, TEXT_CSV})
+    public Uni<Response> hourly(@QueryParam("hours") String hours, @QueryParam("until") String until,
+                                @HeaderParam(HttpHeaders.ACCEPT) String accept, @QueryParam("format") String format) {
+        return queries.hourly(hours, until).map(answer(accept, format, Csv::hourly,
+                r -> "usage-hourly-" + r.from().toString().replace(":", "") + "-" + r.hours() + "h"));
+    }
+
+    @GET
+    @Path("/routes")
+    @Produces({MediaType.APPLICATION_JSON, TEXT_CSV})
+    public Uni<Response> routes(@QueryParam("date") String date, @HeaderParam(HttpHeaders.ACCEPT) String accept,
+                                @QueryParam("format") String format) {
+        return queries.routes(date).map(answer(accept, format, Csv::routes, r -> "usage-routes-" + r.date()));
+    }
+
     /** Runs the retention job now (it also runs on its schedule). */
     @POST
     @Path("/prune")

@@ -7,9 +7,16 @@ import jakarta.inject.Inject;
 import org.geminipool.usage.config.UsageConfig;
 import org.geminipool.usage.repository.ClientDailyUsageRepository;
 import org.geminipool.usage.repository.KeyDailyUsageRepository;
+import org.geminipool.usage.repository.UsageEventRepository;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,7 +36,13 @@ public class UsageQueryService {
     @Inject
     ClientDailyUsageRepository clients;
 
+    @Inject
+    UsageEventRepository events;
+
     Clock clock = Clock.systemUTC();
+
+    /** Most hours {@code /usage/hourly} answers (seven days, the default retention). */
+    public static final int MAX_HOURS = 168;
 
     /** Per key and model on one day; {@code keyId} and {@code model} filter when given. */
     @WithSession
@@ -99,5 +112,99 @@ public class UsageQueryService {
 
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    /**
+     * Counts per UTC hour for the last {@code hours} hours (1..168, default 24), the current hour included, from the raw
+     * events. {@code until} (optional ISO instant) moves the window: its last hour is the one containing it.
+     */
+    @WithSession
+    public Uni<UsageReports.Hourly> hourly(String hoursParam, String untilParam) {
+        int hours = parseHours(hoursParam);
+        Instant until = parseInstant("until", untilParam, clock.instant());
+        Instant to = until.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
+        Instant from = to.minus(Duration.ofHours(hours));
+        int retentionDays = config.usage().retentionDays();
+        return events.countsPerHour(utc(from), utc(to)).map(list -> {
+            Counters[] perHour = new Counters[hours];
+            for (Object[] row : list) {
+                int h = ((Number) row[0]).intValue();
+                if (h >= 0 && h < hours) {
+                    perHour[h] = Counters.of(row, 1);
+                }
+            }
+            Counters totals = Counters.ZERO;
+            List<UsageReports.HourRow> rows = new ArrayList<>(hours);
+            for (int h = 0; h < hours; h++) {
+                Counters c = perHour[h] == null ? Counters.ZERO : perHour[h];
+                rows.add(new UsageReports.HourRow(from.plus(Duration.ofHours(h)), c));
+                totals = totals.plus(c);
+            }
+            return new UsageReports.Hourly(from, to, hours, "UTC", retentionDays, retentionNote(retentionDays),
+                    rows, totals);
+        });
+    }
+
+    /** Per route and target on one Pacific day (default today), from the raw events. */
+    @WithSession
+    public Uni<UsageReports.Routes> routes(String date) {
+        LocalDate day = UsageDays.parse("date", date, UsageDays.today(clock));
+        int retentionDays = config.usage().retentionDays();
+        Instant dayStart = day.atStartOfDay(UsageDays.ZONE).toInstant();
+        boolean retained = !dayStart.isBefore(clock.instant().minus(Duration.ofDays(retentionDays)));
+        return events.countsPerRoute(day).map(list -> {
+            Counters totals = Counters.ZERO;
+            List<UsageReports.RouteRow> rows = new ArrayList<>(list.size());
+            for (Object[] row : list) {
+                Counters c = Counters.of(row, 2);
+                rows.add(new UsageReports.RouteRow((String) row[0], (String) row[1], c));
+                totals = totals.plus(c);
+            }
+            return new UsageReports.Routes(day, UsageDays.ZONE.getId(), retained, retentionDays,
+                    retentionNote(retentionDays), rows, totals);
+        });
+    }
+
+    static String retentionNote(int retentionDays) {
+        return "counted from raw events, which are kept " + retentionDays
+                + " days after receipt (GEMINI_POOL_USAGE_RETENTION_DAYS): older periods have no data here;"
+                + " /usage/daily and /usage/summary keep per-day totals";
+    }
+
+    static int parseHours(String value) {
+        if (value == null || value.isBlank()) {
+            return 24;
+        }
+        try {
+            int hours = Integer.parseInt(value.trim());
+            if (hours >= 1 && hours <= MAX_HOURS) {
+                return hours;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw UsageRequestException.badRequest("invalid hours '" + UsageDays.abbreviate(value)
+                + "': expected a whole number from 1 to " + MAX_HOURS);
+    }
+
+    static Instant parseInstant(String name, String value, Instant fallback) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            Instant instant = OffsetDateTime.parse(value.trim()).toInstant();
+            int year = instant.atOffset(ZoneOffset.UTC).getYear();
+            if (year >= 2000 && year <= 2099) {
+                return instant;
+            }
+        } catch (DateTimeParseException e) {
+            // answered below
+        }
+        throw UsageRequestException.badRequest("invalid " + name + " '" + UsageDays.abbreviate(value)
+                + "': expected an ISO-8601 instant with Z or an offset, years 2000-2099");
+    }
+
+    private static LocalDateTime utc(Instant instant) {
+        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 }

@@ -119,6 +119,37 @@ public final class AdminModels {
         }
     }
 
+    /** A row of {@code GET /usage/hourly} ({@code hour}: the UTC hour start) or {@code GET /usage/routes}. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record CountsRow(String hour, String route, String target, long requests, long successes, long rateLimited,
+                            long dayExhausted, long invalidOrDenied, long upstreamErrors, long clientErrors) {
+        public static final CountsRow ZERO = new CountsRow(null, null, null, 0, 0, 0, 0, 0, 0, 0);
+    }
+
+    /** {@code GET /usage/hourly}: one row per UTC hour, oldest first, zeros included. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record HourlyUsage(String from, String to, int hours, String note, List<CountsRow> rows, CountsRow totals) {
+        public HourlyUsage {
+            rows = rows == null ? List.of() : rows;
+            totals = totals == null ? CountsRow.ZERO : totals;
+        }
+
+        /** The current hour (the last row), or zeros. */
+        public CountsRow last() {
+            return rows.isEmpty() ? CountsRow.ZERO : rows.get(rows.size() - 1);
+        }
+    }
+
+    /** {@code GET /usage/routes}: one Pacific day per route and target. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record RouteUsage(String date, String timeZone, boolean retained, String note, List<CountsRow> rows,
+                             CountsRow totals) {
+        public RouteUsage {
+            rows = rows == null ? List.of() : rows;
+            totals = totals == null ? CountsRow.ZERO : totals;
+        }
+    }
+
     /** A CSV download passed through from usage-service. */
     public record Csv(String fileName, String text) {
     }

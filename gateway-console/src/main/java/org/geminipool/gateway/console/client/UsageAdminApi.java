@@ -26,4 +26,12 @@ public interface UsageAdminApi {
     @Path("/summary")
     Response summary(@HeaderParam("Authorization") String auth, @QueryParam("from") String from,
                      @QueryParam("to") String to);
+
+    @GET
+    @Path("/hourly")
+    Response hourly(@HeaderParam("Authorization") String auth, @QueryParam("hours") Integer hours);
+
+    @GET
+    @Path("/routes")
+    Response routes(@HeaderParam("Authorization") String auth, @QueryParam("date") String date);
 }

@@ -5,6 +5,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.geminipool.gateway.console.ConsoleSettings;
 import org.geminipool.gateway.console.client.AdminModels.DailyUsage;
+import org.geminipool.gateway.console.client.AdminModels.HourlyUsage;
+import org.geminipool.gateway.console.client.AdminModels.RouteUsage;
 import org.geminipool.gateway.console.client.AdminModels.UsageSummary;
 
 /** usage-service's query API with the admin token (GEMINI_POOL_USAGE_URL). Blocking; call from worker threads. */
@@ -46,6 +48,16 @@ public class UsageAdminClient {
     public UsageSummary summary(String from, String to) {
         return backend.read(backend.call("GET /usage/summary", () -> api.summary(auth(), from, to)),
                 UsageSummary.class);
+    }
+
+    /** One entry per UTC hour of the last {@code hours} hours (the current one last), from the raw events. */
+    public HourlyUsage hourly(int hours) {
+        return backend.read(backend.call("GET /usage/hourly", () -> api.hourly(auth(), hours)), HourlyUsage.class);
+    }
+
+    /** Per route and target for one Pacific day (null = today), from the raw events. */
+    public RouteUsage routes(String date) {
+        return backend.read(backend.call("GET /usage/routes", () -> api.routes(auth(), date)), RouteUsage.class);
     }
 
     public String dailyCsv(String date) {

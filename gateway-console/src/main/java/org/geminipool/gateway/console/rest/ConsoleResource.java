@@ -119,7 +119,10 @@ public class ConsoleResource {
         return Templates.overview(chrome("Overview", "overview", errors, List.of()), view);
     }
 
-    /** The overview's numbers as JSON (today's usage totals per outcome and per model, keys by state). */
+    /**
+     * The overview's numbers as JSON (today's usage totals per outcome and per model, this hour's per outcome, requests
+     * per hour for the last 24 h, keys by state).
+     */
     @GET
     @Path("/api/overview")
     @Produces(MediaType.APPLICATION_JSON)
@@ -131,6 +134,10 @@ public class ConsoleResource {
         out.put("timeZone", view.timeZone());
         out.put("totals", view.totals());
         out.put("perModel", view.perModel());
+        out.put("hour", view.hour());
+        out.put("thisHour", view.thisHour());
+        out.put("hourly", view.hourlyChart().bars().stream()
+                .map(b -> Map.of("hour", b.label(), "requests", b.value())).toList());
         out.put("keysByState", view.keysByState());
         out.put("capacity", view.capacity());
         out.put("errors", errors);

@@ -5,7 +5,10 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import org.geminipool.gateway.console.RouteSummary;
 import org.geminipool.gateway.console.RoutesView;
+import org.geminipool.gateway.console.client.AdminModels.CountsRow;
 import org.geminipool.gateway.console.client.AdminModels.DailyUsage;
+import org.geminipool.gateway.console.client.AdminModels.HourlyUsage;
+import org.geminipool.gateway.console.client.AdminModels.RouteUsage;
 import org.geminipool.gateway.console.client.AdminModels.ImportResult;
 import org.geminipool.gateway.console.client.AdminModels.KeyInfo;
 import org.geminipool.gateway.console.client.AdminModels.ModelCapacity;
@@ -24,6 +27,7 @@ import org.geminipool.gateway.console.service.Views.KeyLine;
 import org.geminipool.gateway.console.service.Views.ModelUse;
 import org.geminipool.gateway.console.service.Views.RouteLine;
 import org.geminipool.gateway.console.service.Views.StateCount;
+import org.geminipool.gateway.console.service.Views.TargetLine;
 import org.geminipool.gateway.console.service.Views.UsageLine;
 
 import java.time.LocalDate;
@@ -36,7 +40,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
@@ -48,6 +51,7 @@ public class ConsolePages {
 
     public static final List<String> STATES = List.of("ACTIVE", "DISABLED", "BANNED");
     static final int CHART_DAYS = 14;
+    static final int CHART_HOURS = 24;
 
     @Inject
     KeypoolAdminClient keypool;
@@ -92,8 +96,11 @@ public class ConsolePages {
         UsageSummary summary = attempt(errors, () -> usage.summary(
                 date == null ? null : LocalDate.parse(date).minusDays(CHART_DAYS - 1).toString(), date), null);
         Chart chart = chart(summary == null ? List.of() : summary.days());
+        HourlyUsage hourly = attempt(errors, () -> usage.hourly(CHART_HOURS), null);
+        CountsRow thisHour = hourly == null ? CountsRow.ZERO : hourly.last();
         return new Views.Overview(date, today == null ? null : today.timeZone(),
-                today == null ? UsageRow.ZERO : today.totals(), perModel, byState, keys.size(), capacity, chart);
+                today == null ? UsageRow.ZERO : today.totals(), perModel, byState, keys.size(), capacity, chart,
+                thisHour.hour(), thisHour, hourlyChart(hourly == null ? List.of() : hourly.rows()));
     }
 
     /** Rows summed per model, ordered by model. */
@@ -107,24 +114,47 @@ public class ConsolePages {
     }
 
     static Chart chart(List<UsageRow> days) {
-        int barWidth = 36;
-        int gap = 8;
+        List<String> labels = new ArrayList<>();
+        List<String> shortLabels = new ArrayList<>();
+        List<Long> values = new ArrayList<>();
+        for (UsageRow d : days) {
+            String label = d.date() == null ? "" : d.date();
+            labels.add(label);
+            shortLabels.add(label.length() >= 10 ? label.substring(5) : label);
+            values.add(d.requests());
+        }
+        return bars("Requests per Pacific day", labels, shortLabels, values, 36, 8);
+    }
+
+    /** Hours are UTC hour starts ({@code 2026-11-26T13:00:00Z}); the short label is the UTC hour. */
+    static Chart hourlyChart(List<CountsRow> hours) {
+        List<String> labels = new ArrayList<>();
+        List<String> shortLabels = new ArrayList<>();
+        List<Long> values = new ArrayList<>();
+        for (CountsRow h : hours) {
+            String label = h.hour() == null ? "" : h.hour();
+            labels.add(label);
+            shortLabels.add(label.length() >= 13 ? label.substring(11, 13) : label);
+            values.add(h.requests());
+        }
+        return bars("Requests per hour (UTC), last " + hours.size() + " hours", labels, shortLabels, values, 24, 6);
+    }
+
+    static Chart bars(String caption, List<String> labels, List<String> shortLabels, List<Long> values, int barWidth,
+                      int gap) {
         int plotHeight = 160;
         int top = 20;
-        long max = days.stream().mapToLong(UsageRow::requests).max().orElse(0);
+        long max = values.stream().mapToLong(Long::longValue).max().orElse(0);
         List<Bar> bars = new ArrayList<>();
-        for (int i = 0; i < days.size(); i++) {
-            UsageRow d = days.get(i);
-            int h = max == 0 ? 0 : (int) Math.round((double) d.requests() * plotHeight / max);
+        for (int i = 0; i < values.size(); i++) {
+            long v = values.get(i);
+            int h = max == 0 ? 0 : (int) Math.round((double) v * plotHeight / max);
             int x = 10 + i * (barWidth + gap);
-            String label = d.date() == null ? "" : d.date();
-            String shortLabel = label.length() >= 10 ? label.substring(5) : label;
-            bars.add(new Bar(label, shortLabel, d.requests(), x, top + plotHeight - h, barWidth, h, x + barWidth / 2,
-                    top + plotHeight - h - 4, top + plotHeight + 16));
+            bars.add(new Bar(labels.get(i), shortLabels.get(i), v, x, top + plotHeight - h, barWidth, h,
+                    x + barWidth / 2, top + plotHeight - h - 4, top + plotHeight + 16));
         }
-        int width = 20 + days.size() * (barWidth + gap);
-        return new Chart("Requests per Pacific day", bars, Math.max(width, 200), top + plotHeight + 40, max,
-                top + plotHeight);
+        int width = 20 + values.size() * (barWidth + gap);
+        return new Chart(caption, bars, Math.max(width, 200), top + plotHeight + 40, max, top + plotHeight);
     }
 
     public Views.Keys keys(String pool, String state, String project, ImportResult imported, List<String> errors) {
@@ -164,23 +194,31 @@ public class ConsolePages {
     }
 
     public Views.Routes routes(List<String> errors) {
-        DailyUsage today = attempt(errors, () -> usage.daily(null), null);
-        List<UsageRow> perModel = today == null ? List.of() : byModel(today.rows());
-        Map<String, Long> byModel = new HashMap<>();
-        perModel.forEach(r -> byModel.put(r.model(), r.requests()));
+        RouteUsage today = attempt(errors, () -> usage.routes(null), null);
+        List<CountsRow> perRoute = today == null ? List.of() : today.rows();
+        String date = today == null ? null : today.date();
+        String zone = today == null ? null : today.timeZone();
+        CountsRow totals = today == null ? CountsRow.ZERO : today.totals();
         if (!routesView.isResolvable()) {
-            return new Views.Routes(false, null, null, List.of(), today == null ? null : today.date(), perModel);
+            return new Views.Routes(false, null, null, List.of(), date, zone, perRoute, totals);
+        }
+        Map<String, Long> byRoute = new HashMap<>();
+        Map<String, Long> byRouteTarget = new HashMap<>();
+        for (CountsRow row : perRoute) {
+            if (row.route() != null) {
+                byRoute.merge(row.route(), row.requests(), Long::sum);
+                byRouteTarget.merge(row.route() + "\n" + row.target(), row.requests(), Long::sum);
+            }
         }
         RoutesView view = routesView.get();
         List<RouteLine> lines = new ArrayList<>();
         for (RouteSummary r : view.routes()) {
-            Set<String> models = new TreeSet<>();
-            r.targets().forEach(t -> models.add(t.model()));
-            long calls = models.stream().mapToLong(m -> byModel.getOrDefault(m, 0L)).sum();
-            lines.add(new RouteLine(r, r.name() != null && r.name().equals(view.defaultRoute()), calls));
+            List<TargetLine> targets = r.targets().stream().map(t -> new TargetLine(t,
+                    byRouteTarget.getOrDefault(r.name() + "\n" + t.usageLabel(), 0L))).toList();
+            lines.add(new RouteLine(r, r.name() != null && r.name().equals(view.defaultRoute()),
+                    byRoute.getOrDefault(r.name(), 0L), targets));
         }
-        return new Views.Routes(true, view.source(), view.defaultRoute(), lines, today == null ? null : today.date(),
-                perModel);
+        return new Views.Routes(true, view.source(), view.defaultRoute(), lines, date, zone, perRoute, totals);
     }
 
     static String blank(String s) {

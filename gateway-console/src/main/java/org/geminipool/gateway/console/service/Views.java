@@ -1,6 +1,7 @@
 package org.geminipool.gateway.console.service;
 
 import org.geminipool.gateway.console.RouteSummary;
+import org.geminipool.gateway.console.client.AdminModels.CountsRow;
 import org.geminipool.gateway.console.client.AdminModels.ImportResult;
 import org.geminipool.gateway.console.client.AdminModels.KeyInfo;
 import org.geminipool.gateway.console.client.AdminModels.UsageRow;
@@ -40,7 +41,8 @@ public final class Views {
     }
 
     public record Overview(String date, String timeZone, UsageRow totals, List<UsageRow> perModel,
-                           List<StateCount> keysByState, long keyCount, List<CapacityLine> capacity, Chart chart) {
+                           List<StateCount> keysByState, long keyCount, List<CapacityLine> capacity, Chart chart,
+                           String hour, CountsRow thisHour, Chart hourlyChart) {
     }
 
     public record ModelUse(String model, long requests, long rpd) {
@@ -74,10 +76,15 @@ public final class Views {
                         List<UsageRow> clients, UsageRow clientTotals) {
     }
 
-    public record RouteLine(RouteSummary route, boolean isDefault, long modelCallsToday) {
+    /** A target of a rule and the calls it served today. */
+    public record TargetLine(RouteSummary.Target target, long callsToday) {
     }
 
+    public record RouteLine(RouteSummary route, boolean isDefault, long callsToday, List<TargetLine> targets) {
+    }
+
+    /** {@code perRoute}: usage-service's rows for the day (route, target, counts), every route ever seen that day. */
     public record Routes(boolean available, String source, String defaultRoute, List<RouteLine> routes, String date,
-                         List<UsageRow> perModel) {
+                         String timeZone, List<CountsRow> perRoute, CountsRow totals) {
     }
 }
