@@ -1,5 +1,18 @@
 package org.geminipool.gateway.client;
 
-/** {@code POST /leases}: pool null = any pool serving the model; quotaFree = a key for a call that costs no quota. */
-public record LeaseRequest(String pool, String model, String requestId, boolean quotaFree) {
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.util.List;
+
+/**
+ * {@code POST /leases}: pool null = any pool serving the model, except keys in one of {@code excludePools} (the paid
+ * pools of the route table, so direct requests never spend a paid key); quotaFree = a key for a call that costs no
+ * quota.
+ */
+public record LeaseRequest(String pool, String model, String requestId, boolean quotaFree,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) List<String> excludePools) {
+
+    public LeaseRequest(String pool, String model, String requestId, boolean quotaFree) {
+        this(pool, model, requestId, quotaFree, null);
+    }
 }

@@ -13,9 +13,20 @@ import java.util.Map;
 import java.util.Set;
 
 /** A parsed, validated routing file (design §5). Immutable. */
-public record Routes(String defaultRoute, List<RouteRule> rules) {
+public record Routes(String defaultRoute, List<RouteRule> rules, List<String> paidPools) {
+
+    public Routes(String defaultRoute, List<RouteRule> rules) {
+        this(defaultRoute, rules, List.of());
+    }
+
+    /** Pools flagged {@code paid} in the {@code pools:} section; direct (any-pool) leases exclude their keys. */
+    public Routes {
+        paidPools = paidPools == null ? List.of() : List.copyOf(paidPools);
+    }
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final java.util.regex.Pattern KEYPOOL_POOL_NAME =
+            java.util.regex.Pattern.compile("[A-Za-z0-9._:/-]{1,128}");
 
     /** Thrown with a message naming what is wrong (and where) in the YAML. */
     public static final class InvalidRoutes extends RuntimeException {
@@ -156,7 +167,11 @@ public record Routes(String defaultRoute, List<RouteRule> rules) {
         if (def != null && !names.contains(def)) {
             throw fail("default", "default route '" + def + "' is not one of the routes");
         }
-        return new Routes(def, List.copyOf(rules));
+        List<String> paid = pools == null ? List.of()
+                : pools.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey)
+                // keypool pool names are [A-Za-z0-9._:/-]{1,64}: no key can be in a pool named otherwise
+                .filter(n -> KEYPOOL_POOL_NAME.matcher(n).matches()).toList();
+        return new Routes(def, List.copyOf(rules), paid);
     }
 
     /** The optional {@code pools:} mapping (name → flags); null when absent (then any pool name is accepted). */

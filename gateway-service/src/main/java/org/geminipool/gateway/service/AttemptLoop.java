@@ -14,6 +14,7 @@ import org.geminipool.gateway.client.LeaseGrant;
 import org.geminipool.gateway.client.LeaseRequest;
 import org.geminipool.gateway.client.OutcomeReport;
 import org.geminipool.gateway.config.GatewayConfig;
+import org.geminipool.gateway.routing.RouteTable;
 import org.geminipool.gateway.routing.Target;
 import org.geminipool.gateway.upstream.Classification;
 import org.geminipool.gateway.upstream.Outcome;
@@ -61,6 +62,9 @@ public class AttemptLoop {
     @Inject
     ModelsCatalog models;
 
+    @Inject
+    RouteTable routeTable;
+
     public void run(Exchange ex) {
         tryTarget(ex, 0);
     }
@@ -88,7 +92,10 @@ public class AttemptLoop {
             call(ex, index, target, null);
             return;
         }
-        LeaseRequest request = new LeaseRequest(target.pool(), target.model(), ex.requestId, ex.call.operation().quotaFree());
+        // Any-pool (direct) leases must not spend keys of pools the routes flag paid.
+        var excluded = target.pool() == null ? routeTable.current().paidPools() : java.util.List.<String>of();
+        LeaseRequest request = new LeaseRequest(target.pool(), target.model(), ex.requestId,
+                ex.call.operation().quotaFree(), excluded.isEmpty() ? null : excluded);
         leases.lease(request).subscribe().with(
                 answer -> ex.context.runOnContext(v -> onLease(ex, index, target, answer)),
                 failure -> ex.context.runOnContext(v -> onLease(ex, index, target,

@@ -181,6 +181,34 @@ class RouteCategoriesTest extends GatewayTestBase {
     }
 
     @Test
+    void directRequestsNeverSpendAPaidPoolsKey() {
+        // A model known to the keypool only through project overrides: one project in the paid pool, one in a free one.
+        String model = unique("gemini-direct-paid");
+        sim().setDefaultQuota(model, 10, 100);
+        String paidKey = newKey();
+        String paidProject = unique("p-cat-paid-direct");
+        addKey(paidKey, paidProject, KeyStatus.VALID, img);
+        projectQuota(paidProject, model, 10, 100);
+        long paidBefore = sim().accepted(paidKey);
+        for (int i = 0; i < 3; i++) {
+            client().contentType(ContentType.JSON).body(geminiBody("hello"))
+                    .post("/v1beta/models/" + model + ":generateContent").then().statusCode(429);
+        }
+        assertEquals(paidBefore, sim().accepted(paidKey), "a direct request was served by a paid pool's key");
+
+        String freeKey = newKey();
+        String freeProject = unique("p-cat-free-direct");
+        addKey(freeKey, freeProject, KeyStatus.VALID, flash);
+        projectQuota(freeProject, model, 10, 100);
+        for (int i = 0; i < 3; i++) {
+            client().contentType(ContentType.JSON).body(geminiBody("hello"))
+                    .post("/v1beta/models/" + model + ":generateContent").then().statusCode(200);
+        }
+        assertEquals(3, sim().accepted(freeKey));
+        assertEquals(paidBefore, sim().accepted(paidKey), "a direct request was served by a paid pool's key");
+    }
+
+    @Test
     void aPaidPoolWithoutAProjectQuotaSaysSo() {
         long before = upstreamCalls();
         client().contentType(ContentType.JSON).body("{\"model\":\"imagen-unset\",\"prompt\":\"x\"}")

@@ -73,9 +73,27 @@ public class LeaseRepository {
     Pool pool;
 
     public Uni<List<Candidate>> candidates(String poolName, String model) {
-        Uni<RowSet<Row>> rows = poolName == null
-                ? pool.preparedQuery(CANDIDATE_COLUMNS).execute(Tuple.of(model, model, model))
-                : pool.preparedQuery(CANDIDATES_IN_POOL).execute(Tuple.of(model, model, model, poolName));
+        return candidates(poolName, List.of(), model);
+    }
+
+    /**
+     * The keys of {@code poolName}, or with {@code poolName} null of any pool except keys that are members of one of
+     * {@code excludedPools} (names bound as parameters, one placeholder each).
+     */
+    public Uni<List<Candidate>> candidates(String poolName, List<String> excludedPools, String model) {
+        Uni<RowSet<Row>> rows;
+        if (poolName != null) {
+            rows = pool.preparedQuery(CANDIDATES_IN_POOL).execute(Tuple.of(model, model, model, poolName));
+        } else if (excludedPools == null || excludedPools.isEmpty()) {
+            rows = pool.preparedQuery(CANDIDATE_COLUMNS).execute(Tuple.of(model, model, model));
+        } else {
+            String sql = CANDIDATE_COLUMNS + " WHERE NOT EXISTS (SELECT 1 FROM gp_key_pool kx WHERE kx.key_id = k.id"
+                    + " AND kx.pool IN (" + String.join(", ", java.util.Collections.nCopies(excludedPools.size(), "?"))
+                    + "))";
+            List<Object> args = new ArrayList<>(List.of(model, model, model));
+            args.addAll(excludedPools);
+            rows = pool.preparedQuery(sql).execute(Tuple.from(args));
+        }
         return rows.map(set -> {
             List<Candidate> out = new ArrayList<>(set.size());
             for (Row r : set) {

@@ -35,8 +35,15 @@ public class LeaseService {
 
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9._:/-]{1,128}");
 
-    public record LeaseRequest(String pool, String model, String requestId, Boolean quotaFree) {
+    /**
+     * {@code excludePools}: optional JSON array of pool names; with {@code pool} null, keys that are members of any of
+     * them are not candidates (the gateway sends its paid pools for direct requests). Ignored when {@code pool} is set.
+     */
+    public record LeaseRequest(String pool, String model, String requestId, Boolean quotaFree,
+                               com.fasterxml.jackson.databind.JsonNode excludePools) {
     }
+
+    static final int MAX_EXCLUDED_POOLS = 256;
 
     public record LeaseGrant(String leaseId, String keyId, String project, String apiKey, String model,
                              String expiresAt) {
@@ -83,12 +90,41 @@ public class LeaseService {
         if (model != null && model.startsWith("models/")) {
             model = model.substring("models/".length());
         }
-        return quotaFree ? quotaFreeLease(pool, model) : reserveLease(pool, model, request.requestId(), 0);
+        List<String> excluded = excludedPools(request.excludePools());
+        if (pool != null) {
+            excluded = List.of(); // a named pool is asked for explicitly; exclusions only narrow "any pool"
+        }
+        return quotaFree ? quotaFreeLease(pool, excluded, model)
+                : reserveLease(pool, excluded, model, request.requestId(), 0);
     }
 
-    private Uni<LeaseGrant> quotaFreeLease(String pool, String model) {
+    /** Absent/null/empty → none; otherwise an array of pool names, else 400. */
+    static List<String> excludedPools(com.fasterxml.jackson.databind.JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw ApiException.badRequest("excludePools must be an array of pool names");
+        }
+        if (node.size() > MAX_EXCLUDED_POOLS) {
+            throw ApiException.badRequest("excludePools may name at most " + MAX_EXCLUDED_POOLS + " pools");
+        }
+        List<String> out = new ArrayList<>(node.size());
+        for (var e : node) {
+            if (!e.isTextual() || !NAME.matcher(e.textValue()).matches()) {
+                throw ApiException.badRequest("excludePools must be an array of pool names (1-128 characters of"
+                        + " [A-Za-z0-9._:/-])");
+            }
+            if (!out.contains(e.textValue())) {
+                out.add(e.textValue());
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private Uni<LeaseGrant> quotaFreeLease(String pool, List<String> excluded, String model) {
         long now = time.nowMillis();
-        return repository.candidates(pool, model == null ? "" : model).map(candidates -> {
+        return repository.candidates(pool, excluded, model == null ? "" : model).map(candidates -> {
             List<Candidate> active = candidates.stream().filter(c -> c.state() == KeyState.ACTIVE).toList();
             if (active.isEmpty()) {
                 throw refused(classify(candidates, now));
@@ -101,11 +137,12 @@ public class LeaseService {
         });
     }
 
-    private Uni<LeaseGrant> reserveLease(String pool, String model, String requestId, int round) {
+    private Uni<LeaseGrant> reserveLease(String pool, List<String> excluded, String model, String requestId,
+                                         int round) {
         long now = time.nowMillis();
         long minute = TimeSource.minuteWindow(now);
         int day = TimeSource.dayWindow(now);
-        return repository.candidates(pool, model).flatMap(candidates -> {
+        return repository.candidates(pool, excluded, model).flatMap(candidates -> {
             if (candidates.stream().noneMatch(Candidate::hasQuota)) {
                 return repository.modelKnown(model).map(known -> {
                     if (!known) {
@@ -125,7 +162,7 @@ public class LeaseService {
                 }
                 if (round == 0 && !order.isEmpty()) {
                     // Every project we saw room in was taken meanwhile: look once more with fresh numbers.
-                    return reserveLease(pool, model, requestId, 1);
+                    return reserveLease(pool, excluded, model, requestId, 1);
                 }
                 throw refused(classify(candidates, now));
             });

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
@@ -164,6 +165,44 @@ class LeaseApiTest {
         body.put("requestId", "r1");
         internal().body(body).post("/leases").then().statusCode(200).body("model", equalTo(model));
         internal().body(Map.of("model", model)).post("/leases").then().statusCode(200);
+    }
+
+    @Test
+    void excludePoolsKeepsThoseKeysOutOfAnyPoolLeases() {
+        // Model known only through the paid project's override: no other key in the database can serve it.
+        String paidPool = unique("image");
+        String paid = unique("paid");
+        String model = unique("m");
+        String raw = rawKey();
+        String keyId = importKeys(paidPool, raw + " project=" + paid).get(0);
+        admin().contentType("application/json").body(Map.of("rpm", 10, "rpd", 10))
+                .put("/admin/projects/" + paid + "/quotas/" + model).then().statusCode(200);
+
+        Map<String, Object> body = new HashMap<>();
+        body.put("pool", null);
+        body.put("model", model);
+        body.put("requestId", "x1");
+        body.put("excludePools", List.of(paidPool));
+        internal().body(body).post("/leases").then().statusCode(429).body("reason", equalTo("NO_KEYS"));
+
+        // Excluding other pools only, or nothing, serves it; a named pool ignores excludePools.
+        body.put("excludePools", List.of(unique("other")));
+        internal().body(body).post("/leases").then().statusCode(200).body("keyId", equalTo(keyId));
+        body.put("excludePools", List.of());
+        internal().body(body).post("/leases").then().statusCode(200).body("keyId", equalTo(keyId));
+        body.remove("excludePools");
+        internal().body(body).post("/leases").then().statusCode(200).body("apiKey", equalTo(raw));
+        body.put("pool", paidPool);
+        body.put("excludePools", List.of(paidPool));
+        internal().body(body).post("/leases").then().statusCode(200).body("keyId", equalTo(keyId));
+    }
+
+    @Test
+    void malformedExcludePoolsAre400() {
+        for (String bad : List.of("\"image\"", "{\"image\":true}", "[1]", "[null]", "[\"bad name!\"]", "[[\"image\"]]", "true")) {
+            internal().body("{\"model\":\"gemini-2.5-flash\",\"excludePools\":" + bad + "}").post("/leases")
+                    .then().statusCode(400).body("error", notNullValue());
+        }
     }
 
     @Test
