@@ -8,12 +8,15 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.faulttolerance.Bulkhead;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.geminipool.common.upstream.Outcome;
+import org.geminipool.common.upstream.UpstreamErrorClassifier;
 
 import java.time.temporal.ChronoUnit;
 
 /**
- * Checks a key with {@code GET /v1beta/models?pageSize=1}. VALID, INVALID (400 API_KEY_INVALID), DENIED (403:
- * suspended, service disabled, ...) or UNKNOWN (timeout, connection error, 5xx): unknown is never taken as invalid.
+ * Checks a key with {@code GET /v1beta/models?pageSize=1}. VALID, INVALID (dead key), DENIED (blocked key, dead
+ * project) or UNKNOWN (timeout, connection error, 5xx, an answer that is not about the key): unknown is never taken
+ * as invalid.
  */
 @ApplicationScoped
 public class GeminiProbeClient {
@@ -45,21 +48,23 @@ public class GeminiProbeClient {
                 .onFailure().recoverWithItem(e -> new ProbeResult(Verdict.UNKNOWN, -1, e.getClass().getSimpleName()));
     }
 
+    /**
+     * The gateway's table (common UpstreamErrorClassifier) read for a free call: an answer that proves the key works
+     * (2xx, any 429) is VALID; a dead key is INVALID; a blocked key or a dead project is DENIED; everything else —
+     * 5xx, a location or precondition 400, a 404 — says nothing about the key and is UNKNOWN (nothing changes).
+     */
     static ProbeResult classify(int status, String body) {
         String reason = errorReason(body);
-        if (status >= 200 && status < 300) {
-            return new ProbeResult(Verdict.VALID, status, null);
-        }
-        if (status == 429) {
-            return new ProbeResult(Verdict.VALID, status, "RESOURCE_EXHAUSTED"); // the key works; it is only busy
-        }
-        if (status == 400 || status == 401) {
-            return new ProbeResult(Verdict.INVALID, status, reason == null ? "API_KEY_INVALID" : reason);
-        }
-        if (status == 403) {
-            return new ProbeResult(Verdict.DENIED, status, reason == null ? "PERMISSION_DENIED" : reason);
-        }
-        return new ProbeResult(Verdict.UNKNOWN, status, "HTTP " + status);
+        Outcome outcome = UpstreamErrorClassifier.classify(status, body).outcome();
+        return switch (outcome) {
+            case SUCCESS -> new ProbeResult(Verdict.VALID, status, null);
+            case RATE_LIMITED, QUOTA_EXHAUSTED_DAY, MODEL_UNAVAILABLE, BILLING_DEPLETED ->
+                    new ProbeResult(Verdict.VALID, status, "RESOURCE_EXHAUSTED"); // the key works; it is only busy
+            case INVALID_KEY -> new ProbeResult(Verdict.INVALID, status, reason == null ? "API_KEY_INVALID" : reason);
+            case PERMISSION_DENIED, PROJECT_DENIED ->
+                    new ProbeResult(Verdict.DENIED, status, reason == null ? "PERMISSION_DENIED" : reason);
+            default -> new ProbeResult(Verdict.UNKNOWN, status, "HTTP " + status + (reason == null ? "" : " " + reason));
+        };
     }
 
     /** {@code error.details[].reason} (ErrorInfo) or {@code error.status}; never the message (it may quote the key). */

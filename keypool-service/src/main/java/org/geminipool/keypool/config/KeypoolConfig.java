@@ -49,6 +49,11 @@ public interface KeypoolConfig {
     @WithDefault("60S")
     Duration noKeysRetryAfter();
 
+    /** GEMINI_POOL_BILLING_RECHECK_AFTER: a project whose prepayment is depleted is skipped this long, then re-tried. */
+    @WithName("billing-recheck-after")
+    @WithDefault("1H")
+    Duration billingRecheckAfter();
+
     Revalidate revalidate();
 
     LeaseExpiry leaseExpiry();

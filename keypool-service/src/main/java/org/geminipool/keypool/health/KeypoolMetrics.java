@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 import org.geminipool.common.db.DatabaseMigration;
 import org.geminipool.keypool.KeyState;
 import org.geminipool.keypool.repository.KeySqlRepository;
+import org.geminipool.keypool.repository.LimitsRepository;
 import org.geminipool.keypool.service.TimeSource;
 
 import java.util.List;
@@ -15,7 +16,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Gauges read from the database on a timer: keys by state, exhausted buckets, pools without an active key. */
+/** Gauges read from the database on a timer: keys by state, exhausted buckets, pools without an active key, retired models. */
 @ApplicationScoped
 public class KeypoolMetrics {
 
@@ -31,6 +32,9 @@ public class KeypoolMetrics {
     private final Map<String, AtomicLong> byState = new ConcurrentHashMap<>();
     private final AtomicLong exhausted = new AtomicLong();
     private final AtomicLong emptyPools = new AtomicLong();
+    private final AtomicLong retired = new AtomicLong();
+    @Inject
+    LimitsRepository limits;
     private volatile List<String> poolsWithoutActiveKey = List.of();
     private volatile boolean registered;
 
@@ -45,6 +49,8 @@ public class KeypoolMetrics {
         }
         registry.gauge("keypool_buckets_exhausted", exhausted, AtomicLong::get);
         registry.gauge("keypool_pools_without_active_key", emptyPools, AtomicLong::get);
+        // (project or everyone, model) pairs Google answered "no longer available" for: routes skip them there.
+        registry.gauge("keypool_models_retired", retired, AtomicLong::get);
         registered = true;
     }
 
@@ -61,6 +67,7 @@ public class KeypoolMetrics {
                     poolsWithoutActiveKey = pools;
                     emptyPools.set(pools.size());
                 })
+                .flatMap(x -> limits.retiredCount()).invoke(retired::set)
                 .replaceWithVoid()
                 .onFailure().recoverWithItem((Void) null);
     }

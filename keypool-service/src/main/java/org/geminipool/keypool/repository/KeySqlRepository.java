@@ -285,7 +285,10 @@ public class KeySqlRepository {
 
     /** Models with any quota row (default or override), for capacity reports. */
     public Uni<List<String>> knownModels() {
-        return pool.query("SELECT model FROM gp_model_quota UNION SELECT model FROM gp_project_quota ORDER BY 1")
+        // Every model the pool has limits or counts for: admin rows, overrides, and the models leases were taken for.
+        return pool.query("SELECT model FROM gp_model_quota UNION SELECT model FROM gp_project_quota"
+                        + " UNION SELECT model FROM gp_quota_model UNION SELECT model FROM gp_quota_bucket"
+                        + " WHERE model NOT IN (SELECT quota_model FROM gp_quota_model) ORDER BY 1")
                 .execute().map(set -> {
                     List<String> out = new ArrayList<>();
                     set.forEach(r -> out.add(r.getString(0)));

@@ -7,6 +7,7 @@ import org.geminipool.keypool.KeyState;
 import org.geminipool.keypool.repository.KeySqlRepository;
 import org.geminipool.keypool.repository.KeySqlRepository.KeyView;
 import org.geminipool.keypool.repository.KeySqlRepository.NewKey;
+import org.geminipool.keypool.quota.FamilyQuotas;
 import org.geminipool.keypool.repository.LeaseRepository;
 import org.geminipool.keypool.repository.LeaseRepository.Candidate;
 import org.jboss.logging.Logger;
@@ -49,6 +50,8 @@ public class KeyAdminService {
     @Inject
     LeaseRepository leases;
     @Inject
+    FamilyQuotas families;
+    @Inject
     KeyCrypto crypto;
     @Inject
     TimeSource time;
@@ -83,9 +86,10 @@ public class KeyAdminService {
             }
             String[] tokens = line.split("\\s+");
             String raw = tokens[0];
-            if (!KeyCrypto.KEY_FORMAT.matcher(raw).matches()) {
-                rejected.add(new Rejected(lineNo, "not a Gemini API key (expected AIza followed by 35 characters of"
-                        + " [A-Za-z0-9_-])"));
+            // Any kind Google issues (AIza…, AQ.…, IQ.…, whatever comes next): only what cannot be a key is refused.
+            String keyProblem = org.geminipool.common.keys.ApiKeys.problem(raw);
+            if (keyProblem != null) {
+                rejected.add(new Rejected(lineNo, "not an API key: " + keyProblem));
                 continue;
             }
             Set<String> pools = poolDefaults;
@@ -230,7 +234,8 @@ public class KeyAdminService {
         return keys.knownModels().flatMap(models -> {
             List<Uni<Map<String, Object>>> perModel = new ArrayList<>();
             for (String model : models) {
-                perModel.add(leases.candidates(pool, model).map(cands -> modelCapacity(model, cands, minute, day, now)));
+                perModel.add(families.ensureLoaded().flatMap(v -> leases.candidates(pool, model))
+                        .map(cands -> modelCapacity(model, cands, families.match(model), minute, day, now)));
             }
             Uni<List<Map<String, Object>>> all = perModel.isEmpty() ? Uni.createFrom().item(List.of())
                     : Uni.join().all(perModel).andFailFast();
@@ -243,38 +248,51 @@ public class KeyAdminService {
         });
     }
 
-    static Map<String, Object> modelCapacity(String model, List<Candidate> cands, long minute, int day, long now) {
+    /**
+     * One model's capacity from the effective limits (design §3 resolution): a project's bucket is counted once however
+     * many keys it has; a window with no known limit makes that figure null ("unknown until Google names one").
+     */
+    static Map<String, Object> modelCapacity(String model, List<Candidate> cands, FamilyQuotas.FamilyQuota family,
+                                             long minute, int day, long now) {
         int usable = 0;
-        int total = 0;
-        Map<Long, Candidate> projects = new LinkedHashMap<>();
+        Map<Long, LeaseService.Scored> projects = new LinkedHashMap<>();
         for (Candidate c : cands) {
-            if (!c.hasQuota()) {
-                continue;
-            }
-            total++;
             if (c.state() == KeyState.ACTIVE) {
-                projects.putIfAbsent(c.projectId(), c);
-                if (LeaseService.hasRoom(c, minute, day, now)) {
+                LeaseService.Scored s = new LeaseService.Scored(c, LeaseService.limits(c, family, now));
+                projects.putIfAbsent(c.projectId(), s);
+                if (LeaseService.hasRoom(s, minute, day, now, 0)) {
                     usable++;
                 }
             }
         }
-        long leftMinute = 0;
-        long leftDay = 0;
-        for (Candidate c : projects.values()) {
-            int dayLeft = c.exhaustedDay() == day ? 0 : Math.max(0, c.rpd() - c.dayUsedIn(day));
-            leftDay += dayLeft;
-            if (LeaseService.hasRoom(c, minute, day, now)) {
-                leftMinute += Math.min(dayLeft, Math.max(0, c.rpm() - c.minuteUsedIn(minute)));
+        Long leftMinute = 0L;
+        Long leftDay = 0L;
+        java.util.Set<String> sources = new java.util.TreeSet<>();
+        for (LeaseService.Scored s : projects.values()) {
+            var b = s.c().bucket();
+            var l = s.limits();
+            sources.add(l.rpm().source().name());
+            sources.add(l.rpd().source().name());
+            if (s.c().retired() || l.parked() || s.c().blockedUntilMs() > now) {
+                continue;
+            }
+            Long dayLeft = b.exhaustedDay() == day ? Long.valueOf(0L)
+                    : l.rpd().value() == null ? null : Math.max(0, l.rpd().value() - b.dayUsedIn(day));
+            leftDay = leftDay == null || dayLeft == null ? null : leftDay + dayLeft;
+            if (LeaseService.hasRoom(s, minute, day, now, 0)) {
+                Long minuteLeft = l.rpm().value() == null ? null : Math.max(0, l.rpm().value() - b.minuteUsedIn(minute));
+                Long both = minuteLeft == null ? dayLeft : dayLeft == null ? minuteLeft : Math.min(dayLeft, minuteLeft);
+                leftMinute = leftMinute == null || both == null ? null : leftMinute + both;
             }
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("model", model);
-        m.put("keys", total);
+        m.put("keys", cands.size());
         m.put("usableKeys", usable);
         m.put("projects", projects.size());
         m.put("leftThisMinute", leftMinute);
         m.put("leftToday", leftDay);
+        m.put("limitSources", List.copyOf(sources));
         return m;
     }
 

@@ -14,7 +14,6 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.regex.Pattern;
 
 /**
  * Keys at rest: AES-256-GCM under GEMINI_POOL_ENCRYPTION_KEY (random 12-byte IV per key, stored in front of the
@@ -24,9 +23,6 @@ import java.util.regex.Pattern;
 @Startup
 @ApplicationScoped
 public class KeyCrypto {
-
-    /** What Google's keys look like: AIza followed by 35 characters of [A-Za-z0-9_-]. */
-    public static final Pattern KEY_FORMAT = Pattern.compile("AIza[A-Za-z0-9_-]{35}");
 
     private static final int IV_BYTES = 12;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -110,7 +106,7 @@ public class KeyCrypto {
     }
 
     public static String mask(String rawKey) {
-        return rawKey.substring(0, 4) + "…" + rawKey.substring(rawKey.length() - 4);
+        return org.geminipool.common.keys.ApiKeys.mask(rawKey);
     }
 
     private static byte[] hmac(SecretKeySpec key, byte[] data) {

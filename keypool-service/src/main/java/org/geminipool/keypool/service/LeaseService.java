@@ -6,7 +6,14 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.geminipool.keypool.KeyState;
-import org.geminipool.keypool.Outcome;
+import org.geminipool.common.upstream.Outcome;
+import org.geminipool.common.upstream.QuotaViolation;
+import org.geminipool.common.upstream.UpstreamErrorClassifier;
+import org.geminipool.keypool.quota.FamilyQuotas;
+import org.geminipool.keypool.quota.Limit;
+import org.geminipool.keypool.quota.LimitInputs;
+import org.geminipool.keypool.quota.LimitResolver;
+import org.geminipool.keypool.quota.WindowLimits;
 import org.geminipool.keypool.config.KeypoolConfig;
 import org.geminipool.keypool.repository.LeaseRepository;
 import org.geminipool.keypool.repository.LeaseRepository.Candidate;
@@ -25,22 +32,26 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Leases and outcomes (design §3). Selection: among the projects that have an ACTIVE key in the pool and room in
- * their (project, model) buckets, the one least used this minute (then today), ties broken at random; the
- * reservation itself is the conditional UPDATE in {@link LeaseRepository#reserve}. If another request (or replica)
- * took the last slot first, the next project is tried.
+ * Leases and outcomes (design §3). Any model is leasable: each window's limit of a (project, model) is resolved by
+ * {@link LimitResolver} (override → admin → learned → sibling → family → unknown), and the outcome teaches the keypool
+ * what Google's 429s name. Selection: among the projects that have an ACTIVE key in the pool and room in their
+ * (project, quota model) bucket, the one least used this minute (then today), ties broken at random; the reservation
+ * itself is the conditional UPDATE in {@link LeaseRepository#reserve}. If another request (or replica) took the last
+ * slot first, the next project is tried.
  */
 @ApplicationScoped
 public class LeaseService {
 
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9._:/-]{1,128}");
+    static final long MAX_ESTIMATED_TOKENS = 100_000_000L;
 
     /**
      * {@code excludePools}: optional JSON array of pool names; with {@code pool} null, keys that are members of any of
      * them are not candidates (the gateway sends its paid pools for direct requests). Ignored when {@code pool} is set.
+     * {@code estimatedTokens}: the request's estimated prompt tokens, reserved in the input-tokens-per-minute window.
      */
     public record LeaseRequest(String pool, String model, String requestId, Boolean quotaFree,
-                               com.fasterxml.jackson.databind.JsonNode excludePools) {
+                               com.fasterxml.jackson.databind.JsonNode excludePools, Long estimatedTokens) {
     }
 
     static final int MAX_EXCLUDED_POOLS = 256;
@@ -49,12 +60,20 @@ public class LeaseService {
                              String expiresAt) {
     }
 
+    /** One QuotaFailure violation as the gateway read it (window RPM|RPD|TPM, limit, quota model, tier, quotaId). */
+    public record ViolationBody(String window, Long limit, String quotaModel, Boolean freeTier, String quotaId) {
+    }
+
     public record OutcomeRequest(String outcome, Long retryAfterSeconds, Long promptTokens, Long completionTokens,
-                                 String reason) {
+                                 String reason, List<ViolationBody> violations) {
     }
 
     /** Why no key can serve, and when one frees up. */
     public record Refusal(String reason, long retryAfterSeconds) {
+    }
+
+    /** A candidate with its effective limits. */
+    record Scored(Candidate c, WindowLimits limits) {
     }
 
     @Inject
@@ -67,6 +86,8 @@ public class LeaseService {
     KeypoolConfig config;
     @Inject
     MeterRegistry registry;
+    @Inject
+    FamilyQuotas families;
 
     public Uni<LeaseGrant> lease(LeaseRequest request) {
         if (request == null) {
@@ -87,6 +108,10 @@ public class LeaseService {
         if (request.requestId() != null && request.requestId().length() > 128) {
             throw ApiException.badRequest("requestId must be at most 128 characters");
         }
+        long tokens = request.estimatedTokens() == null ? 0 : request.estimatedTokens();
+        if (tokens < 0 || tokens > MAX_ESTIMATED_TOKENS) {
+            throw ApiException.badRequest("estimatedTokens must be between 0 and " + MAX_ESTIMATED_TOKENS);
+        }
         if (model != null && model.startsWith("models/")) {
             model = model.substring("models/".length());
         }
@@ -94,8 +119,10 @@ public class LeaseService {
         if (pool != null) {
             excluded = List.of(); // a named pool is asked for explicitly; exclusions only narrow "any pool"
         }
-        return quotaFree ? quotaFreeLease(pool, excluded, model)
-                : reserveLease(pool, excluded, model, request.requestId(), 0);
+        String m = model;
+        List<String> ex = excluded;
+        return quotaFree ? quotaFreeLease(pool, ex, m)
+                : families.ensureLoaded().flatMap(v -> reserveLease(pool, ex, m, request.requestId(), tokens, 0));
     }
 
     /** Absent/null/empty → none; otherwise an array of pool names, else 400. */
@@ -127,10 +154,11 @@ public class LeaseService {
         return repository.candidates(pool, excluded, model == null ? "" : model).map(candidates -> {
             List<Candidate> active = candidates.stream().filter(c -> c.state() == KeyState.ACTIVE).toList();
             if (active.isEmpty()) {
-                throw refused(classify(candidates, now));
+                boolean anyBanned = candidates.stream().anyMatch(c -> c.state() == KeyState.BANNED);
+                throw refused(new Refusal(anyBanned ? "ALL_BANNED" : "NO_KEYS", noKeysSeconds()));
             }
             // Prefer a key whose project is not cooling down for this model; any active key otherwise.
-            List<Candidate> rested = active.stream().filter(c -> c.cooldownUntilMs() <= now).toList();
+            List<Candidate> rested = active.stream().filter(c -> c.bucket().cooldownUntilMs() <= now).toList();
             Candidate c = pick(rested.isEmpty() ? active : rested);
             grantedCounter("quota-free");
             return new LeaseGrant(null, String.valueOf(c.keyId()), c.project(), crypto.decrypt(c.secret()), model, null);
@@ -138,125 +166,195 @@ public class LeaseService {
     }
 
     private Uni<LeaseGrant> reserveLease(String pool, List<String> excluded, String model, String requestId,
-                                         int round) {
+                                         long tokens, int round) {
         long now = time.nowMillis();
         long minute = TimeSource.minuteWindow(now);
         int day = TimeSource.dayWindow(now);
+        FamilyQuotas.FamilyQuota family = families.match(model);
         return repository.candidates(pool, excluded, model).flatMap(candidates -> {
-            if (candidates.stream().noneMatch(Candidate::hasQuota)) {
-                return repository.modelKnown(model).map(known -> {
-                    if (!known) {
-                        Map<String, Object> body = new LinkedHashMap<>();
-                        body.put("reason", "UNKNOWN_MODEL");
-                        body.put("error", "model '" + model + "' has no quota row (neither a default nor a project"
-                                + " override); add one with PUT /admin/quotas/{model}");
-                        throw new ApiException(404, body, null);
-                    }
-                    throw refused(classify(candidates, now));
-                });
-            }
-            List<List<Candidate>> order = eligibleProjects(candidates, minute, day, now);
-            return tryProjects(order, 0, model, requestId, now, minute, day).flatMap(grant -> {
+            List<Scored> scored = candidates.stream().map(c -> new Scored(c, limits(c, family, now))).toList();
+            List<List<Scored>> order = eligibleProjects(scored, minute, day, now, tokens);
+            return tryProjects(order, 0, model, requestId, now, minute, day, tokens).flatMap(grant -> {
                 if (grant != null) {
                     return Uni.createFrom().item(grant);
                 }
                 if (round == 0 && !order.isEmpty()) {
                     // Every project we saw room in was taken meanwhile: look once more with fresh numbers.
-                    return reserveLease(pool, excluded, model, requestId, 1);
+                    return reserveLease(pool, excluded, model, requestId, tokens, 1);
                 }
-                throw refused(classify(candidates, now));
+                throw refused(classify(scored, now, tokens));
             });
         });
     }
 
-    private Uni<LeaseGrant> tryProjects(List<List<Candidate>> order, int index, String model, String requestId,
-                                        long now, long minute, int day) {
+    /** The effective limits of one candidate's (project, model), design §3 resolution order. */
+    static WindowLimits limits(Candidate c, FamilyQuotas.FamilyQuota family, long now) {
+        var b = c.bucket();
+        return new WindowLimits(
+                LimitResolver.resolve(new LimitInputs(c.overrideRpm(), c.adminRpm(), b.learnedRpm(), b.learnedRpmAt(),
+                        c.hintRpm(), c.hintRpmAt(), family == null ? null : family.rpm()), now),
+                LimitResolver.resolve(new LimitInputs(c.overrideRpd(), c.adminRpd(), b.learnedRpd(), b.learnedRpdAt(),
+                        c.hintRpd(), c.hintRpdAt(), family == null ? null : family.rpd()), now),
+                LimitResolver.resolve(new LimitInputs(c.overrideTpm(), c.adminTpm(), b.learnedTpm(), b.learnedTpmAt(),
+                        c.hintTpm(), c.hintTpmAt(), family == null ? null : family.tpm()), now));
+    }
+
+    private Uni<LeaseGrant> tryProjects(List<List<Scored>> order, int index, String model, String requestId,
+                                        long now, long minute, int day, long tokens) {
         if (index >= order.size()) {
             return Uni.createFrom().nullItem();
         }
-        List<Candidate> keys = order.get(index);
-        Candidate first = keys.get(0);
-        Uni<Void> bucket = first.bucketExists() ? Uni.createFrom().voidItem()
-                : repository.ensureBucket(first.projectId(), model);
-        return bucket.flatMap(v -> repository.reserve(first.projectId(), model, minute, day, now, first.rpm(), first.rpd()))
+        List<Scored> keys = order.get(index);
+        Scored first = keys.get(0);
+        Candidate c = first.c();
+        WindowLimits l = first.limits();
+        Uni<Void> bucket = c.bucket().exists() ? Uni.createFrom().voidItem()
+                : repository.ensureBucket(c.projectId(), c.quotaModel());
+        var reservation = new LeaseRepository.Reservation(c.projectId(), c.quotaModel(), minute, day, now, tokens,
+                l.rpm().bound(), l.rpm().provisional(), l.rpd().bound(), l.rpd().provisional(),
+                l.tpm().bound(), l.tpm().provisional());
+        int probeMask = probeMask(c.bucket(), l, minute, day, tokens);
+        return bucket.flatMap(v -> repository.reserve(reservation))
                 .flatMap(reserved -> {
                     if (!reserved) {
-                        return tryProjects(order, index + 1, model, requestId, now, minute, day);
+                        return tryProjects(order, index + 1, model, requestId, now, minute, day, tokens);
                     }
-                    Candidate key = pick(keys);
+                    Scored key = pick(keys);
                     String leaseId = UUID.randomUUID().toString();
                     long expires = now + config.leaseTtl().toMillis();
-                    return repository.insertLease(leaseId, requestId, key.keyId(), key.projectId(), model, minute, day,
-                                    now, expires)
+                    return repository.insertLease(leaseId, requestId, key.c().keyId(), c.projectId(), model,
+                                    c.quotaModel(), minute, day, now, expires, tokens, probeMask)
                             .map(v -> {
                                 grantedCounter("lease");
-                                return new LeaseGrant(leaseId, String.valueOf(key.keyId()), key.project(),
-                                        crypto.decrypt(key.secret()), model, Instant.ofEpochMilli(expires).toString());
+                                return new LeaseGrant(leaseId, String.valueOf(key.c().keyId()), c.project(),
+                                        crypto.decrypt(key.c().secret()), model, Instant.ofEpochMilli(expires).toString());
                             });
                 });
     }
 
-    /** Projects with an ACTIVE key and room now, least used this minute first (then today, both as a share of the limit), random among equals. */
-    static List<List<Candidate>> eligibleProjects(List<Candidate> candidates, long minute, int day, long now) {
-        Map<Long, List<Candidate>> byProject = candidates.stream()
-                .filter(c -> c.state() == KeyState.ACTIVE && c.hasQuota())
-                .filter(c -> hasRoom(c, minute, day, now))
-                .collect(Collectors.groupingBy(Candidate::projectId, LinkedHashMap::new, Collectors.toList()));
-        List<List<Candidate>> projects = new ArrayList<>(byProject.values());
+    /** Which windows this reservation takes above a provisional limit: bit 1 RPM, 2 RPD, 4 TPM. */
+    static int probeMask(LeaseRepository.Bucket b, WindowLimits l, long minute, int day, long tokens) {
+        int mask = 0;
+        if (l.rpm().probes(b.minuteUsedIn(minute), 1)) {
+            mask |= 1;
+        }
+        if (l.rpd().probes(b.dayUsedIn(day), 1)) {
+            mask |= 2;
+        }
+        if (l.tpm().probes(b.tokensUsedIn(minute), tokens)) {
+            mask |= 4;
+        }
+        return mask;
+    }
+
+    /**
+     * Projects with an ACTIVE key and room now, least used this minute first (then today, both as a share of the
+     * limit where one is known), random among equals.
+     */
+    static List<List<Scored>> eligibleProjects(List<Scored> candidates, long minute, int day, long now, long tokens) {
+        Map<Long, List<Scored>> byProject = candidates.stream()
+                .filter(s -> s.c().state() == KeyState.ACTIVE)
+                .filter(s -> hasRoom(s, minute, day, now, tokens))
+                .collect(Collectors.groupingBy(s -> s.c().projectId(), LinkedHashMap::new, Collectors.toList()));
+        List<List<Scored>> projects = new ArrayList<>(byProject.values());
         java.util.Collections.shuffle(projects, ThreadLocalRandom.current());
         // Least used relative to the project's own limit, in 1% steps: with small free-tier limits every request is a
-        // step (strictly least-used first); with large limits many projects tie and the shuffle spreads concurrent
-        // requests over them instead of piling onto one bucket row.
-        projects.sort(Comparator.<List<Candidate>>comparingInt(p -> share(p.get(0).minuteUsedIn(minute), p.get(0).rpm()))
-                .thenComparingInt(p -> share(p.get(0).dayUsedIn(day), p.get(0).rpd())));
+        // step (strictly least-used first); with large or unknown limits many projects tie and the shuffle spreads
+        // concurrent requests over them instead of piling onto one bucket row.
+        projects.sort(Comparator.<List<Scored>>comparingLong(p -> share(p.get(0).c().bucket().minuteUsedIn(minute),
+                        p.get(0).limits().rpm()))
+                .thenComparingLong(p -> share(p.get(0).c().bucket().dayUsedIn(day), p.get(0).limits().rpd())));
         return projects;
     }
 
-    static int share(int used, int limit) {
-        return limit <= 0 ? 100 : (int) (100L * used / limit);
+    static long share(long used, Limit limit) {
+        if (limit.value() == null) {
+            return Math.min(100, used);
+        }
+        return limit.value() <= 0 ? 100 : 100L * used / limit.value();
     }
 
-    static boolean hasRoom(Candidate c, long minute, int day, long now) {
-        return c.exhaustedDay() != day && c.cooldownUntilMs() <= now
-                && c.minuteUsedIn(minute) < c.rpm() && c.dayUsedIn(day) < c.rpd();
+    static boolean hasRoom(Scored s, long minute, int day, long now, long tokens) {
+        Candidate c = s.c();
+        var b = c.bucket();
+        WindowLimits l = s.limits();
+        return !c.retired() && c.blockedUntilMs() <= now && b.exhaustedDay() != day && b.cooldownUntilMs() <= now
+                && l.rpm().allows(b.minuteUsedIn(minute), 1, b.rpmProbeDay() == day)
+                && l.rpd().allows(b.dayUsedIn(day), 1, b.rpdProbeDay() == day)
+                && l.tpm().allows(b.tokensUsedIn(minute), tokens, b.tpmProbeDay() == day);
     }
 
-    /** The reason no key can serve now and the earliest moment one frees up (design §3). */
-    Refusal classify(List<Candidate> candidates, long now) {
+    /**
+     * The reason no key can serve now and the earliest moment one frees up (design §3): NO_KEYS / ALL_BANNED without
+     * an active key; MODEL_RETIRED when Google retired the model for every project; MODEL_UNAVAILABLE when the rest
+     * have no quota for it on their tier (limit 0); DAY_EXHAUSTED when nothing frees up before Pacific midnight;
+     * otherwise MINUTE_EXHAUSTED.
+     */
+    Refusal classify(List<Scored> candidates, long now, long tokens) {
         long minute = TimeSource.minuteWindow(now);
         int day = TimeSource.dayWindow(now);
-        long noKeys = Math.max(1, config.noKeysRetryAfter().toSeconds());
-        List<Candidate> usable = candidates.stream().filter(Candidate::hasQuota).toList();
-        List<Candidate> active = usable.stream().filter(c -> c.state() == KeyState.ACTIVE).toList();
+        List<Scored> active = candidates.stream().filter(s -> s.c().state() == KeyState.ACTIVE).toList();
         if (active.isEmpty()) {
-            boolean anyBanned = usable.stream().anyMatch(c -> c.state() == KeyState.BANNED);
-            return new Refusal(anyBanned ? "ALL_BANNED" : "NO_KEYS", noKeys);
+            boolean anyBanned = candidates.stream().anyMatch(s -> s.c().state() == KeyState.BANNED);
+            return new Refusal(anyBanned ? "ALL_BANNED" : "NO_KEYS", noKeysSeconds());
         }
         long midnight = TimeSource.nextPacificMidnight(now);
         long earliest = Long.MAX_VALUE;
+        boolean allRetired = true;
+        boolean allUnavailable = true;
         boolean allDay = true;
-        for (Candidate c : active) {
+        for (Scored s : active) {
+            Candidate c = s.c();
+            var b = c.bucket();
+            WindowLimits l = s.limits();
+            if (c.retired()) {
+                continue;
+            }
+            allRetired = false;
             long freeAt;
-            boolean dayBlocked = c.exhaustedDay() == day || c.dayUsedIn(day) >= c.rpd() || c.rpd() <= 0 || c.rpm() <= 0;
-            if (dayBlocked) {
+            if (l.parked()) {
                 freeAt = midnight;
             } else {
+                allUnavailable = false;
+                boolean dayBlocked = b.exhaustedDay() == day || !l.rpd().allows(b.dayUsedIn(day), 1, b.rpdProbeDay() == day);
+                if (dayBlocked) {
+                    freeAt = midnight;
+                } else {
+                    freeAt = now;
+                    if (b.cooldownUntilMs() > now) {
+                        freeAt = b.cooldownUntilMs();
+                    }
+                    if (!l.rpm().allows(b.minuteUsedIn(minute), 1, b.rpmProbeDay() == day)
+                            || !l.tpm().allows(b.tokensUsedIn(minute), tokens, b.tpmProbeDay() == day)) {
+                        freeAt = Math.max(freeAt, TimeSource.nextMinuteStart(now));
+                    }
+                    if (freeAt <= now) {
+                        freeAt = now + 1000; // had room a moment ago but was taken by a concurrent lease
+                    }
+                }
+            }
+            if (c.blockedUntilMs() > now) {
+                freeAt = Math.max(freeAt, c.blockedUntilMs());
+            }
+            if (freeAt < midnight) {
                 allDay = false;
-                freeAt = now;
-                if (c.cooldownUntilMs() > now) {
-                    freeAt = c.cooldownUntilMs();
-                }
-                if (c.minuteUsedIn(minute) >= c.rpm()) {
-                    freeAt = Math.max(freeAt, TimeSource.nextMinuteStart(now));
-                }
-                if (freeAt <= now) {
-                    freeAt = now + 1000; // had room a moment ago but was taken by a concurrent lease
-                }
             }
             earliest = Math.min(earliest, freeAt);
         }
+        if (allRetired) {
+            return new Refusal("MODEL_RETIRED", RETIRED_RETRY_SECONDS);
+        }
         long seconds = Math.max(1, (earliest - now + 999) / 1000);
+        if (allUnavailable) {
+            return new Refusal("MODEL_UNAVAILABLE", seconds);
+        }
         return new Refusal(allDay ? "DAY_EXHAUSTED" : "MINUTE_EXHAUSTED", seconds);
+    }
+
+    static final long RETIRED_RETRY_SECONDS = 3600;
+
+    private long noKeysSeconds() {
+        return Math.max(1, config.noKeysRetryAfter().toSeconds());
     }
 
     ApiException refused(Refusal refusal) {
@@ -267,6 +365,10 @@ public class LeaseService {
         body.put("error", switch (refusal.reason()) {
             case "NO_KEYS" -> "no active key in this pool serves this model";
             case "ALL_BANNED" -> "every key in this pool that serves this model is banned";
+            case "MODEL_RETIRED" -> "Google answered that this model is no longer available for every project of"
+                    + " this pool";
+            case "MODEL_UNAVAILABLE" -> "this model has no quota on the tier of any project of this pool (Google"
+                    + " answered limit: 0)";
             case "DAY_EXHAUSTED" -> "every key's daily quota for this model is spent until Pacific midnight";
             default -> "every key's per-minute quota for this model is spent or cooling down";
         });
@@ -284,21 +386,26 @@ public class LeaseService {
         return counters.computeIfAbsent(List.of(name, tag, value), k -> registry.counter(name, tag, value));
     }
 
-    private static Candidate pick(List<Candidate> keys) {
+    private static <T> T pick(List<T> keys) {
         return keys.get(ThreadLocalRandom.current().nextInt(keys.size()));
     }
 
     // ------------------------------------------------------------------ outcomes
 
+    static final String OUTCOMES = "SUCCESS, QUOTA_EXHAUSTED_DAY, RATE_LIMITED, MODEL_UNAVAILABLE, BILLING_DEPLETED,"
+            + " MODEL_RETIRED, INVALID_KEY, PERMISSION_DENIED, PROJECT_DENIED, LOCATION_UNSUPPORTED, OVERLOADED,"
+            + " UPSTREAM_ERROR, CLIENT_ERROR";
+    static final int MAX_VIOLATIONS = 16;
+    static final long MAX_LIMIT = 1_000_000_000_000L;
+
     /**
-     * Settles a lease and applies the design §3 table. Settling again with the same outcome is idempotent (204, no
-     * second effect); with a different outcome it is a 409. A lease closed as EXPIRED by the scheduler can still be
-     * settled once (the gateway's answer is better information than the expiry).
+     * Settles a lease and applies the design §3 table (and its 2026 rows). Settling again with the same outcome is
+     * idempotent (204, no second effect); with a different outcome it is a 409. A lease closed as EXPIRED by the
+     * scheduler can still be settled once (the gateway's answer is better information than the expiry).
      */
     public Uni<Void> settle(String leaseId, OutcomeRequest request) {
         if (request == null || request.outcome() == null) {
-            throw ApiException.badRequest("outcome is required: one of SUCCESS, QUOTA_EXHAUSTED_DAY, RATE_LIMITED, "
-                    + "INVALID_KEY, PERMISSION_DENIED, UPSTREAM_ERROR, CLIENT_ERROR");
+            throw ApiException.badRequest("outcome is required: one of " + OUTCOMES);
         }
         Outcome outcome;
         try {
@@ -308,12 +415,12 @@ public class LeaseService {
         }
         if (outcome == null || outcome == Outcome.EXPIRED) {
             throw ApiException.badRequest("unknown outcome '" + LeaseRepositoryText.clip(request.outcome())
-                    + "': one of SUCCESS, QUOTA_EXHAUSTED_DAY, RATE_LIMITED, INVALID_KEY, PERMISSION_DENIED, "
-                    + "UPSTREAM_ERROR, CLIENT_ERROR");
+                    + "': one of " + OUTCOMES);
         }
         nonNegative("retryAfterSeconds", request.retryAfterSeconds());
         nonNegative("promptTokens", request.promptTokens());
         nonNegative("completionTokens", request.completionTokens());
+        List<QuotaViolation> violations = violations(request.violations());
         if (leaseId == null || leaseId.length() > 36) {
             throw ApiException.notFound("unknown lease");
         }
@@ -330,7 +437,7 @@ public class LeaseService {
                         if (!changed) {
                             return Uni.createFrom().item(false);
                         }
-                        return applyEffects(c, lease, settled, request, now).replaceWith(true);
+                        return applyEffects(c, lease, settled, request, violations, now).replaceWith(true);
                     }))
                     .flatMap(changed -> {
                         if (changed) {
@@ -348,24 +455,126 @@ public class LeaseService {
         });
     }
 
+    /** The violations of the outcome body, validated (at most 16, known windows, sane numbers and names). */
+    static List<QuotaViolation> violations(List<ViolationBody> bodies) {
+        if (bodies == null || bodies.isEmpty()) {
+            return List.of();
+        }
+        if (bodies.size() > MAX_VIOLATIONS) {
+            throw ApiException.badRequest("at most " + MAX_VIOLATIONS + " violations");
+        }
+        List<QuotaViolation> out = new ArrayList<>();
+        for (ViolationBody b : bodies) {
+            if (b == null || b.window() == null) {
+                throw ApiException.badRequest("each violation needs a window: RPM, RPD or TPM");
+            }
+            QuotaViolation.Window window;
+            try {
+                window = QuotaViolation.Window.valueOf(b.window());
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("violation window must be RPM, RPD or TPM");
+            }
+            if (b.limit() != null && (b.limit() < 0 || b.limit() > MAX_LIMIT)) {
+                throw ApiException.badRequest("violation limit must be between 0 and " + MAX_LIMIT);
+            }
+            if (b.quotaModel() != null && !NAME.matcher(b.quotaModel()).matches()) {
+                throw ApiException.badRequest("violation quotaModel must be 1-128 characters of [A-Za-z0-9._:/-]");
+            }
+            String quotaId = b.quotaId() == null ? null : LeaseRepositoryText.clip(b.quotaId());
+            String quotaModel = b.quotaModel() == null ? null
+                    : b.quotaModel().startsWith("models/") ? b.quotaModel().substring(7) : b.quotaModel();
+            out.add(new QuotaViolation(window, b.limit(), quotaModel, !Boolean.FALSE.equals(b.freeTier()), quotaId));
+        }
+        return out;
+    }
+
     private Uni<Void> applyEffects(io.vertx.mutiny.sqlclient.SqlConnection c, LeaseRow lease, Outcome outcome,
-                                   OutcomeRequest request, long now) {
+                                   OutcomeRequest request, List<QuotaViolation> violations, long now) {
         String reason = LeaseRepositoryText.clip(request.reason());
-        return switch (outcome) {
-            case SUCCESS -> repository.resetFailureStreak(c, lease.keyId());
-            case QUOTA_EXHAUSTED_DAY -> repository.markDayExhausted(c, lease.projectId(), lease.model(),
-                    TimeSource.dayWindow(now));
+        Uni<Void> tokens = Uni.createFrom().voidItem();
+        if (request.promptTokens() != null && lease.estTokens() != request.promptTokens()) {
+            tokens = repository.correctTokens(c, lease.projectId(), lease.quotaModel(), lease.minuteWindow(),
+                    request.promptTokens() - lease.estTokens());
+        }
+        // The bucket Google named (quotaDimensions.model) takes the marks, so IDs sharing a quota model share them.
+        String qm = quotaModelOf(violations, lease);
+        Uni<Void> bucket = qm.equals(lease.quotaModel()) ? Uni.createFrom().voidItem()
+                : repository.ensureBucket(c, lease.projectId(), qm);
+        return tokens.flatMap(v -> bucket).flatMap(v -> learn(c, lease, violations, now)).flatMap(v -> switch (outcome) {
+            case SUCCESS -> repository.resetFailureStreak(c, lease.keyId())
+                    .flatMap(x -> raiseProbedLimits(c, lease, now));
+            // The lease's own Pacific day: a 429 settled after midnight must not block the new day.
+            case QUOTA_EXHAUSTED_DAY -> repository.markDayExhausted(c, lease.projectId(), qm, lease.dayWindow());
             case RATE_LIMITED -> {
                 long seconds = request.retryAfterSeconds() != null && request.retryAfterSeconds() > 0
                         ? Math.min(request.retryAfterSeconds(), 86_400) : config.rateLimitCooldown().toSeconds();
-                yield repository.coolDown(c, lease.projectId(), lease.model(), now + seconds * 1000);
+                yield repository.coolDown(c, lease.projectId(), qm, now + seconds * 1000);
             }
+            // limit 0 was learned above (the project is parked for this quota model); nothing else changes.
+            case MODEL_UNAVAILABLE -> Uni.createFrom().voidItem();
+            case BILLING_DEPLETED -> repository.blockProject(c, lease.projectId(),
+                    now + config.billingRecheckAfter().toMillis(), "BILLING_DEPLETED" + (reason == null ? "" : ": " + reason));
+            case MODEL_RETIRED -> repository.retire(c, UpstreamErrorClassifier.retiredForEveryone(reason) ? 0
+                    : lease.projectId(), lease.model(), now, reason);
             case INVALID_KEY, PERMISSION_DENIED -> repository.ban(c, lease.keyId(),
                     outcome.name() + (reason == null ? "" : ": " + reason), now).replaceWithVoid();
+            case PROJECT_DENIED -> repository.banProject(c, lease.projectId(),
+                    outcome.name() + (reason == null ? "" : ": " + reason), now);
             case UPSTREAM_ERROR -> repository.upstreamFailure(c, lease.keyId(), config.banAfterUpstreamErrors(), now)
                     .replaceWithVoid();
-            case CLIENT_ERROR, EXPIRED -> Uni.createFrom().voidItem();
-        };
+            case OVERLOADED, CLIENT_ERROR, LOCATION_UNSUPPORTED, EXPIRED -> Uni.createFrom().voidItem();
+        });
+    }
+
+    /**
+     * What a 429's violations teach (design §3): the quota model the requested ID counts under, each window's limit
+     * for this project, the project's tier, and a hint for its siblings of the same tier.
+     */
+    private Uni<Void> learn(io.vertx.mutiny.sqlclient.SqlConnection c, LeaseRow lease, List<QuotaViolation> violations,
+                            long now) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        if (violations.isEmpty()) {
+            return chain;
+        }
+        String quotaModel = quotaModelOf(violations, lease);
+        if (!quotaModel.equals(lease.quotaModel())) {
+            chain = chain.flatMap(v -> repository.mapQuotaModel(c, lease.model(), quotaModel, now));
+        }
+        String tier = violations.get(0).freeTier() ? "FREE" : "PAID";
+        chain = chain.flatMap(v -> repository.setTier(c, lease.projectId(), tier));
+        java.util.Set<QuotaViolation.Window> seen = java.util.EnumSet.noneOf(QuotaViolation.Window.class);
+        for (QuotaViolation violation : violations) {
+            if (violation.limit() == null || !seen.add(violation.window())) {
+                continue;
+            }
+            String source = (violation.quotaId() == null ? violation.window().name() : violation.quotaId())
+                    + " limit " + violation.limit();
+            chain = chain.flatMap(v -> repository.learn(c, lease.projectId(), quotaModel, violation.window(),
+                            violation.limit(), source, now))
+                    .flatMap(v -> repository.hint(c, quotaModel, violation.freeTier() ? "FREE" : "PAID",
+                            violation.window(), violation.limit(), lease.projectId(), now));
+            counter("keypool_limits_learned_total", "window", violation.window().name()).increment();
+        }
+        return chain;
+    }
+
+    static String quotaModelOf(List<QuotaViolation> violations, LeaseRow lease) {
+        return violations.stream().map(QuotaViolation::quotaModel).filter(java.util.Objects::nonNull)
+                .findFirst().orElse(lease.quotaModel());
+    }
+
+    /** Google served a call above a provisional limit: that value no longer binds this project (RAISED). */
+    private Uni<Void> raiseProbedLimits(io.vertx.mutiny.sqlclient.SqlConnection c, LeaseRow lease, long now) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        QuotaViolation.Window[] windows = {QuotaViolation.Window.RPM, QuotaViolation.Window.RPD, QuotaViolation.Window.TPM};
+        for (int bit = 0; bit < 3; bit++) {
+            if ((lease.probeMask() & (1 << bit)) != 0) {
+                QuotaViolation.Window w = windows[bit];
+                chain = chain.flatMap(v -> repository.learn(c, lease.projectId(), lease.quotaModel(), w, -1,
+                        "raised: Google served a call above the provisional " + w + " limit", now));
+            }
+        }
+        return chain;
     }
 
     private static void nonNegative(String field, Long value) {
@@ -388,7 +597,7 @@ public class LeaseService {
             if (s == null) {
                 return null;
             }
-            String scrubbed = s.replaceAll("AIza[A-Za-z0-9_-]{35}", "AIza…");
+            String scrubbed = org.geminipool.common.keys.ApiKeys.scrub(s);
             return scrubbed.length() <= 300 ? scrubbed : scrubbed.substring(0, 300);
         }
     }
