@@ -30,13 +30,38 @@ public final class TestKeys {
     private TestKeys() {
     }
 
+    private static final java.util.concurrent.atomic.AtomicInteger KIND = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** A generated fake key; successive calls cycle through every kind Google issues (AIza…, AQ.…, IQ.…). */
     public static String rawKey() {
-        StringBuilder sb = new StringBuilder("AIza");
-        for (int i = 0; i < 35; i++) {
+        return switch (KIND.getAndIncrement() % 3) {
+            case 0 -> standardKey();
+            case 1 -> authKey("AQ.");
+            default -> authKey("IQ.");
+        };
+    }
+
+    /** A fake standard key: AIza + 35 characters. */
+    public static String standardKey() {
+        return remember("AIza" + random(35));
+    }
+
+    /** A fake auth key: the prefix, then dot-separated segments of another length than a standard key's. */
+    public static String authKey(String prefix) {
+        return remember(prefix + random(8) + "." + random(43));
+    }
+
+    private static String random(int n) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < n; i++) {
             sb.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
         }
-        GENERATED.add(sb.toString());
         return sb.toString();
+    }
+
+    private static String remember(String key) {
+        GENERATED.add(key);
+        return key;
     }
 
     public static Set<String> generated() {
