@@ -298,38 +298,34 @@ public final class SimState {
         return m == null ? bare : catalog.quotaModelOf(m);
     }
 
+    /** A model ID argument: required, without its {@code models/} prefix. */
+    private static String modelArg(String value, String name) {
+        requireNonBlank(value, name);
+        return ModelCatalog.bare(value.trim());
+    }
+
     public synchronized void setQuotaModel(String model, String quotaModel) {
-        requireNonBlank(model, "model");
-        requireNonBlank(quotaModel, "quotaModel");
-        catalog.setQuotaModel(ModelCatalog.bare(model), ModelCatalog.bare(quotaModel));
+        catalog.setQuotaModel(modelArg(model, "model"), modelArg(quotaModel, "quotaModel"));
     }
 
     public synchronized void addModel(String name, String likeModel) {
-        requireNonBlank(name, "name");
-        requireNonBlank(likeModel, "likeModel");
-        catalog.addModel(ModelCatalog.bare(name), ModelCatalog.bare(likeModel));
+        catalog.addModel(modelArg(name, "name"), modelArg(likeModel, "likeModel"));
     }
 
     public synchronized void removeModel(String name) {
-        requireNonBlank(name, "name");
-        catalog.removeModel(ModelCatalog.bare(name));
+        catalog.removeModel(modelArg(name, "name"));
     }
 
     public synchronized void retireModel(String name, Retirement how) {
-        requireNonBlank(name, "name");
-        catalog.retire(ModelCatalog.bare(name), how);
+        catalog.retire(modelArg(name, "name"), how);
     }
 
     public synchronized void autoRoute(String from, String to) {
-        requireNonBlank(from, "from");
-        requireNonBlank(to, "to");
-        catalog.autoRoute(ModelCatalog.bare(from), ModelCatalog.bare(to));
+        catalog.autoRoute(modelArg(from, "from"), modelArg(to, "to"));
     }
 
     public synchronized void setAliasTarget(String alias, String target) {
-        requireNonBlank(alias, "alias");
-        requireNonBlank(target, "target");
-        catalog.setAliasTarget(ModelCatalog.bare(alias), ModelCatalog.bare(target));
+        catalog.setAliasTarget(modelArg(alias, "alias"), modelArg(target, "target"));
     }
 
     public synchronized Map<String, String> aliasTargets() {
@@ -359,20 +355,19 @@ public final class SimState {
     }
 
     public synchronized void setProjectLegacy(String project, boolean legacy) {
-        requireNonBlank(project, "project");
-        if (legacy) {
-            legacyProjects.add(project);
-        } else {
-            legacyProjects.remove(project);
-        }
+        flag(legacyProjects, project, legacy);
     }
 
     public synchronized void setProjectDenied(String project, boolean denied) {
+        flag(deniedProjects, project, denied);
+    }
+
+    private static void flag(Set<String> projects, String project, boolean on) {
         requireNonBlank(project, "project");
-        if (denied) {
-            deniedProjects.add(project);
+        if (on) {
+            projects.add(project);
         } else {
-            deniedProjects.remove(project);
+            projects.remove(project);
         }
     }
 
@@ -381,12 +376,7 @@ public final class SimState {
     }
 
     public synchronized void setPrepayDepleted(String project, boolean depleted) {
-        requireNonBlank(project, "project");
-        if (depleted) {
-            prepayDepleted.add(project);
-        } else {
-            prepayDepleted.remove(project);
-        }
+        flag(prepayDepleted, project, depleted);
     }
 
     public synchronized void setLocationUnsupported(boolean unsupported) {
@@ -399,24 +389,30 @@ public final class SimState {
 
     /** Registers a Files API object ({@code files/<id>} or {@code <id>}) as the project's own. */
     public synchronized void addFile(String project, String fileId) {
-        requireNonBlank(project, "project");
-        requireNonBlank(fileId, "fileId");
-        files.computeIfAbsent(project, p -> new HashSet<>()).add(stripPrefix(fileId, "files/"));
+        register(files, project, fileId, "files/", "fileId");
     }
 
     public synchronized boolean fileKnown(String project, String fileId) {
-        return files.getOrDefault(project, Set.of()).contains(stripPrefix(fileId, "files/"));
+        return owns(files, project, fileId, "files/");
     }
 
     /** Registers a cache ({@code cachedContents/<id>} or {@code <id>}) as the project's own. */
     public synchronized void addCachedContent(String project, String cacheId) {
-        requireNonBlank(project, "project");
-        requireNonBlank(cacheId, "cacheId");
-        cachedContents.computeIfAbsent(project, p -> new HashSet<>()).add(stripPrefix(cacheId, "cachedContents/"));
+        register(cachedContents, project, cacheId, "cachedContents/", "cacheId");
     }
 
     public synchronized boolean cachedContentKnown(String project, String cacheId) {
-        return cachedContents.getOrDefault(project, Set.of()).contains(stripPrefix(cacheId, "cachedContents/"));
+        return owns(cachedContents, project, cacheId, "cachedContents/");
+    }
+
+    private static void register(Map<String, Set<String>> objects, String project, String id, String prefix, String name) {
+        requireNonBlank(project, "project");
+        requireNonBlank(id, name);
+        objects.computeIfAbsent(project, p -> new HashSet<>()).add(stripPrefix(id, prefix));
+    }
+
+    private static boolean owns(Map<String, Set<String>> objects, String project, String id, String prefix) {
+        return objects.getOrDefault(project, Set.of()).contains(stripPrefix(id, prefix));
     }
 
     static String stripPrefix(String s, String prefix) {
