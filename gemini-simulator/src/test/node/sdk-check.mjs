@@ -1,6 +1,6 @@
 // Drives the gemini-simulator with the official SDKs a user of the gateway would use, and fails (exit 1) when an
 // SDK cannot parse an answer or an error. Usage: node sdk-check.mjs <baseUrl> <validKey>
-// The key must be VALID with default quotas for gemini-2.5-flash, gemini-embedding-001; gemini-2.5-flash-image keeps
+// The key must be VALID with default quotas for gemini-3.8-flash, gemini-embedding-001; gemini-3.1-flash-image keeps
 // its default 0/0 free-tier limits so that it answers 429.
 import { GoogleGenAI, ApiError } from '@google/genai';
 import OpenAI from 'openai';
@@ -37,7 +37,7 @@ const badAi = new GoogleGenAI({ apiKey: unknownKey, httpOptions: { baseUrl } });
 const openai = new OpenAI({ apiKey: key, baseURL: baseUrl + '/v1beta/openai/', maxRetries: 0 });
 
 await check('genai generateContent', async () => {
-  const r = await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'Hello from the SDK' });
+  const r = await ai.models.generateContent({ model: 'gemini-3.8-flash', contents: 'Hello from the SDK' });
   assert(typeof r.text === 'string' && r.text.includes('Hello from the SDK'), `text: ${r.text}`);
   const u = r.usageMetadata;
   assert(u.totalTokenCount === u.promptTokenCount + u.candidatesTokenCount + (u.thoughtsTokenCount ?? 0), JSON.stringify(u));
@@ -45,7 +45,7 @@ await check('genai generateContent', async () => {
 });
 
 await check('genai generateContentStream', async () => {
-  const stream = await ai.models.generateContentStream({ model: 'gemini-2.5-flash', contents: 'Stream this please' });
+  const stream = await ai.models.generateContentStream({ model: 'gemini-3.8-flash', contents: 'Stream this please' });
   let text = '';
   let n = 0;
   let last;
@@ -73,14 +73,14 @@ await check('genai models.list (paginated)', async () => {
     names.push(m.name);
     if (names.length > 200) break;
   }
-  assert(names.includes('models/gemini-2.5-flash'), names.join(','));
+  assert(names.includes('models/gemini-3.8-flash'), names.join(','));
   assert(names.includes('models/gemini-embedding-001'), 'the pager followed nextPageToken: ' + names.join(','));
   assert(new Set(names).size === names.length, 'no duplicates');
 });
 
 await check('genai invalid key -> ApiError 400', async () => {
   try {
-    await badAi.models.generateContent({ model: 'gemini-2.5-flash', contents: 'x' });
+    await badAi.models.generateContent({ model: 'gemini-3.8-flash', contents: 'x' });
   } catch (e) {
     assert(e instanceof ApiError, `not an ApiError: ${e}`);
     assert(e.status === 400, `status ${e.status}`);
@@ -102,7 +102,7 @@ await check('genai unknown model -> ApiError 404', async () => {
 
 await check('genai mid-stream error -> ApiError 503', async () => {
   await admin('/_sim/fail-mid-stream', { count: 1 });
-  const stream = await ai.models.generateContentStream({ model: 'gemini-2.5-flash', contents: 'Stream until it breaks' });
+  const stream = await ai.models.generateContentStream({ model: 'gemini-3.8-flash', contents: 'Stream until it breaks' });
   let n = 0;
   try {
     for await (const chunk of stream) {
@@ -126,7 +126,7 @@ await check('genai mid-stream error -> ApiError 503', async () => {
 });
 
 await check('openai chat.completions (non-stream)', async () => {
-  const c = await openai.chat.completions.create({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'Hi OpenAI' }] });
+  const c = await openai.chat.completions.create({ model: 'gemini-3.8-flash', messages: [{ role: 'user', content: 'Hi OpenAI' }] });
   assert(c.choices[0].message.role === 'assistant', JSON.stringify(c.choices[0]));
   assert(c.choices[0].message.content.includes('Hi OpenAI'), c.choices[0].message.content);
   assert(c.choices[0].finish_reason === 'stop', c.choices[0].finish_reason);
@@ -135,7 +135,7 @@ await check('openai chat.completions (non-stream)', async () => {
 
 await check('openai chat.completions (stream, include_usage)', async () => {
   const s = await openai.chat.completions.create({
-    model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'Stream OpenAI' }],
+    model: 'gemini-3.8-flash', messages: [{ role: 'user', content: 'Stream OpenAI' }],
     stream: true, stream_options: { include_usage: true },
   });
   let text = '';
@@ -171,12 +171,12 @@ await check('openai models.list', async () => {
     ids.push(m.id);
     if (ids.length > 500) break;
   }
-  assert(ids.includes('models/gemini-2.5-flash'), ids.join(','));
+  assert(ids.includes('models/gemini-3.8-flash'), ids.join(','));
 });
 
 await check('openai 429 -> RateLimitError', async () => {
   try {
-    await openai.chat.completions.create({ model: 'gemini-2.5-flash-image', messages: [{ role: 'user', content: 'x' }] });
+    await openai.chat.completions.create({ model: 'gemini-3.1-flash-image', messages: [{ role: 'user', content: 'x' }] });
   } catch (e) {
     assert(e instanceof OpenAI.APIError, `not an APIError: ${e}`);
     assert(e.status === 429, `status ${e.status}`);
@@ -189,7 +189,7 @@ await check('openai 429 -> RateLimitError', async () => {
 await check('openai invalid key -> 400', async () => {
   const bad = new OpenAI({ apiKey: unknownKey, baseURL: baseUrl + '/v1beta/openai/', maxRetries: 0 });
   try {
-    await bad.chat.completions.create({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'x' }] });
+    await bad.chat.completions.create({ model: 'gemini-3.8-flash', messages: [{ role: 'user', content: 'x' }] });
   } catch (e) {
     assert(e instanceof OpenAI.BadRequestError && e.status === 400, `got ${e}`);
     return;

@@ -53,14 +53,118 @@ public final class GeminiSimulator implements AutoCloseable {
         state.setKeyStatus(apiKey, status);
     }
 
-    /** Sets the default (free-tier) limits of a model; an unknown model name becomes a served model. */
+    /**
+     * Sets the free-tier requests per minute and per day of a model's quota model (so of every ID sharing it); an
+     * unknown model name becomes a served model. The input-token limit stays, except that 0 (no free tier) becomes
+     * unlimited once requests are allowed.
+     */
     public void setDefaultQuota(String model, int rpm, int rpd) {
         state.setDefaultQuota(model, rpm, rpd);
     }
 
-    /** A project's own limits for a model (a paid project), overriding the default. */
+    /** Free-tier limits of a model's quota model, input tokens per minute included ({@code -1} = no token limit). */
+    public void setDefaultQuota(String model, int rpm, int rpd, int tpm) {
+        state.setTierQuota(ProjectTier.FREE, model, rpm, rpd, tpm);
+    }
+
+    /** The limits of a model's quota model for every project of {@code tier} that has no override of its own. */
+    public void setTierQuota(ProjectTier tier, String model, int rpm, int rpd, int tpm) {
+        state.setTierQuota(tier, model, rpm, rpd, tpm);
+    }
+
+    /**
+     * The default limits of a family ({@code flash-lite}, {@code flash}, {@code pro}, {@code image},
+     * {@code embedding}, {@code tts}, {@code live}, {@code gemma}, {@code other}) for a tier; README "Quotas".
+     */
+    public void setFamilyQuota(ProjectTier tier, String family, int rpm, int rpd, int tpm) {
+        state.setFamilyQuota(tier, family, rpm, rpd, tpm);
+    }
+
+    /** A project's own requests per minute and per day for a model's quota model, overriding the defaults. */
     public void setProjectQuota(String project, String model, int rpm, int rpd) {
         state.setProjectQuota(project, model, rpm, rpd);
+    }
+
+    /** A project's own limits for a model's quota model, input tokens per minute included ({@code -1} = none). */
+    public void setProjectQuota(String project, String model, int rpm, int rpd, int tpm) {
+        state.setProjectQuota(project, model, rpm, rpd, tpm);
+    }
+
+    /** FREE (default) or PAID: picks the default limits and the quotaIds of the project's 429s. */
+    public void setProjectTier(String project, ProjectTier tier) {
+        state.setProjectTier(project, tier);
+    }
+
+    /**
+     * Makes {@code model} count on {@code quotaModel}'s buckets and be named so in 429s ({@code quotaDimensions.model}).
+     * Defaults: the 3.1 pro previews → {@code gemini-3.1-pro}; every other model → its own ID; an alias → its target's.
+     */
+    public void setQuotaModel(String model, String quotaModel) {
+        state.setQuotaModel(model, quotaModel);
+    }
+
+    /** The quota model a model ID counts on (aliases and auto-routes followed); the ID itself when unknown. */
+    public String quotaModel(String model) {
+        return state.quotaModelOf(model);
+    }
+
+    /** A legacy project keeps serving models closed to new projects ({@link Retirement#CLOSED_TO_NEW}). */
+    public void setProjectLegacy(String project, boolean legacy) {
+        state.setProjectLegacy(project, legacy);
+    }
+
+    /** 403 "Your project has been denied access. Please contact support." on every route, for every key of it. */
+    public void setProjectDenied(String project) {
+        state.setProjectDenied(project, true);
+    }
+
+    public void setProjectDenied(String project, boolean denied) {
+        state.setProjectDenied(project, denied);
+    }
+
+    /** 429 "Your prepayment credits are depleted. …" (no details) on quota-bearing calls; free calls still serve. */
+    public void setPrepayDepleted(String project, boolean depleted) {
+        state.setPrepayDepleted(project, depleted);
+    }
+
+    /** 400 FAILED_PRECONDITION "User location is not supported for the API use." on every route, for every key. */
+    public void setLocationUnsupported(boolean unsupported) {
+        state.setLocationUnsupported(unsupported);
+    }
+
+    /** Registers a Files API object as the project's own, so a {@code fileData.fileUri} naming it is served. */
+    public void addFile(String project, String fileId) {
+        state.addFile(project, fileId);
+    }
+
+    /** Registers a cache as the project's own, so a {@code cachedContent} naming it is served. */
+    public void addCachedContent(String project, String cacheId) {
+        state.addCachedContent(project, cacheId);
+    }
+
+    /** Serves a new model ID like an existing one (same kind, family, methods), on its own quota model. */
+    public void addModel(String name, String likeModel) {
+        state.addModel(name, likeModel);
+    }
+
+    /** Forgets a model ID (or alias): afterwards it answers the plain "not found" 404. */
+    public void removeModel(String name) {
+        state.removeModel(name);
+    }
+
+    /** Retires a model ID: shut down for everyone, or closed to projects that are not legacy. */
+    public void retireModel(String name, Retirement how) {
+        state.retireModel(name, how);
+    }
+
+    /** {@code from} answers 200 served by {@code to} ({@code modelVersion} = to, counted on to's bucket); unlisted. */
+    public void autoRoute(String from, String to) {
+        state.autoRoute(from, to);
+    }
+
+    /** Points a {@code -latest} alias at another served model. */
+    public void setAliasTarget(String alias, String target) {
+        state.setAliasTarget(alias, target);
     }
 
     /** Marks the (project, model) day as spent: per-day 429 until the simulator clock passes Pacific midnight. */
@@ -77,9 +181,17 @@ public final class GeminiSimulator implements AutoCloseable {
         return state.now();
     }
 
-    /** The next {@code count} quota-bearing calls (any key) answer {@code httpStatus} (500 INTERNAL or 503 UNAVAILABLE). */
+    /**
+     * The next {@code count} quota-bearing calls (any key) answer {@code httpStatus} (500, 502, 503 or 504); a 503
+     * carries the 2026 "high demand" text.
+     */
     public void failNext(int count, int httpStatus) {
         state.failNext(count, httpStatus);
+    }
+
+    /** As {@link #failNext(int, int)}, choosing the text of an injected 503. */
+    public void failNext(int count, int httpStatus, UnavailableText text) {
+        state.failNext(count, httpStatus, text);
     }
 
     /** The next {@code count} streaming calls send some chunks, then a raw JSON 503 error, then end. */
@@ -117,17 +229,20 @@ public final class GeminiSimulator implements AutoCloseable {
         return state.refused(apiKey);
     }
 
-    /** Quota-bearing calls of this (project, model) that were served. */
+    /** Quota-bearing calls of this (project, model's quota model) that were served. */
     public long accepted(String project, String model) {
         return state.accepted(project, model);
     }
 
-    /** Quota-bearing calls of this (project, model) refused with 429 or an injected failure. */
+    /** Quota-bearing calls of this (project, model's quota model) refused with 429 or an injected failure. */
     public long refused(String project, String model) {
         return state.refused(project, model);
     }
 
-    /** Requests left in the current minute and Pacific day for (project, model): {@code {minute, day}} used so far. */
+    /**
+     * Used so far in the current windows of (project, the model's quota model):
+     * {@code {requests this minute, requests this Pacific day, input tokens this minute}}.
+     */
     public int[] used(String project, String model) {
         return state.used(project, model);
     }
@@ -149,7 +264,10 @@ public final class GeminiSimulator implements AutoCloseable {
         state.resetCounters();
     }
 
-    /** Forgets keys, quota overrides, buckets, counters, clock offset, injected failures, latency, OpenRouter keys. */
+    /**
+     * Forgets keys, quota and tier settings, project states, files and caches, catalogue changes, buckets, counters,
+     * clock offset, injected failures, latency, OpenRouter keys.
+     */
     public void reset() {
         state.reset();
     }

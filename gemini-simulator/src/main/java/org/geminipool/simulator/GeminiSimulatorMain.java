@@ -12,7 +12,8 @@ import java.util.concurrent.CountDownLatch;
  * {@code java -jar gemini-simulator-1.0.0-SNAPSHOT.jar [--port 8089] [--host 127.0.0.1] [--keys FILE]
  * [--openrouter-key KEY[:RPM]]}. Environment: GEMINI_SIM_PORT, GEMINI_SIM_HOST, GEMINI_SIM_KEYS_FILE,
  * GEMINI_SIM_OPENROUTER_KEY. Keys file: one key per line, optionally {@code project=NAME} and
- * {@code status=VALID|INVALID|SUSPENDED}; {@code #} starts a comment.
+ * {@code status=<KeyStatus>} (VALID, INVALID, SUSPENDED, NOT_FOUND, EXPIRED, LEAKED,
+ * SERVICE_BLOCKED, TOKEN_TYPE_UNSUPPORTED); {@code #} starts a comment.
  */
 public final class GeminiSimulatorMain {
 

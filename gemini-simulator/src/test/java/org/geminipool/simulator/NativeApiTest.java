@@ -25,14 +25,14 @@ class NativeApiTest extends SimTestBase {
         String key = validKey("p1");
         String body = userText("Explain quotas");
         JsonPath a = json(body).header("x-goog-api-key", key)
-                .post("/v1beta/models/gemini-2.5-flash:generateContent")
+                .post("/v1beta/models/gemini-3.8-flash:generateContent")
                 .then().statusCode(200).contentType(startsWith("application/json"))
                 .body("candidates[0].content.role", equalTo("model"))
                 .body("candidates[0].finishReason", equalTo("STOP"))
                 .body("candidates[0].index", equalTo(0))
-                .body("modelVersion", equalTo("gemini-2.5-flash"))
+                .body("modelVersion", equalTo("gemini-3.8-flash"))
                 .extract().jsonPath();
-        JsonPath b = json(body).queryParam("key", key).post("/v1beta/models/gemini-2.5-flash:generateContent")
+        JsonPath b = json(body).queryParam("key", key).post("/v1beta/models/gemini-3.8-flash:generateContent")
                 .then().statusCode(200).extract().jsonPath();
         String text = a.getString("candidates[0].content.parts[0].text");
         assertTrue(text.contains("Explain quotas"), text);
@@ -44,7 +44,7 @@ class NativeApiTest extends SimTestBase {
         assertTrue(prompt > 0 && cand > 0 && thoughts > 0);
         assertEquals(prompt + cand + thoughts, a.getInt("usageMetadata.totalTokenCount"));
         assertEquals(2, sim.accepted(key));
-        assertEquals(2, sim.accepted("p1", "gemini-2.5-flash"));
+        assertEquals(2, sim.accepted("p1", "gemini-3.8-flash"));
     }
 
     @Test
@@ -53,17 +53,17 @@ class NativeApiTest extends SimTestBase {
         String noThinking = "{\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}],"
                 + "\"generationConfig\":{\"thinkingConfig\":{\"thinkingBudget\":0}}}";
         JsonPath r = json(noThinking).header("x-goog-api-key", key)
-                .post("/v1beta/models/gemini-2.5-flash:generateContent").then().statusCode(200).extract().jsonPath();
+                .post("/v1beta/models/gemini-3.8-flash:generateContent").then().statusCode(200).extract().jsonPath();
         assertNull(r.get("usageMetadata.thoughtsTokenCount"));
         assertEquals(r.getInt("usageMetadata.promptTokenCount") + r.getInt("usageMetadata.candidatesTokenCount"),
                 r.getInt("usageMetadata.totalTokenCount"));
-        json(noThinking).header("x-goog-api-key", key).post("/v1beta/models/gemini-2.5-pro:generateContent")
+        json(noThinking).header("x-goog-api-key", key).post("/v1beta/models/gemini-4-argon:generateContent")
                 .then().statusCode(400).body("error.status", equalTo("INVALID_ARGUMENT"))
                 .body("error.message", equalTo("Budget 0 is invalid. This model only works in thinking mode."));
-        // 2.0 models never think; flash-lite thinks only when asked.
-        json(userText("hi")).header("x-goog-api-key", key).post("/v1beta/models/gemini-2.0-flash:generateContent")
+        // gemma never thinks; flash-lite thinks only when asked.
+        json(userText("hi")).header("x-goog-api-key", key).post("/v1beta/models/gemma-4-31b-it:generateContent")
                 .then().statusCode(200).body("usageMetadata.thoughtsTokenCount", nullValue());
-        json(userText("hi")).header("x-goog-api-key", key).post("/v1beta/models/gemini-2.5-flash-lite:generateContent")
+        json(userText("hi")).header("x-goog-api-key", key).post("/v1beta/models/gemini-3.5-flash-lite:generateContent")
                 .then().statusCode(200).body("usageMetadata.thoughtsTokenCount", nullValue());
     }
 
@@ -72,14 +72,14 @@ class NativeApiTest extends SimTestBase {
         String key = validKey("p1");
         json("{\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}],\"generationConfig\":{\"thinkingConfig\":"
                 + "{\"includeThoughts\":true,\"thinkingBudget\":50}}}")
-                .header("x-goog-api-key", key).post("/v1beta/models/gemini-2.5-flash:generateContent")
+                .header("x-goog-api-key", key).post("/v1beta/models/gemini-3.8-flash:generateContent")
                 .then().statusCode(200)
                 .body("candidates[0].content.parts[0].thought", equalTo(true))
                 .body("candidates[0].content.parts[1].text", startsWith("Simulated reply"))
                 .body("usageMetadata.thoughtsTokenCount", equalTo(50));
         json("{\"contents\":[{\"parts\":[{\"text\":\"hi\"}]}],\"generationConfig\":{\"maxOutputTokens\":3,"
                 + "\"thinkingConfig\":{\"thinkingBudget\":0}}}")
-                .header("x-goog-api-key", key).post("/v1beta/models/gemini-2.5-flash:generateContent")
+                .header("x-goog-api-key", key).post("/v1beta/models/gemini-3.8-flash:generateContent")
                 .then().statusCode(200)
                 .body("candidates[0].finishReason", equalTo("MAX_TOKENS"))
                 .body("usageMetadata.candidatesTokenCount", equalTo(3));
@@ -88,7 +88,7 @@ class NativeApiTest extends SimTestBase {
     @Test
     void invalidKeyIs400WithErrorInfo() {
         String unknown = fakeKey();
-        json(userText("hi")).queryParam("key", unknown).post("/v1beta/models/gemini-2.5-flash:generateContent")
+        json(userText("hi")).queryParam("key", unknown).post("/v1beta/models/gemini-3.8-flash:generateContent")
                 .then().statusCode(400)
                 .body("error.code", equalTo(400))
                 .body("error.status", equalTo("INVALID_ARGUMENT"))
@@ -106,7 +106,7 @@ class NativeApiTest extends SimTestBase {
 
     @Test
     void missingKeyIs403AndSuspendedKeyIs403ConsumerSuspended() {
-        json(userText("hi")).post("/v1beta/models/gemini-2.5-flash:generateContent").then().statusCode(403)
+        json(userText("hi")).post("/v1beta/models/gemini-3.8-flash:generateContent").then().statusCode(403)
                 .body("error.status", equalTo("PERMISSION_DENIED"))
                 .body("error.message", startsWith("Method doesn't allow unregistered callers"));
         String key = validKey("p9");
@@ -138,7 +138,7 @@ class NativeApiTest extends SimTestBase {
     @Test
     void malformedBodiesAre400() {
         String key = validKey("p1");
-        String url = "/v1beta/models/gemini-2.5-flash:generateContent";
+        String url = "/v1beta/models/gemini-3.8-flash:generateContent";
         json("{not json").header("x-goog-api-key", key).post(url).then().statusCode(400)
                 .body("error.status", equalTo("INVALID_ARGUMENT"))
                 .body("error.message", startsWith("Invalid JSON payload received."));
@@ -150,8 +150,8 @@ class NativeApiTest extends SimTestBase {
         json("{\"contents\":[{\"role\":\"bot\",\"parts\":[{\"text\":\"x\"}]}]}").header("x-goog-api-key", key)
                 .post(url).then().statusCode(400).body("error.message", equalTo("Please use a valid role: user, model."));
         json("{\"contents\":[{\"parts\":[]}]}").header("x-goog-api-key", key).post(url).then().statusCode(400);
-        assertEquals(0, sim.accepted("p1", "gemini-2.5-flash"));
-        assertEquals(new int[] {0, 0}[0], sim.used("p1", "gemini-2.5-flash")[0]);
+        assertEquals(0, sim.accepted("p1", "gemini-3.8-flash"));
+        assertEquals(new int[] {0, 0}[0], sim.used("p1", "gemini-3.8-flash")[0]);
     }
 
     @Test
@@ -177,28 +177,29 @@ class NativeApiTest extends SimTestBase {
         JsonPath all = api().queryParam("key", key).get("/v1beta/models").then().statusCode(200).extract().jsonPath();
         assertEquals(all.getList("models.name"), names);
         assertNull(all.get("nextPageToken"));
-        assertTrue(names.contains("models/gemini-2.5-flash-lite-preview-09-2025"));
+        assertTrue(names.contains("models/gemini-3.5-flash-lite"));
+        assertTrue(names.contains("models/gemini-pro-latest"), "the aliases come last: " + names);
         api().queryParam("key", key).queryParam("pageToken", "garbage").get("/v1beta/models").then().statusCode(400);
-        api().header("x-goog-api-key", key).get("/v1beta/models/gemini-2.5-pro").then().statusCode(200)
-                .body("name", equalTo("models/gemini-2.5-pro"))
+        api().header("x-goog-api-key", key).get("/v1beta/models/gemini-4-argon").then().statusCode(200)
+                .body("name", equalTo("models/gemini-4-argon"))
                 .body("supportedGenerationMethods", hasItem("generateContent"))
                 .body("inputTokenLimit", equalTo(1048576))
                 .body("thinking", equalTo(true));
         // models and countTokens do not consume generation quota
-        assertEquals(0, sim.used("p1", "gemini-2.5-pro")[1]);
+        assertEquals(0, sim.used("p1", "gemini-4-argon")[1]);
     }
 
     @Test
     void countTokensIsFree() {
         String key = validKey("p1");
-        sim.setProjectQuota("p1", "gemini-2.5-flash", 0, 0);
+        sim.setProjectQuota("p1", "gemini-3.8-flash", 0, 0);
         json(userText("The quick brown fox jumps over the lazy dog")).header("x-goog-api-key", key)
-                .post("/v1beta/models/gemini-2.5-flash:countTokens").then().statusCode(200)
+                .post("/v1beta/models/gemini-3.8-flash:countTokens").then().statusCode(200)
                 .body("totalTokens", equalTo(11));
-        json("{\"generateContentRequest\":{\"model\":\"models/gemini-2.5-flash\",\"contents\":[{\"parts\":[{\"text\":\"abcd\"}]}]}}")
-                .header("x-goog-api-key", key).post("/v1beta/models/gemini-2.5-flash:countTokens").then()
+        json("{\"generateContentRequest\":{\"model\":\"models/gemini-3.8-flash\",\"contents\":[{\"parts\":[{\"text\":\"abcd\"}]}]}}")
+                .header("x-goog-api-key", key).post("/v1beta/models/gemini-3.8-flash:countTokens").then()
                 .statusCode(200).body("totalTokens", equalTo(1));
-        json(userText("hi")).queryParam("key", fakeKey()).post("/v1beta/models/gemini-2.5-flash:countTokens")
+        json(userText("hi")).queryParam("key", fakeKey()).post("/v1beta/models/gemini-3.8-flash:countTokens")
                 .then().statusCode(400);
     }
 
@@ -254,18 +255,18 @@ class NativeApiTest extends SimTestBase {
     void imageModelAnswersInlinePngWhenPaid() {
         String key = validKey("paid");
         json("{\"contents\":[{\"parts\":[{\"text\":\"a cat\"}]}],\"generationConfig\":{\"responseModalities\":[\"IMAGE\"]}}")
-                .header("x-goog-api-key", key).post("/v1beta/models/gemini-2.5-flash-image:generateContent")
+                .header("x-goog-api-key", key).post("/v1beta/models/gemini-3.1-flash-image:generateContent")
                 .then().statusCode(429).body("error.message", org.hamcrest.Matchers.containsString("limit: 0"));
-        sim.setProjectQuota("paid", "gemini-2.5-flash-image", 10, 100);
+        sim.setProjectQuota("paid", "gemini-3.1-flash-image", 10, 100);
         Response r = json("{\"contents\":[{\"parts\":[{\"text\":\"a cat\"}]}],"
                 + "\"generationConfig\":{\"responseModalities\":[\"TEXT\",\"IMAGE\"]}}")
-                .header("x-goog-api-key", key).post("/v1beta/models/gemini-2.5-flash-image:generateContent");
+                .header("x-goog-api-key", key).post("/v1beta/models/gemini-3.1-flash-image:generateContent");
         r.then().statusCode(200).body("candidates[0].content.parts[1].inlineData.mimeType", equalTo("image/png"));
         byte[] png = Base64.getDecoder().decode(r.jsonPath().getString("candidates[0].content.parts[1].inlineData.data"));
         assertEquals((byte) 0x89, png[0]);
         assertEquals('P', png[1]);
         json("{\"contents\":[{\"parts\":[{\"text\":\"x\"}]}],\"generationConfig\":{\"responseModalities\":[\"IMAGE\"]}}")
-                .header("x-goog-api-key", key).post("/v1beta/models/gemini-2.5-flash:generateContent")
+                .header("x-goog-api-key", key).post("/v1beta/models/gemini-3.8-flash:generateContent")
                 .then().statusCode(400);
         assertFalse(png.length == 0);
     }
@@ -273,7 +274,7 @@ class NativeApiTest extends SimTestBase {
     @Test
     void v1PathsWorkToo() {
         String key = validKey("p1");
-        json(userText("hi")).header("x-goog-api-key", key).post("/v1/models/gemini-2.0-flash:generateContent")
+        json(userText("hi")).header("x-goog-api-key", key).post("/v1/models/gemini-3.6-flash:generateContent")
                 .then().statusCode(200);
         json(userText("hi")).header("x-goog-api-key", key).post("/v1/models/nope:generateContent")
                 .then().statusCode(404).body("error.message", startsWith("models/nope is not found for API version v1,"));

@@ -28,25 +28,25 @@ class OpenAiCompatTest extends SimTestBase {
     @Test
     void chatCompletionNonStream() {
         String key = validKey("p1");
-        JsonPath r = json(chat("gemini-2.5-flash", false)).header("Authorization", "Bearer " + key).post(CHAT)
+        JsonPath r = json(chat("gemini-3.8-flash", false)).header("Authorization", "Bearer " + key).post(CHAT)
                 .then().statusCode(200)
                 .body("object", equalTo("chat.completion"))
-                .body("model", equalTo("gemini-2.5-flash"))
+                .body("model", equalTo("gemini-3.8-flash"))
                 .body("choices[0].message.role", equalTo("assistant"))
                 .body("choices[0].finish_reason", equalTo("stop"))
                 .extract().jsonPath();
         assertTrue(r.getString("choices[0].message.content").contains("Hello compat"));
         assertTrue(r.getInt("usage.total_tokens") > r.getInt("usage.prompt_tokens") + r.getInt("usage.completion_tokens"),
-                "2.5-flash thinks: total includes thought tokens");
-        json(chat("models/gemini-2.0-flash", false)).header("Authorization", "Bearer " + key).post(CHAT)
-                .then().statusCode(200).body("model", equalTo("gemini-2.0-flash"));
+                "3.8-flash thinks: total includes thought tokens");
+        json(chat("models/gemini-3.6-flash", false)).header("Authorization", "Bearer " + key).post(CHAT)
+                .then().statusCode(200).body("model", equalTo("gemini-3.6-flash"));
         assertEquals(2, sim.accepted(key));
     }
 
     @Test
     void chatCompletionStreamHasUsageInTheFinalChunkAndDone() {
         String key = validKey("p1");
-        String body = json(chat("gemini-2.5-flash", true)).header("Authorization", "Bearer " + key).post(CHAT)
+        String body = json(chat("gemini-3.8-flash", true)).header("Authorization", "Bearer " + key).post(CHAT)
                 .then().statusCode(200).contentType(startsWith("text/event-stream")).extract().asString();
         String[] events = body.split("\n\n", -1);
         assertEquals("", events[events.length - 1]);
@@ -75,16 +75,16 @@ class OpenAiCompatTest extends SimTestBase {
     @Test
     void errorsAreJsonArrays() {
         String bad = fakeKey();
-        String body = json(chat("gemini-2.5-flash", false)).header("Authorization", "Bearer " + bad).post(CHAT)
+        String body = json(chat("gemini-3.8-flash", false)).header("Authorization", "Bearer " + bad).post(CHAT)
                 .then().statusCode(400).extract().asString();
         JsonObject err = new JsonArray(body).getJsonObject(0).getJsonObject("error");
         assertEquals(400, err.getInteger("code"));
         assertEquals("INVALID_ARGUMENT", err.getString("status"));
         String key = validKey("p1");
-        sim.setDefaultQuota("gemini-2.5-pro", 1, 100);
+        sim.setDefaultQuota("gemini-4-argon", 1, 100);
         alignToPacificNoon();
-        json(chat("gemini-2.5-pro", false)).header("Authorization", "Bearer " + key).post(CHAT).then().statusCode(200);
-        String limited = json(chat("gemini-2.5-pro", true)).header("Authorization", "Bearer " + key).post(CHAT)
+        json(chat("gemini-4-argon", false)).header("Authorization", "Bearer " + key).post(CHAT).then().statusCode(200);
+        String limited = json(chat("gemini-4-argon", true)).header("Authorization", "Bearer " + key).post(CHAT)
                 .then().statusCode(429).extract().asString();
         JsonObject e429 = new JsonArray(limited).getJsonObject(0).getJsonObject("error");
         assertEquals("RESOURCE_EXHAUSTED", e429.getString("status"));
@@ -93,8 +93,8 @@ class OpenAiCompatTest extends SimTestBase {
         String notFound = json(chat("gemini-nope", false)).header("Authorization", "Bearer " + key).post(CHAT)
                 .then().statusCode(404).extract().asString();
         assertEquals("NOT_FOUND", new JsonArray(notFound).getJsonObject(0).getJsonObject("error").getString("status"));
-        api().contentType("application/json").body(chat("gemini-2.5-flash", false)).post(CHAT).then().statusCode(401);
-        json("{\"model\":\"gemini-2.5-flash\",\"messages\":[]}").header("Authorization", "Bearer " + key).post(CHAT)
+        api().contentType("application/json").body(chat("gemini-3.8-flash", false)).post(CHAT).then().statusCode(401);
+        json("{\"model\":\"gemini-3.8-flash\",\"messages\":[]}").header("Authorization", "Bearer " + key).post(CHAT)
                 .then().statusCode(400);
     }
 
@@ -102,7 +102,7 @@ class OpenAiCompatTest extends SimTestBase {
     void midStreamFailureEndsTheStreamWithAnErrorEvent() {
         String key = validKey("p1");
         sim.failMidStreamNext(1);
-        String body = json(chat("gemini-2.5-flash", true)).header("Authorization", "Bearer " + key).post(CHAT)
+        String body = json(chat("gemini-3.8-flash", true)).header("Authorization", "Bearer " + key).post(CHAT)
                 .then().statusCode(200).extract().asString();
         assertTrue(!body.contains("[DONE]"));
         String[] events = body.split("\n\n");
@@ -131,20 +131,20 @@ class OpenAiCompatTest extends SimTestBase {
         String key = validKey("p1");
         api().header("Authorization", "Bearer " + key).get("/v1beta/openai/models").then().statusCode(200)
                 .body("object", equalTo("list"))
-                .body("data.id", hasItem("models/gemini-2.5-flash"))
+                .body("data.id", hasItem("models/gemini-3.8-flash"))
                 .body("data[0].owned_by", equalTo("google"));
-        api().header("Authorization", "Bearer " + key).get("/v1beta/openai/models/gemini-2.5-pro").then()
-                .statusCode(200).body("id", equalTo("models/gemini-2.5-pro"));
-        api().header("Authorization", "Bearer " + key).get("/v1beta/openai/models/models/gemini-2.5-pro").then()
-                .statusCode(200).body("id", equalTo("models/gemini-2.5-pro"));
+        api().header("Authorization", "Bearer " + key).get("/v1beta/openai/models/gemini-4-argon").then()
+                .statusCode(200).body("id", equalTo("models/gemini-4-argon"));
+        api().header("Authorization", "Bearer " + key).get("/v1beta/openai/models/models/gemini-4-argon").then()
+                .statusCode(200).body("id", equalTo("models/gemini-4-argon"));
         assertNull(null);
     }
 
     @Test
     void imagesGenerationsAnswerB64Json() {
         String key = validKey("paid");
-        sim.setProjectQuota("paid", "gemini-2.5-flash-image", 10, 10);
-        String b64 = json("{\"model\":\"gemini-2.5-flash-image\",\"prompt\":\"a cat\",\"response_format\":\"b64_json\"}")
+        sim.setProjectQuota("paid", "gemini-3.1-flash-image", 10, 10);
+        String b64 = json("{\"model\":\"gemini-3.1-flash-image\",\"prompt\":\"a cat\",\"response_format\":\"b64_json\"}")
                 .header("Authorization", "Bearer " + key).post("/v1beta/openai/images/generations").then()
                 .statusCode(200).extract().jsonPath().getString("data[0].b64_json");
         assertEquals((byte) 0x89, Base64.getDecoder().decode(b64)[0]);

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OpenRouterTest extends SimTestBase {
 
     private static final String CHAT = "/api/v1/chat/completions";
-    private static final String BODY = "{\"model\":\"google/gemini-2.5-flash-lite-preview-09-2025\","
+    private static final String BODY = "{\"model\":\"google/gemini-3.5-flash-lite\","
             + "\"messages\":[{\"role\":\"user\",\"content\":\"Hello router\"}]}";
 
     @Test
@@ -21,7 +21,7 @@ class OpenRouterTest extends SimTestBase {
         json(BODY).header("Authorization", "Bearer sk-or-v1-test").post(CHAT).then().statusCode(200)
                 .body("object", equalTo("chat.completion"))
                 .body("provider", equalTo("Google"))
-                .body("model", equalTo("google/gemini-2.5-flash-lite-preview-09-2025"))
+                .body("model", equalTo("google/gemini-3.5-flash-lite"))
                 .body("id", startsWith("gen-"))
                 .body("choices[0].message.content", containsString("Hello router"))
                 .body("usage.total_tokens", org.hamcrest.Matchers.greaterThan(0));
@@ -57,6 +57,6 @@ class OpenRouterTest extends SimTestBase {
         assertTrue(body.endsWith("data: [DONE]\n\n"));
         assertTrue(body.contains("\"usage\":{"));
         api().get("/api/v1/models").then().statusCode(200).body("data.id",
-                org.hamcrest.Matchers.hasItem("google/gemini-2.5-flash-lite-preview-09-2025"));
+                org.hamcrest.Matchers.hasItem("google/gemini-3.5-flash-lite"));
     }
 }

@@ -32,7 +32,9 @@ class SdkCompatibilityTest extends SimTestBase {
         assertTrue(installed, "CI_REQUIRE_NODE is set but " + NODE_DIR.resolve("node_modules")
                 + " is missing: run `npm ci` there");
 
-        String key = validKey("sdk-project");
+        // an AQ. auth key, what AI Studio issues since 2026 (gemini-api-2026.md §2): the SDKs send it like any other
+        String key = fakeAuthKey();
+        sim.addKey(key, "sdk-project", KeyStatus.VALID);
         File log = Files.createTempFile("sdk-check", ".log").toFile();
         Process p;
         try {

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StreamingTest extends SimTestBase {
 
-    private static final String SSE = "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse";
+    private static final String SSE = "/v1beta/models/gemini-3.8-flash:streamGenerateContent?alt=sse";
 
     /** Splits a Google SSE body on its CRLF framing; every event must be exactly "data: {json}\r\n\r\n". */
     static List<JsonObject> sseEvents(String body) {
@@ -47,7 +47,7 @@ class StreamingTest extends SimTestBase {
             assertNotNull(usage, "usageMetadata in chunk " + i);
             assertEquals(usage.getInteger("promptTokenCount") + usage.getInteger("candidatesTokenCount", 0)
                     + usage.getInteger("thoughtsTokenCount", 0), usage.getInteger("totalTokenCount"));
-            assertEquals("gemini-2.5-flash", e.getString("modelVersion"));
+            assertEquals("gemini-3.8-flash", e.getString("modelVersion"));
             assertEquals(responseId, e.getString("responseId"));
             JsonObject cand = e.getJsonArray("candidates").getJsonObject(0);
             if (i < events.size() - 1) {
@@ -58,17 +58,17 @@ class StreamingTest extends SimTestBase {
             text.append(cand.getJsonObject("content").getJsonArray("parts").getJsonObject(0).getString("text"));
         }
         String whole = json(userText("Tell me a long story about quotas")).header("x-goog-api-key", key)
-                .post("/v1beta/models/gemini-2.5-flash:generateContent").then().statusCode(200).extract().jsonPath()
+                .post("/v1beta/models/gemini-3.8-flash:generateContent").then().statusCode(200).extract().jsonPath()
                 .getString("candidates[0].content.parts[0].text");
         assertEquals(whole, text.toString(), "the stream carries the same text as the unary call");
-        assertEquals(2, sim.accepted("p1", "gemini-2.5-flash"));
+        assertEquals(2, sim.accepted("p1", "gemini-3.8-flash"));
     }
 
     @Test
     void withoutAltTheStreamIsAPrettyJsonArray() {
         String key = validKey("p1");
         String body = json(userText("Tell me a long story about quotas")).header("x-goog-api-key", key)
-                .post("/v1beta/models/gemini-2.5-flash:streamGenerateContent")
+                .post("/v1beta/models/gemini-3.8-flash:streamGenerateContent")
                 .then().statusCode(200).contentType(startsWith("application/json")).extract().asString();
         assertTrue(body.startsWith("[{\n"), body.substring(0, 10));
         assertTrue(body.endsWith("}\n]"), "ends with \\n]");
@@ -83,7 +83,7 @@ class StreamingTest extends SimTestBase {
     void errorsOfTheArrayFormAreArrayWrappedAndSseErrorsAreNot() {
         String bad = fakeKey();
         String body = json(userText("hi")).header("x-goog-api-key", bad)
-                .post("/v1beta/models/gemini-2.5-flash:streamGenerateContent").then().statusCode(400).extract().asString();
+                .post("/v1beta/models/gemini-3.8-flash:streamGenerateContent").then().statusCode(400).extract().asString();
         JsonArray arr = new JsonArray(body);
         assertEquals("API_KEY_INVALID", arr.getJsonObject(0).getJsonObject("error").getJsonArray("details")
                 .getJsonObject(0).getString("reason"));
@@ -109,7 +109,7 @@ class StreamingTest extends SimTestBase {
         JsonObject err = new JsonObject(raw).getJsonObject("error");
         assertEquals(503, err.getInteger("code"));
         assertEquals("UNAVAILABLE", err.getString("status"));
-        assertEquals("The model is overloaded. Please try again later.", err.getString("message"));
+        assertEquals(HIGH_DEMAND, err.getString("message"));
         // only the next one fails
         String ok = json(userText("again")).header("x-goog-api-key", key).post(SSE).then().statusCode(200)
                 .extract().asString();
@@ -117,7 +117,7 @@ class StreamingTest extends SimTestBase {
         // array form
         sim.failMidStreamNext(1);
         String arr = json(userText("Tell me a long story about quotas")).header("x-goog-api-key", key)
-                .post("/v1beta/models/gemini-2.5-flash:streamGenerateContent").then().statusCode(200)
+                .post("/v1beta/models/gemini-3.8-flash:streamGenerateContent").then().statusCode(200)
                 .extract().asString();
         JsonArray parsed = new JsonArray(arr);
         assertEquals("UNAVAILABLE", parsed.getJsonObject(parsed.size() - 1).getJsonObject("error").getString("status"));

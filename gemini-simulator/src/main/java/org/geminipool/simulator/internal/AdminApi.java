@@ -5,6 +5,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.geminipool.simulator.KeyStatus;
+import org.geminipool.simulator.ProjectTier;
+import org.geminipool.simulator.Retirement;
+import org.geminipool.simulator.UnavailableText;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -35,11 +38,51 @@ final class AdminApi {
         r.post("/_sim/keys/status").handler(ctx -> run(ctx, b ->
                 state.setKeyStatus(required(b, "apiKey"), status(b.getString("status")))));
         r.delete("/_sim/keys").handler(ctx -> run(ctx, b -> state.removeKey(required(b, "apiKey"))));
-        r.put("/_sim/quotas/:model").handler(ctx -> run(ctx, b ->
-                state.setDefaultQuota(ctx.pathParam("model"), requiredInt(b, "rpm"), requiredInt(b, "rpd"))));
-        r.put("/_sim/projects/:project/quotas/:model").handler(ctx -> run(ctx, b ->
+        r.put("/_sim/quotas/:model").handler(ctx -> run(ctx, b -> {
+            ProjectTier tier = tier(b.getString("tier", "FREE"));
+            if (b.getValue("tpm") == null && tier == ProjectTier.FREE) {
+                state.setDefaultQuota(ctx.pathParam("model"), requiredInt(b, "rpm"), requiredInt(b, "rpd"));
+            } else {
+                state.setTierQuota(tier, ctx.pathParam("model"), requiredInt(b, "rpm"), requiredInt(b, "rpd"),
+                        requiredInt(b, "tpm"));
+            }
+        }));
+        r.put("/_sim/projects/:project/quotas/:model").handler(ctx -> run(ctx, b -> {
+            if (b.getValue("tpm") == null) {
                 state.setProjectQuota(ctx.pathParam("project"), ctx.pathParam("model"), requiredInt(b, "rpm"),
-                        requiredInt(b, "rpd"))));
+                        requiredInt(b, "rpd"));
+            } else {
+                state.setProjectQuota(ctx.pathParam("project"), ctx.pathParam("model"), requiredInt(b, "rpm"),
+                        requiredInt(b, "rpd"), requiredInt(b, "tpm"));
+            }
+        }));
+        r.put("/_sim/families/:family/quotas").handler(ctx -> run(ctx, b -> state.setFamilyQuota(
+                tier(b.getString("tier", "FREE")), ctx.pathParam("family"), requiredInt(b, "rpm"),
+                requiredInt(b, "rpd"), requiredInt(b, "tpm"))));
+        r.put("/_sim/projects/:project/tier").handler(ctx -> run(ctx, b ->
+                state.setProjectTier(ctx.pathParam("project"), tier(required(b, "tier")))));
+        r.put("/_sim/models/:model/quota-model").handler(ctx -> run(ctx, b ->
+                state.setQuotaModel(ctx.pathParam("model"), required(b, "quotaModel"))));
+        r.put("/_sim/projects/:project/legacy").handler(ctx -> run(ctx, b ->
+                state.setProjectLegacy(ctx.pathParam("project"), requiredBool(b, "legacy"))));
+        r.put("/_sim/projects/:project/denied").handler(ctx -> run(ctx, b ->
+                state.setProjectDenied(ctx.pathParam("project"), requiredBool(b, "denied"))));
+        r.put("/_sim/projects/:project/prepay-depleted").handler(ctx -> run(ctx, b ->
+                state.setPrepayDepleted(ctx.pathParam("project"), requiredBool(b, "depleted"))));
+        r.put("/_sim/location-unsupported").handler(ctx -> run(ctx, b ->
+                state.setLocationUnsupported(requiredBool(b, "unsupported"))));
+        r.post("/_sim/projects/:project/files").handler(ctx -> run(ctx, b ->
+                state.addFile(ctx.pathParam("project"), required(b, "fileId"))));
+        r.post("/_sim/projects/:project/cached-contents").handler(ctx -> run(ctx, b ->
+                state.addCachedContent(ctx.pathParam("project"), required(b, "cacheId"))));
+        r.get("/_sim/catalog").handler(ctx -> ok(ctx, catalogJson()));
+        r.post("/_sim/models").handler(ctx -> run(ctx, b -> state.addModel(required(b, "name"), required(b, "likeModel"))));
+        r.delete("/_sim/models/:model").handler(ctx -> run(ctx, b -> state.removeModel(ctx.pathParam("model"))));
+        r.post("/_sim/models/:model/retire").handler(ctx -> run(ctx, b ->
+                state.retireModel(ctx.pathParam("model"), enumValue(Retirement.class, required(b, "how")))));
+        r.put("/_sim/auto-routes/:from").handler(ctx -> run(ctx, b -> state.autoRoute(ctx.pathParam("from"), required(b, "to"))));
+        r.put("/_sim/aliases/:alias").handler(ctx -> run(ctx, b ->
+                state.setAliasTarget(ctx.pathParam("alias"), required(b, "target"))));
         r.post("/_sim/projects/:project/models/:model/exhaust-day").handler(ctx -> run(ctx, b ->
                 state.exhaustDay(ctx.pathParam("project"), ctx.pathParam("model"))));
         r.get("/_sim/clock").handler(ctx -> ok(ctx, clockJson()));
@@ -60,8 +103,8 @@ final class AdminApi {
                 bad(ctx, e);
             }
         });
-        r.post("/_sim/fail").handler(ctx -> run(ctx, b ->
-                state.failNext(requiredInt(b, "count"), b.getInteger("status", 503))));
+        r.post("/_sim/fail").handler(ctx -> run(ctx, b -> state.failNext(requiredInt(b, "count"),
+                b.getInteger("status", 503), enumValue(UnavailableText.class, b.getString("text", "HIGH_DEMAND")))));
         r.post("/_sim/fail-mid-stream").handler(ctx -> run(ctx, b -> state.failMidStreamNext(requiredInt(b, "count"))));
         r.post("/_sim/openrouter/fail").handler(ctx -> run(ctx, b ->
                 state.failOpenRouterNext(requiredInt(b, "count"), b.getInteger("status", 502))));
@@ -91,9 +134,30 @@ final class AdminApi {
 
     private static KeyStatus status(String s) {
         if (s == null) {
-            throw new IllegalArgumentException("status is required (VALID, INVALID, SUSPENDED)");
+            throw new IllegalArgumentException("status is required (" + java.util.Arrays.toString(KeyStatus.values()) + ")");
         }
-        return KeyStatus.valueOf(s.trim().toUpperCase(Locale.ROOT));
+        return enumValue(KeyStatus.class, s);
+    }
+
+    private static ProjectTier tier(String s) {
+        return enumValue(ProjectTier.class, s);
+    }
+
+    /** Case-insensitive enum value; a clear 400 naming the choices otherwise. */
+    private static <E extends Enum<E>> E enumValue(Class<E> type, String s) {
+        try {
+            return Enum.valueOf(type, s.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown " + type.getSimpleName() + " " + s + " (one of "
+                    + java.util.Arrays.toString(type.getEnumConstants()) + ")");
+        }
+    }
+
+    private static boolean requiredBool(JsonObject b, String f) {
+        if (!(b.getValue(f) instanceof Boolean v)) {
+            throw new IllegalArgumentException(f + " is required (true or false)");
+        }
+        return v;
     }
 
     private static String required(JsonObject b, String f) {
@@ -105,11 +169,11 @@ final class AdminApi {
     }
 
     private static int requiredInt(JsonObject b, String f) {
-        Integer v = b.getInteger(f);
-        if (v == null) {
+        if (!(b.getValue(f) instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
+                || n.longValue() != n.intValue()) {
             throw new IllegalArgumentException(f + " is required (integer)");
         }
-        return v;
+        return n.intValue();
     }
 
     private static JsonObject body(RoutingContext ctx) {
@@ -149,15 +213,45 @@ final class AdminApi {
         JsonArray keys = new JsonArray();
         state.keys().forEach((k, v) -> keys.add(new JsonObject().put("apiKey", k).put("project", v.project())
                 .put("status", v.status().name())));
-        JsonObject defaults = new JsonObject();
-        state.defaultQuotas().forEach((m, q) -> defaults.put(m, new JsonObject().put("rpm", q.rpm()).put("rpd", q.rpd())));
-        JsonObject overrides = new JsonObject();
-        state.projectQuotas().forEach((m, q) -> overrides.put(m, new JsonObject().put("rpm", q.rpm()).put("rpd", q.rpd())));
+        JsonObject defaults = quotasJson(state.defaultQuotas(ProjectTier.FREE));
+        JsonObject paid = quotasJson(state.defaultQuotas(ProjectTier.PAID));
+        JsonObject families = new JsonObject();
+        for (ProjectTier t : ProjectTier.values()) {
+            families.put(t.name(), quotasJson(state.familyQuotas(t)));
+        }
+        JsonObject overrides = quotasJson(state.projectQuotas());
         return new JsonObject().put("clock", clockJson()).put("keys", keys).put("defaultQuotas", defaults)
-                .put("projectQuotas", overrides).put("failures", new JsonObject(state.pendingFailures()))
+                .put("paidQuotas", paid).put("familyQuotas", families)
+                .put("projectQuotas", overrides).put("projects", new JsonObject(state.projectFlags()))
+                .put("catalog", catalogJson())
+                .put("failures", new JsonObject(state.pendingFailures()))
                 .put("latency", new JsonObject().put("fixedMs", state.latencyFixed().toMillis())
                         .put("perChunkMs", state.latencyPerChunk().toMillis()))
                 .put("batchEmbedCountsPerItem", state.batchEmbedCountsPerItem());
+    }
+
+    private static JsonObject quotasJson(java.util.Map<String, Quota> quotas) {
+        JsonObject o = new JsonObject();
+        quotas.forEach((m, q) -> o.put(m, new JsonObject().put("rpm", q.rpm()).put("rpd", q.rpd()).put("tpm", q.tpm())));
+        return o;
+    }
+
+    private JsonObject catalogJson() {
+        JsonArray listed = new JsonArray();
+        JsonObject quotaModels = new JsonObject();
+        for (ModelCatalog.Model m : state.models()) {
+            listed.add(m.name());
+            ModelCatalog.Model served = state.findModel(m.name());
+            if (served != null) {
+                quotaModels.put(m.name(), state.quotaModel(served));
+            }
+        }
+        JsonObject retired = new JsonObject();
+        state.retirements().forEach((m, r) -> retired.put(m, r.name()));
+        return new JsonObject().put("listed", listed).put("aliases", new JsonObject(new java.util.LinkedHashMap<>(
+                        state.aliasTargets()))).put("retired", retired)
+                .put("autoRoutes", new JsonObject(new java.util.LinkedHashMap<>(state.autoRoutes())))
+                .put("quotaModels", quotaModels);
     }
 
     private JsonObject countersJson() {

@@ -20,6 +20,8 @@ public final class ContentGen {
 
     public static final int IMAGE_INPUT_TOKENS = 258;
     public static final int IMAGE_OUTPUT_TOKENS = 1290;
+    /** Audio is 32 tokens per second (ai.google.dev/gemini-api/docs/tokens); the simulated clip is one second. */
+    public static final int AUDIO_OUTPUT_TOKENS = 32;
 
     private static final String[] WORDS = {
         "the", "simulated", "model", "considers", "your", "request", "carefully", "and", "answers", "with",
@@ -125,6 +127,19 @@ public final class ContentGen {
             out[i] = (float) (v[i] / norm);
         }
         return out;
+    }
+
+    /** One second of deterministic 16-bit mono PCM at 24 kHz (a quiet tone pitched by the text), base64. */
+    public static String pcmBase64(String text) {
+        int rate = 24_000;
+        double freq = 200 + Math.floorMod(hash(text == null ? "" : text), 400L);
+        byte[] pcm = new byte[rate * 2];
+        for (int i = 0; i < rate; i++) {
+            short v = (short) (Math.sin(2 * Math.PI * freq * i / rate) * 2000);
+            pcm[2 * i] = (byte) (v & 0xff);
+            pcm[2 * i + 1] = (byte) ((v >> 8) & 0xff);
+        }
+        return Base64.getEncoder().encodeToString(pcm);
     }
 
     /** A small deterministic PNG (64x64, colours from the prompt), base64. */

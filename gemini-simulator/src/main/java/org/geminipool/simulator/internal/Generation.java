@@ -15,11 +15,19 @@ public final class Generation {
 
     /** What the model needs to know about a request, whichever protocol it came in. */
     public record Request(String model, String wholePrompt, String lastUserText, int promptTokens,
-                          Integer thinkingBudget, boolean includeThoughts, Integer maxOutputTokens, boolean wantImage) {
+                          Integer thinkingBudget, boolean includeThoughts, Integer maxOutputTokens, boolean wantImage,
+                          List<String> fileIds, String cachedContent) {
+
+        public Request(String model, String wholePrompt, String lastUserText, int promptTokens, Integer thinkingBudget,
+                       boolean includeThoughts, Integer maxOutputTokens, boolean wantImage) {
+            this(model, wholePrompt, lastUserText, promptTokens, thinkingBudget, includeThoughts, maxOutputTokens,
+                    wantImage, List.of(), null);
+        }
     }
 
+    /** {@code mediaBase64} is a generated image (PNG) or speech (PCM), of type {@code mediaMime}. */
     public record Result(String text, String thoughtText, int promptTokens, int candidatesTokens, int thoughtsTokens,
-                         String finishReason, String imageBase64) {
+                         String finishReason, String mediaBase64, String mediaMime) {
         public int totalTokens() {
             return promptTokens + candidatesTokens + thoughtsTokens;
         }
@@ -29,7 +37,7 @@ public final class Generation {
     }
 
     /**
-     * 2.5 models think unless thinkingBudget is 0 (2.5-pro cannot turn it off; flash-lite thinks only when asked),
+     * Thinking models think unless thinkingBudget is 0 (pro cannot turn it off; flash-lite thinks only when asked),
      * per ai.google.dev/gemini-api/docs/thinking. maxOutputTokens covers thoughts and answer together, so a small
      * limit on a thinking model yields MAX_TOKENS with an empty answer — exactly the surprise real users hit.
      */
@@ -42,10 +50,18 @@ public final class Generation {
         int candidates = ContentGen.tokens(text);
         String finish = "STOP";
         String image = null;
+        String mime = null;
         if (r.wantImage() && m.kind() == ModelCatalog.Kind.IMAGE) {
             image = ContentGen.pngBase64(r.wholePrompt());
+            mime = "image/png";
             text = "Here is the image you asked for.";
             candidates = ContentGen.tokens(text) + ContentGen.IMAGE_OUTPUT_TOKENS;
+        } else if (m.kind() == ModelCatalog.Kind.TTS) {
+            // A speech model answers with audio only (ai.google.dev/gemini-api/docs/speech-generation: 24 kHz PCM).
+            image = ContentGen.pcmBase64(r.lastUserText());
+            mime = "audio/L16;codec=pcm;rate=24000";
+            text = "";
+            candidates = ContentGen.AUDIO_OUTPUT_TOKENS;
         }
         Integer max = r.maxOutputTokens();
         if (max != null && max > 0 && thoughts + candidates > max) {
@@ -63,7 +79,8 @@ public final class Generation {
             }
         }
         String thoughtText = thinks && r.includeThoughts() ? ContentGen.thoughtSummary(r.lastUserText()) : null;
-        return new Result(text, thoughtText, r.promptTokens(), candidates, thoughts, finish, image);
+        return new Result(text, thoughtText, r.promptTokens(), candidates, thoughts, finish, image,
+                image == null ? null : mime);
     }
 
     // ------------------------------------------------------------------ native request parsing
@@ -160,8 +177,43 @@ public final class Generation {
             }
         }
         validateGeneration(m, budget, wantImage, modalities.isEmpty());
+        Object cacheRaw = body.containsKey("cachedContent") ? body.getValue("cachedContent") : body.getValue("cached_content");
+        String cache = cacheRaw instanceof String cs && !cs.isBlank() ? SimState.stripPrefix(cs, "cachedContents/") : null;
+        if (cache != null && (sys != null || body.containsKey("tools") || body.containsKey("toolConfig")
+                || body.containsKey("tool_config"))) {
+            throw new Invalid(GoogleErrors.cachedContentConflict());
+        }
         return new Request(m.name(), whole.toString(), lastUser, tokens[0], budget, includeThoughts, maxOut,
-                wantImage || (m.kind() == ModelCatalog.Kind.IMAGE && modalities.isEmpty()));
+                wantImage || (m.kind() == ModelCatalog.Kind.IMAGE && modalities.isEmpty()), fileIds(contents), cache);
+    }
+
+    /** A Files API object named by a {@code fileUri}: {@code files/<id>} or {@code https://…/v1beta/files/<id>}. */
+    private static final java.util.regex.Pattern FILE_URI =
+            java.util.regex.Pattern.compile("^(?:files/|https?://[^/]+/(?:v1beta|v1|v1alpha)/files/)([A-Za-z0-9_-]+)$");
+
+    /** The ids of the Files API objects the contents refer to (other URIs, gs:// or web, are not project objects). */
+    static List<String> fileIds(JsonArray contents) {
+        List<String> ids = new ArrayList<>();
+        for (Object c : contents) {
+            if (c instanceof JsonObject content && content.getValue("parts") instanceof JsonArray parts) {
+                for (Object p : parts) {
+                    if (!(p instanceof JsonObject part)) {
+                        continue;
+                    }
+                    Object fd = part.containsKey("fileData") ? part.getValue("fileData") : part.getValue("file_data");
+                    if (fd instanceof JsonObject fo) {
+                        Object uri = fo.containsKey("fileUri") ? fo.getValue("fileUri") : fo.getValue("file_uri");
+                        if (uri instanceof String u) {
+                            java.util.regex.Matcher mt = FILE_URI.matcher(u.trim());
+                            if (mt.matches()) {
+                                ids.add(mt.group(1));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return ids;
     }
 
     static void validateGeneration(ModelCatalog.Model m, Integer budget, boolean wantImage, boolean noModalities) {
@@ -241,9 +293,9 @@ public final class Generation {
         if (!r.text().isEmpty()) {
             parts.add(new JsonObject().put("text", r.text()));
         }
-        if (r.imageBase64() != null) {
+        if (r.mediaBase64() != null) {
             parts.add(new JsonObject().put("inlineData",
-                    new JsonObject().put("mimeType", "image/png").put("data", r.imageBase64())));
+                    new JsonObject().put("mimeType", r.mediaMime()).put("data", r.mediaBase64())));
         }
         return parts;
     }
@@ -264,9 +316,9 @@ public final class Generation {
             }
             soFar += pieces.get(i);
             int cand = last ? r.candidatesTokens() : Math.min(ContentGen.tokens(soFar), r.candidatesTokens());
-            if (last && r.imageBase64() != null) {
+            if (last && r.mediaBase64() != null) {
                 parts.add(new JsonObject().put("inlineData",
-                        new JsonObject().put("mimeType", "image/png").put("data", r.imageBase64())));
+                        new JsonObject().put("mimeType", r.mediaMime()).put("data", r.mediaBase64())));
             }
             out.add(response(model, responseId, parts, usage(r, cand), last ? r.finishReason() : null));
         }

@@ -6,7 +6,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import org.geminipool.simulator.KeyStatus;
+import org.geminipool.simulator.Retirement;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -35,25 +35,49 @@ final class NativeApi {
 
     /**
      * Key from {@code x-goog-api-key} (what the SDKs send) or {@code ?key=} (what the docs show). Google checks the
-     * key before anything else, so an invalid key wins over a bad model or body.
+     * caller before anything else, so a bad key wins over a bad model or body. Order: an unsupported location (the
+     * caller's egress, any key), no key, the key's state, then the project's denial. {@code rpcMethod} is the RPC the
+     * route stands for ({@code google.ai.generativelanguage.v1beta.GenerativeService.GenerateContent}); the 401 and
+     * the service-blocked 403 name it.
      */
-    Caller authenticate(RoutingContext ctx, String apiKey, boolean arrayWrapped) {
+    Caller authenticate(RoutingContext ctx, String apiKey, boolean arrayWrapped, String rpcMethod) {
+        if (state.locationUnsupported()) {
+            if (apiKey != null) {
+                state.count(apiKey, null, null, false);
+            }
+            Http.googleError(ctx, GoogleErrors.locationUnsupported(), arrayWrapped);
+            return null;
+        }
         if (apiKey == null) {
             Http.googleError(ctx, GoogleErrors.missingKey(), arrayWrapped);
             return null;
         }
         SimState.KeyEntry k = state.key(apiKey);
-        if (k.status() == KeyStatus.INVALID) {
+        GoogleErrors.GoogleError refusal = switch (k.status()) {
+            case VALID -> state.projectDenied(k.project()) ? GoogleErrors.projectDenied() : null;
+            case INVALID -> GoogleErrors.apiKeyInvalid();
+            case NOT_FOUND -> GoogleErrors.apiKeyNotFound();
+            case EXPIRED -> GoogleErrors.apiKeyExpired();
+            case SUSPENDED -> GoogleErrors.suspended(apiKey, k.project());
+            case LEAKED -> GoogleErrors.leaked();
+            case SERVICE_BLOCKED -> GoogleErrors.serviceBlocked(k.project(), rpcMethod);
+            case TOKEN_TYPE_UNSUPPORTED -> GoogleErrors.tokenTypeUnsupported(rpcMethod);
+        };
+        if (refusal != null) {
             state.count(apiKey, null, null, false);
-            Http.googleError(ctx, GoogleErrors.apiKeyInvalid(), arrayWrapped);
-            return null;
-        }
-        if (k.status() == KeyStatus.SUSPENDED) {
-            state.count(apiKey, null, null, false);
-            Http.googleError(ctx, GoogleErrors.suspended(apiKey, k.project()), arrayWrapped);
+            Http.googleError(ctx, refusal, arrayWrapped);
             return null;
         }
         return new Caller(apiKey, k.project());
+    }
+
+    /** The RPC method name Google reports for a native route ({@code v1beta} or {@code v1}). */
+    static String rpc(String apiVersion, String service, String method) {
+        return "google.ai.generativelanguage." + apiVersion + "." + service + "." + method;
+    }
+
+    static String generativeRpc(String apiVersion, String op) {
+        return rpc(apiVersion, "GenerativeService", Character.toUpperCase(op.charAt(0)) + op.substring(1));
     }
 
     static String nativeKey(RoutingContext ctx) {
@@ -74,7 +98,7 @@ final class NativeApi {
                 Http.googleError(ctx, GoogleErrors.notFound("Method not found."), false);
                 return;
             }
-            list(ctx);
+            list(ctx, apiVersion);
             return;
         }
         String tail = rest.substring(1).replace("%3A", ":").replace("%3a", ":");
@@ -106,8 +130,8 @@ final class NativeApi {
     // ------------------------------------------------------------------ models
 
     /** models.list: pageSize default 50, max 1000; nextPageToken omitted on the last page. */
-    private void list(RoutingContext ctx) {
-        Caller c = authenticate(ctx, nativeKey(ctx), false);
+    private void list(RoutingContext ctx, String apiVersion) {
+        Caller c = authenticate(ctx, nativeKey(ctx), false, rpc(apiVersion, "ModelService", "ListModels"));
         if (c == null) {
             return;
         }
@@ -168,12 +192,13 @@ final class NativeApi {
         }
     }
 
+    /** models.get: a listed model, or an alias's own resource (which does not reveal the target, §1.2). */
     private void get(RoutingContext ctx, String apiVersion, String name) {
-        Caller c = authenticate(ctx, nativeKey(ctx), false);
+        Caller c = authenticate(ctx, nativeKey(ctx), false, rpc(apiVersion, "ModelService", "GetModel"));
         if (c == null) {
             return;
         }
-        ModelCatalog.Model m = state.findModel(ModelCatalog.bare(name));
+        ModelCatalog.Model m = state.listedModel(ModelCatalog.bare(name));
         if (m == null) {
             state.count(c.apiKey(), null, null, false);
             Http.googleError(ctx, GoogleErrors.modelNotFound(ModelCatalog.bare(name), apiVersion, "get"), false);
@@ -183,14 +208,26 @@ final class NativeApi {
         Http.send(ctx, 200, Http.JSON_UTF8, GoogleJson.pretty(m.toJson()) + "\n");
     }
 
-    /** Model lookup for a :method call; answers 404 (counted as refused for the key) when missing. */
-    private ModelCatalog.Model model(RoutingContext ctx, Caller c, String apiVersion, String name, String method,
-                                     boolean arrayWrapped) {
+    /**
+     * Model lookup for a :method call, for the caller's project: auto-routes and aliases followed, retired IDs answered
+     * as Google does (§1.3). Answers the 404 (counted as refused for the key) and returns null when nothing serves.
+     */
+    ModelCatalog.Model model(RoutingContext ctx, Caller c, String apiVersion, String name, String method,
+                             boolean arrayWrapped) {
         String bare = ModelCatalog.bare(name);
-        ModelCatalog.Model m = state.findModel(bare);
-        if (m == null || !m.supports(method)) {
+        Catalog.Lookup found = state.lookup(bare, c.project());
+        ModelCatalog.Model m = found.model();
+        GoogleErrors.GoogleError error = null;
+        if (found.gone() == Retirement.SHUTDOWN) {
+            error = GoogleErrors.modelGone(bare);
+        } else if (found.gone() == Retirement.CLOSED_TO_NEW) {
+            error = GoogleErrors.modelGoneForNewUsers(bare);
+        } else if (m == null || !m.supports(method)) {
+            error = GoogleErrors.modelNotFound(bare, apiVersion, method);
+        }
+        if (error != null) {
             state.count(c.apiKey(), null, null, false);
-            Http.googleError(ctx, GoogleErrors.modelNotFound(bare, apiVersion, method), arrayWrapped);
+            Http.googleError(ctx, error, arrayWrapped);
             return null;
         }
         return m;
@@ -201,7 +238,8 @@ final class NativeApi {
     private void generate(RoutingContext ctx, String apiVersion, String modelName, boolean stream, String alt) {
         boolean sse = stream && "sse".equalsIgnoreCase(alt);
         boolean arrayWrapped = stream && !sse;
-        Caller c = authenticate(ctx, nativeKey(ctx), arrayWrapped);
+        Caller c = authenticate(ctx, nativeKey(ctx), arrayWrapped,
+                generativeRpc(apiVersion, stream ? "streamGenerateContent" : "generateContent"));
         if (c == null) {
             return;
         }
@@ -218,7 +256,13 @@ final class NativeApi {
             Http.googleError(ctx, e.error, arrayWrapped);
             return;
         }
-        SimState.Decision d = state.admit(c.project(), m.name(), 1, false, stream);
+        GoogleErrors.GoogleError foreign = foreignObject(c, req);
+        if (foreign != null) {
+            state.count(c.apiKey(), null, null, false);
+            Http.googleError(ctx, foreign, arrayWrapped);
+            return;
+        }
+        SimState.Decision d = state.admit(c.project(), m, 1, req.promptTokens(), false, stream);
         if (!refuse(ctx, c, m, d, arrayWrapped)) {
             return;
         }
@@ -263,19 +307,38 @@ final class NativeApi {
         Http.writeFrames(vertx, resp, frames, 0);
     }
 
-    /** Answers a quota refusal or an injected failure; returns true when the request may proceed. */
+    /**
+     * Files and caches are project-scoped (§4, §5): a {@code fileData.fileUri} naming a Files API object, or a
+     * {@code cachedContent}, that the caller's project does not own answers 403. Null when the request may go on.
+     */
+    GoogleErrors.GoogleError foreignObject(Caller c, Generation.Request req) {
+        for (String fileId : req.fileIds()) {
+            if (!state.fileKnown(c.project(), fileId)) {
+                return GoogleErrors.filePermissionDenied(fileId);
+            }
+        }
+        if (req.cachedContent() != null && !state.cachedContentKnown(c.project(), req.cachedContent())) {
+            return GoogleErrors.cachedContentDenied();
+        }
+        return null;
+    }
+
+    /** Answers a prepay, quota or injected refusal; returns true when the request may proceed. */
     boolean refuse(RoutingContext ctx, Caller c, ModelCatalog.Model m, SimState.Decision d, boolean arrayWrapped) {
-        if (d.quotaRefused()) {
-            state.count(c.apiKey(), c.project(), m.name(), false);
-            Http.googleError(ctx, GoogleErrors.quotaExceeded(d.violations(), d.retrySeconds()), arrayWrapped);
+        String quotaModel = state.quotaModel(m);
+        GoogleErrors.GoogleError error = null;
+        if (d.prepayDepleted()) {
+            error = GoogleErrors.prepayDepleted();
+        } else if (d.quotaRefused()) {
+            error = GoogleErrors.quotaExceeded(d.violations(), d.retrySeconds());
+        } else if (d.injectedStatus() != 0) {
+            error = GoogleErrors.injected(d.injectedStatus(), d.injectedText());
+        }
+        state.count(c.apiKey(), c.project(), quotaModel, error == null);
+        if (error != null) {
+            Http.googleError(ctx, error, arrayWrapped);
             return false;
         }
-        if (d.injectedStatus() != 0) {
-            state.count(c.apiKey(), c.project(), m.name(), false);
-            Http.googleError(ctx, GoogleErrors.injected(d.injectedStatus()), arrayWrapped);
-            return false;
-        }
-        state.count(c.apiKey(), c.project(), m.name(), true);
         return true;
     }
 
@@ -283,7 +346,7 @@ final class NativeApi {
 
     /** countTokens costs no generation quota; body is {"contents":[…]} or {"generateContentRequest":{…}}. */
     private void countTokens(RoutingContext ctx, String apiVersion, String modelName) {
-        Caller c = authenticate(ctx, nativeKey(ctx), false);
+        Caller c = authenticate(ctx, nativeKey(ctx), false, generativeRpc(apiVersion, "countTokens"));
         if (c == null) {
             return;
         }
@@ -310,8 +373,8 @@ final class NativeApi {
                     }
                 }
             }
-            Generation.Request req = Generation.nativeRequest(m.kind() == ModelCatalog.Kind.EMBEDDING
-                    ? ModelCatalog.builtIn("gemini-2.0-flash") : m, inner);
+            Generation.Request req = Generation.nativeRequest(m.kind() == ModelCatalog.Kind.TEXT
+                    ? m : ModelCatalog.generic("count-tokens"), inner);
             state.count(c.apiKey(), null, null, true);
             JsonObject out = new JsonObject().put("totalTokens", req.promptTokens()).put("promptTokensDetails",
                     new JsonArray().add(new JsonObject().put("modality", "TEXT").put("tokenCount", req.promptTokens())));
@@ -325,7 +388,8 @@ final class NativeApi {
     // ------------------------------------------------------------------ embedContent / batchEmbedContents
 
     private void embed(RoutingContext ctx, String apiVersion, String modelName, boolean batch) {
-        Caller c = authenticate(ctx, nativeKey(ctx), false);
+        Caller c = authenticate(ctx, nativeKey(ctx), false,
+                generativeRpc(apiVersion, batch ? "batchEmbedContents" : "embedContent"));
         if (c == null) {
             return;
         }
@@ -334,6 +398,7 @@ final class NativeApi {
             return;
         }
         List<float[]> vectors = new ArrayList<>();
+        long tokens = 0;
         try {
             JsonObject body = Generation.parseObject(ctx.body().asString());
             List<JsonObject> requests = new ArrayList<>();
@@ -358,6 +423,7 @@ final class NativeApi {
             }
             for (int i = 0; i < requests.size(); i++) {
                 vectors.add(vector(m, requests.get(i), batch ? "requests[" + i + "]." : ""));
+                tokens += ContentGen.tokens(embedText(requests.get(i)));
             }
         } catch (Generation.Invalid e) {
             state.count(c.apiKey(), null, null, false);
@@ -365,7 +431,7 @@ final class NativeApi {
             return;
         }
         int units = batch && state.batchEmbedCountsPerItem() ? vectors.size() : 1;
-        SimState.Decision d = state.admit(c.project(), m.name(), units, true, false);
+        SimState.Decision d = state.admit(c.project(), m, units, tokens, true, false);
         if (!refuse(ctx, c, m, d, false)) {
             return;
         }
@@ -394,13 +460,8 @@ final class NativeApi {
             throw new Generation.Invalid(GoogleErrors.invalidArgument("* EmbedContentRequest." + where
                     + "content: content is not specified\n"));
         }
-        StringBuilder text = new StringBuilder();
-        for (Object p : parts) {
-            if (p instanceof JsonObject po && po.getValue("text") instanceof String t) {
-                text.append(t);
-            }
-        }
-        if (text.length() == 0) {
+        String text = embedText(r);
+        if (text.isEmpty()) {
             throw new Generation.Invalid(GoogleErrors.invalidArgument("* EmbedContentRequest." + where
                     + "content.parts: Text content is empty.\n"));
         }
@@ -413,6 +474,19 @@ final class NativeApi {
             throw new Generation.Invalid(GoogleErrors.invalidArgument("* EmbedContentRequest." + where
                     + "output_dimensionality: Output dimensionality must be between 1 and " + full + ".\n"));
         }
-        return ContentGen.embedding(m.name(), text.toString(), r.getString("taskType", r.getString("task_type")), full, dims);
+        return ContentGen.embedding(m.name(), text, r.getString("taskType", r.getString("task_type")), full, dims);
+    }
+
+    /** The text parts of one EmbedContentRequest, joined; empty when there are none. */
+    private static String embedText(JsonObject r) {
+        StringBuilder text = new StringBuilder();
+        if (r.getValue("content") instanceof JsonObject content && content.getValue("parts") instanceof JsonArray parts) {
+            for (Object p : parts) {
+                if (p instanceof JsonObject po && po.getValue("text") instanceof String t) {
+                    text.append(t);
+                }
+            }
+        }
+        return text.toString();
     }
 }

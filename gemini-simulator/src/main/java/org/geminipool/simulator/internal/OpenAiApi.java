@@ -40,13 +40,18 @@ final class OpenAiApi {
         return b != null ? b : NativeApi.nativeKey(ctx);
     }
 
-    private NativeApi.Caller auth(RoutingContext ctx) {
+    /**
+     * The same caller checks as native, array-wrapped. The RPC name in a 401/403 of these routes is the simulator's
+     * guess ({@code …v1beta.OpenAiCompatibilityService.<Method>}, unconfirmed).
+     */
+    private NativeApi.Caller auth(RoutingContext ctx, String method) {
         String k = key(ctx);
-        if (k == null) {
+        if (k == null && !state.locationUnsupported()) {
             Http.googleError(ctx, unauthenticated(), true);
             return null;
         }
-        return natives.authenticate(ctx, k, true);
+        return natives.authenticate(ctx, k, true,
+                NativeApi.rpc("v1beta", "OpenAiCompatibilityService", method));
     }
 
     private static GoogleErrors.GoogleError unauthenticated() {
@@ -61,21 +66,14 @@ final class OpenAiApi {
             Http.googleError(ctx, GoogleErrors.invalidArgument("model is not specified"), true);
             return null;
         }
-        String bare = ModelCatalog.bare(name);
-        ModelCatalog.Model m = state.findModel(bare);
-        if (m == null || !m.supports(method)) {
-            state.count(c.apiKey(), null, null, false);
-            Http.googleError(ctx, GoogleErrors.modelNotFound(bare, COMPAT_API_VERSION, method), true);
-            return null;
-        }
-        return m;
+        return natives.model(ctx, c, COMPAT_API_VERSION, name, method, true);
     }
 
     // ------------------------------------------------------------------ models
 
     void models(RoutingContext ctx, String id) {
         Http.afterLatency(vertx, state, () -> {
-            NativeApi.Caller c = auth(ctx);
+            NativeApi.Caller c = auth(ctx, id == null ? "ListModels" : "GetModel");
             if (c == null) {
                 return;
             }
@@ -86,7 +84,7 @@ final class OpenAiApi {
                 Http.send(ctx, 200, Http.JSON_UTF8, new JsonObject().put("object", "list").put("data", data).encode());
                 return;
             }
-            ModelCatalog.Model m = state.findModel(ModelCatalog.bare(id));
+            ModelCatalog.Model m = state.listedModel(ModelCatalog.bare(id));
             if (m == null) {
                 state.count(c.apiKey(), null, null, false);
                 Http.googleError(ctx, GoogleErrors.modelNotFound(ModelCatalog.bare(id), COMPAT_API_VERSION, "get"), true);
@@ -109,7 +107,7 @@ final class OpenAiApi {
     }
 
     private void doChat(RoutingContext ctx) {
-        NativeApi.Caller c = auth(ctx);
+        NativeApi.Caller c = auth(ctx, "ChatCompletions");
         if (c == null) {
             return;
         }
@@ -134,7 +132,7 @@ final class OpenAiApi {
             return;
         }
         boolean stream = body.getBoolean("stream", false);
-        SimState.Decision d = state.admit(c.project(), m.name(), 1, false, stream);
+        SimState.Decision d = state.admit(c.project(), m, 1, req.promptTokens(), false, stream);
         if (!natives.refuse(ctx, c, m, d, true)) {
             return;
         }
@@ -254,7 +252,7 @@ final class OpenAiApi {
     }
 
     private void doEmbeddings(RoutingContext ctx) {
-        NativeApi.Caller c = auth(ctx);
+        NativeApi.Caller c = auth(ctx, "Embeddings");
         if (c == null) {
             return;
         }
@@ -298,22 +296,23 @@ final class OpenAiApi {
             return;
         }
         int units = list && state.batchEmbedCountsPerItem() ? inputs.size() : 1;
-        SimState.Decision d = state.admit(c.project(), m.name(), units, true, false);
+        long tokens = inputs.stream().mapToLong(ContentGen::tokens).sum();
+        SimState.Decision d = state.admit(c.project(), m, units, tokens, true, false);
         if (!natives.refuse(ctx, c, m, d, true)) {
             return;
         }
         boolean b64 = "base64".equals(body.getString("encoding_format"));
         JsonArray data = new JsonArray();
-        int tokens = 0;
+        int usedTokens = 0;
         for (int i = 0; i < inputs.size(); i++) {
             float[] v = ContentGen.embedding(m.name(), inputs.get(i), null, m.embeddingDims(),
                     dims == null ? m.embeddingDims() : dims);
-            tokens += ContentGen.tokens(inputs.get(i));
+            usedTokens += ContentGen.tokens(inputs.get(i));
             Object emb = b64 ? base64(v) : NativeApi.floats(v);
             data.add(new JsonObject().put("embedding", emb).put("index", i).put("object", "embedding"));
         }
         JsonObject out = new JsonObject().put("data", data).put("model", m.name()).put("object", "list")
-                .put("usage", new JsonObject().put("prompt_tokens", tokens).put("total_tokens", tokens));
+                .put("usage", new JsonObject().put("prompt_tokens", usedTokens).put("total_tokens", usedTokens));
         Http.send(ctx, 200, Http.JSON_UTF8, out.encode());
     }
 
@@ -332,7 +331,7 @@ final class OpenAiApi {
     }
 
     private void doImages(RoutingContext ctx) {
-        NativeApi.Caller c = auth(ctx);
+        NativeApi.Caller c = auth(ctx, "ImagesGenerations");
         if (c == null) {
             return;
         }
@@ -357,7 +356,7 @@ final class OpenAiApi {
                     : "prompt must be non-empty and n between 1 and 4"), true);
             return;
         }
-        SimState.Decision d = state.admit(c.project(), m.name(), n, false, false);
+        SimState.Decision d = state.admit(c.project(), m, n, ContentGen.tokens(prompt), false, false);
         if (!natives.refuse(ctx, c, m, d, true)) {
             return;
         }

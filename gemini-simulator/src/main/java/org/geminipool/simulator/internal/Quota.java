@@ -1,5 +1,14 @@
 package org.geminipool.simulator.internal;
 
-/** Requests per minute and per (Pacific) day for one model; {@code tpm} is not simulated. */
-public record Quota(int rpm, int rpd) {
+/**
+ * The limits of one (project, quota model): requests per fixed minute, requests per Pacific day, and input (prompt)
+ * tokens per fixed minute. {@code tpm} {@value #UNLIMITED} means no token limit.
+ */
+public record Quota(int rpm, int rpd, int tpm) {
+
+    public static final int UNLIMITED = -1;
+
+    public boolean tokensLimited() {
+        return tpm != UNLIMITED;
+    }
 }

@@ -1,6 +1,9 @@
 package org.geminipool.simulator.internal;
 
 import org.geminipool.simulator.KeyStatus;
+import org.geminipool.simulator.ProjectTier;
+import org.geminipool.simulator.Retirement;
+import org.geminipool.simulator.UnavailableText;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -10,10 +13,13 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -23,6 +29,8 @@ import java.util.TreeMap;
  * <p>Quota accounting follows Google's published rules (ai.google.dev/gemini-api/docs/rate-limits):
  * "Rate limits are applied per project, not per API key", requests per minute in fixed windows, and
  * "Requests per day (RPD) quotas reset at midnight Pacific time". A refused (429) request consumes nothing.
+ * Buckets are per (project, quota model): model IDs that share a quota model share its counts
+ * (gemini-api-2026.md §0, §1.4 [I-429c]).
  */
 public final class SimState {
 
@@ -31,26 +39,54 @@ public final class SimState {
     public record KeyEntry(String project, KeyStatus status) {
     }
 
-    /** One violated limit, as it will appear in a google.rpc.QuotaFailure. */
-    public record Violation(boolean perDay, String model, int limit, boolean embed) {
+    /** The three windows Google counts (gemini-api-2026.md §3). */
+    public enum Window { DAY, MINUTE, INPUT_TOKENS }
+
+    /** One violated limit, as it will appear in a google.rpc.QuotaFailure. {@code model} is the quota model. */
+    public record Violation(Window window, String model, int limit, boolean embed, boolean paid) {
+
+        /** Back-compatible shape of 2025: a request window of the free tier. */
+        public Violation(boolean perDay, String model, int limit, boolean embed) {
+            this(perDay ? Window.DAY : Window.MINUTE, model, limit, embed, false);
+        }
+
+        public boolean perDay() {
+            return window == Window.DAY;
+        }
+
         public String quotaId() {
-            String window = perDay ? "PerDay" : "PerMinute";
-            return embed
-                    ? "EmbedContentRequests" + window + "PerProjectPerModel-FreeTier"
-                    : "GenerateRequests" + window + "PerProjectPerModel-FreeTier";
+            String suffix = paid ? "" : "-FreeTier";
+            String service = embed ? "EmbedContent" : "Generate";
+            return switch (window) {
+                case DAY -> service + "RequestsPerDayPerProjectPerModel" + suffix;
+                case MINUTE -> service + "RequestsPerMinutePerProjectPerModel" + suffix;
+                case INPUT_TOKENS -> paid
+                        ? (embed ? "EmbedContent" : "GenerateContent") + "PaidTierInputTokensPerModelPerMinute"
+                        : (embed ? "EmbedContent" : "GenerateContent") + "InputTokensPerModelPerMinute-FreeTier";
+            };
         }
 
         public String quotaMetric() {
-            return embed
-                    ? "generativelanguage.googleapis.com/embed_content_free_tier_requests"
-                    : "generativelanguage.googleapis.com/generate_content_free_tier_requests";
+            String prefix = "generativelanguage.googleapis.com/";
+            String service = embed ? "embed" : "generate";
+            if (window == Window.INPUT_TOKENS) {
+                return prefix + (embed ? "embed_content" : "generate_content")
+                        + (paid ? "_paid_tier" : "_free_tier") + "_input_token_count";
+            }
+            if (!paid) {
+                return prefix + (embed ? "embed_content" : "generate_content") + "_free_tier_requests";
+            }
+            return prefix + service + "_requests_per_model" + (window == Window.DAY ? "_per_day" : "");
         }
     }
 
-    /** Outcome of {@link #admit}. Exactly one of the three shapes. */
-    public record Decision(List<Violation> violations, double retrySeconds, int injectedStatus, boolean midStreamFailure) {
+    /**
+     * Outcome of {@link #admit}. At most one of: quota violations, prepay depleted, an injected failure; none = served.
+     */
+    public record Decision(List<Violation> violations, double retrySeconds, int injectedStatus,
+                           UnavailableText injectedText, boolean midStreamFailure, boolean prepayDepleted) {
         public boolean ok() {
-            return violations.isEmpty() && injectedStatus == 0;
+            return violations.isEmpty() && injectedStatus == 0 && !prepayDepleted;
         }
 
         public boolean quotaRefused() {
@@ -61,6 +97,7 @@ public final class SimState {
     private static final class Bucket {
         long minute = Long.MIN_VALUE;
         int minuteCount;
+        long minuteTokens;
         LocalDate day;
         int dayCount;
         LocalDate exhaustedDay;
@@ -69,6 +106,7 @@ public final class SimState {
             if (minute != minuteIndex) {
                 minute = minuteIndex;
                 minuteCount = 0;
+                minuteTokens = 0;
             }
             if (!today.equals(day)) {
                 day = today;
@@ -84,8 +122,20 @@ public final class SimState {
     }
 
     private final Map<String, KeyEntry> keys = new HashMap<>();
-    private final Map<String, Quota> defaultQuotas = new HashMap<>();
+    private Catalog catalog = new Catalog();
+    /** Default limits per tier and family (README "Quotas"); tests edit them. */
+    private final Map<ProjectTier, Map<String, Quota>> familyQuotas = new EnumMap<>(ProjectTier.class);
+    /** Limits a test set for one quota model, per tier (setDefaultQuota and friends). */
+    private final Map<ProjectTier, Map<String, Quota>> modelQuotas = new EnumMap<>(ProjectTier.class);
+    /** Per (project, quota model) limits (setProjectQuota). */
     private final Map<String, Quota> projectQuotas = new HashMap<>();
+    private final Map<String, ProjectTier> projectTiers = new HashMap<>();
+    private final Set<String> legacyProjects = new HashSet<>();
+    private final Set<String> deniedProjects = new HashSet<>();
+    private final Set<String> prepayDepleted = new HashSet<>();
+    private boolean locationUnsupported;
+    private final Map<String, Set<String>> files = new HashMap<>();
+    private final Map<String, Set<String>> cachedContents = new HashMap<>();
     private final Map<String, Bucket> buckets = new HashMap<>();
     private final Map<String, long[]> keyCounters = new TreeMap<>();
     private final Map<String, long[]> bucketCounters = new TreeMap<>();
@@ -95,6 +145,7 @@ public final class SimState {
     private Duration clockOffset = Duration.ZERO;
     private int failCount;
     private int failStatus;
+    private UnavailableText failText = UnavailableText.HIGH_DEMAND;
     private int midStreamFailCount;
     private int openRouterFailCount;
     private int openRouterFailStatus;
@@ -192,52 +243,306 @@ public final class SimState {
 
     // ---------------------------------------------------------------- models
 
-    /** A built-in model, or one that exists because a test gave it a default quota; null when unknown. */
-    public synchronized ModelCatalog.Model findModel(String name) {
-        ModelCatalog.Model m = ModelCatalog.builtIn(name);
-        if (m != null) {
-            return m;
-        }
-        Quota q = defaultQuotas.get(name);
-        return q == null ? null : ModelCatalog.generic(name, q);
+    /** Free-tier defaults per family (gemini-api-2026.md §1.4 says Google no longer publishes them: data, editable). */
+    static Map<String, Quota> freeFamilyDefaults() {
+        Map<String, Quota> m = new LinkedHashMap<>();
+        m.put(ModelCatalog.FLASH_LITE, new Quota(15, 1000, 250_000));
+        m.put(ModelCatalog.FLASH, new Quota(10, 250, 250_000));
+        m.put(ModelCatalog.PRO, new Quota(0, 0, 0));
+        m.put(ModelCatalog.IMAGE, new Quota(0, 0, 0));
+        m.put(ModelCatalog.EMBEDDING, new Quota(100, 1000, 30_000));
+        m.put(ModelCatalog.TTS, new Quota(3, 15, 10_000));
+        m.put(ModelCatalog.LIVE, new Quota(0, 0, 0));
+        m.put(ModelCatalog.GEMMA, new Quota(30, 14_400, 15_000));
+        m.put(ModelCatalog.OTHER, new Quota(0, 0, 0));
+        return m;
     }
 
+    /** Paid defaults: one table for every family (a Tier 1 project). */
+    static Map<String, Quota> paidFamilyDefaults() {
+        Map<String, Quota> m = new LinkedHashMap<>();
+        for (String f : ModelCatalog.FAMILIES) {
+            m.put(f, new Quota(1000, 10_000, 2_000_000));
+        }
+        return m;
+    }
+
+    /** Resolves a requested model ID for a project: auto-routes, aliases, retirement (legacy projects keep closed ones). */
+    public synchronized Catalog.Lookup lookup(String requested, String project) {
+        return catalog.resolve(ModelCatalog.bare(requested), project != null && legacyProjects.contains(project));
+    }
+
+    /** A served model by name (aliases and auto-routes followed, closed-to-new models included); null when none. */
+    public synchronized ModelCatalog.Model findModel(String name) {
+        return catalog.resolve(ModelCatalog.bare(name), true).model();
+    }
+
+    /** The resource models.get answers (an alias shows its own literal resource); null when not listed. */
+    public synchronized ModelCatalog.Model listedModel(String name) {
+        return catalog.listedResource(ModelCatalog.bare(name));
+    }
+
+    /** What models.list shows, in order. */
     public synchronized List<ModelCatalog.Model> models() {
-        List<ModelCatalog.Model> all = new ArrayList<>(ModelCatalog.builtIns());
-        defaultQuotas.forEach((name, q) -> {
-            if (ModelCatalog.builtIn(name) == null) {
-                all.add(ModelCatalog.generic(name, q));
-            }
-        });
-        return all;
+        return catalog.listed();
+    }
+
+    public synchronized String quotaModel(ModelCatalog.Model m) {
+        return catalog.quotaModelOf(m);
+    }
+
+    /** The quota model of a model ID (aliases and auto-routes followed); the bare ID itself when unknown. */
+    public synchronized String quotaModelOf(String model) {
+        String bare = ModelCatalog.bare(model);
+        ModelCatalog.Model m = catalog.resolve(bare, true).model();
+        return m == null ? bare : catalog.quotaModelOf(m);
+    }
+
+    /** A model ID argument: required, without its {@code models/} prefix. */
+    private static String modelArg(String value, String name) {
+        requireNonBlank(value, name);
+        return ModelCatalog.bare(value.trim());
+    }
+
+    public synchronized void setQuotaModel(String model, String quotaModel) {
+        catalog.setQuotaModel(modelArg(model, "model"), modelArg(quotaModel, "quotaModel"));
+    }
+
+    public synchronized void addModel(String name, String likeModel) {
+        catalog.addModel(modelArg(name, "name"), modelArg(likeModel, "likeModel"));
+    }
+
+    public synchronized void removeModel(String name) {
+        catalog.removeModel(modelArg(name, "name"));
+    }
+
+    public synchronized void retireModel(String name, Retirement how) {
+        catalog.retire(modelArg(name, "name"), how);
+    }
+
+    public synchronized void autoRoute(String from, String to) {
+        catalog.autoRoute(modelArg(from, "from"), modelArg(to, "to"));
+    }
+
+    public synchronized void setAliasTarget(String alias, String target) {
+        catalog.setAliasTarget(modelArg(alias, "alias"), modelArg(target, "target"));
+    }
+
+    public synchronized Map<String, String> aliasTargets() {
+        return catalog.aliasTargets();
+    }
+
+    public synchronized Map<String, Retirement> retirements() {
+        return catalog.retirements();
+    }
+
+    public synchronized Map<String, String> autoRoutes() {
+        return catalog.autoRoutes();
+    }
+
+    // ---------------------------------------------------------------- projects
+
+    public synchronized void setProjectTier(String project, ProjectTier tier) {
+        requireNonBlank(project, "project");
+        if (tier == null) {
+            throw new IllegalArgumentException("tier is required (FREE or PAID)");
+        }
+        projectTiers.put(project, tier);
+    }
+
+    public synchronized ProjectTier projectTier(String project) {
+        return projectTiers.getOrDefault(project, ProjectTier.FREE);
+    }
+
+    public synchronized void setProjectLegacy(String project, boolean legacy) {
+        flag(legacyProjects, project, legacy);
+    }
+
+    public synchronized void setProjectDenied(String project, boolean denied) {
+        flag(deniedProjects, project, denied);
+    }
+
+    private static void flag(Set<String> projects, String project, boolean on) {
+        requireNonBlank(project, "project");
+        if (on) {
+            projects.add(project);
+        } else {
+            projects.remove(project);
+        }
+    }
+
+    public synchronized boolean projectDenied(String project) {
+        return project != null && deniedProjects.contains(project);
+    }
+
+    public synchronized void setPrepayDepleted(String project, boolean depleted) {
+        flag(prepayDepleted, project, depleted);
+    }
+
+    public synchronized void setLocationUnsupported(boolean unsupported) {
+        locationUnsupported = unsupported;
+    }
+
+    public synchronized boolean locationUnsupported() {
+        return locationUnsupported;
+    }
+
+    /** Registers a Files API object ({@code files/<id>} or {@code <id>}) as the project's own. */
+    public synchronized void addFile(String project, String fileId) {
+        register(files, project, fileId, "files/", "fileId");
+    }
+
+    public synchronized boolean fileKnown(String project, String fileId) {
+        return owns(files, project, fileId, "files/");
+    }
+
+    /** Registers a cache ({@code cachedContents/<id>} or {@code <id>}) as the project's own. */
+    public synchronized void addCachedContent(String project, String cacheId) {
+        register(cachedContents, project, cacheId, "cachedContents/", "cacheId");
+    }
+
+    public synchronized boolean cachedContentKnown(String project, String cacheId) {
+        return owns(cachedContents, project, cacheId, "cachedContents/");
+    }
+
+    private static void register(Map<String, Set<String>> objects, String project, String id, String prefix, String name) {
+        requireNonBlank(project, "project");
+        requireNonBlank(id, name);
+        objects.computeIfAbsent(project, p -> new HashSet<>()).add(stripPrefix(id, prefix));
+    }
+
+    private static boolean owns(Map<String, Set<String>> objects, String project, String id, String prefix) {
+        return objects.getOrDefault(project, Set.of()).contains(stripPrefix(id, prefix));
+    }
+
+    static String stripPrefix(String s, String prefix) {
+        String t = s.trim();
+        return t.startsWith(prefix) ? t.substring(prefix.length()) : t;
+    }
+
+    /** Project flags for /_sim/state. */
+    public synchronized Map<String, Object> projectFlags() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Map<String, String> tiers = new TreeMap<>();
+        projectTiers.forEach((p, t) -> tiers.put(p, t.name()));
+        m.put("tiers", tiers);
+        m.put("legacy", new ArrayList<>(new java.util.TreeSet<>(legacyProjects)));
+        m.put("denied", new ArrayList<>(new java.util.TreeSet<>(deniedProjects)));
+        m.put("prepayDepleted", new ArrayList<>(new java.util.TreeSet<>(prepayDepleted)));
+        m.put("locationUnsupported", locationUnsupported);
+        Map<String, List<String>> f = new TreeMap<>();
+        files.forEach((p, ids) -> f.put(p, new ArrayList<>(new java.util.TreeSet<>(ids))));
+        m.put("files", f);
+        Map<String, List<String>> c = new TreeMap<>();
+        cachedContents.forEach((p, ids) -> c.put(p, new ArrayList<>(new java.util.TreeSet<>(ids))));
+        m.put("cachedContents", c);
+        return m;
     }
 
     // ---------------------------------------------------------------- quotas
 
+    /** Makes an unknown model name a served (generic) model, as giving it a quota always did. */
+    private ModelCatalog.Model servedOrGeneric(String model) {
+        String bare = ModelCatalog.bare(model);
+        ModelCatalog.Model m = catalog.resolve(bare, true).model();
+        if (m == null) {
+            if (catalog.isAlias(bare) || catalog.retirements().containsKey(bare) || catalog.autoRoutes().containsKey(bare)) {
+                throw new IllegalArgumentException(bare + " does not serve (retired, or an alias of a removed model)");
+            }
+            catalog.addGeneric(bare);
+            m = catalog.resolve(bare, true).model();
+        }
+        return m;
+    }
+
+    /** RPM/RPD only: the token limit stays, except that a 0 (no access) becomes unlimited once requests are allowed. */
+    private static Quota withRequests(Quota current, int rpm, int rpd) {
+        int tpm = current.tpm();
+        if (tpm == 0 && (rpm > 0 || rpd > 0)) {
+            tpm = Quota.UNLIMITED;
+        }
+        return new Quota(rpm, rpd, tpm);
+    }
+
     public synchronized void setDefaultQuota(String model, int rpm, int rpd) {
         requireNonBlank(model, "model");
-        checkLimits(rpm, rpd);
-        defaultQuotas.put(ModelCatalog.bare(model), new Quota(rpm, rpd));
+        checkLimits(rpm, rpd, 0);
+        ModelCatalog.Model m = servedOrGeneric(model);
+        setTierQuota(ProjectTier.FREE, m, withRequests(tierQuota(ProjectTier.FREE, m), rpm, rpd));
+    }
+
+    public synchronized void setTierQuota(ProjectTier tier, String model, int rpm, int rpd, int tpm) {
+        requireNonBlank(model, "model");
+        if (tier == null) {
+            throw new IllegalArgumentException("tier is required (FREE or PAID)");
+        }
+        checkLimits(rpm, rpd, tpm);
+        setTierQuota(tier, servedOrGeneric(model), new Quota(rpm, rpd, tpm));
+    }
+
+    private void setTierQuota(ProjectTier tier, ModelCatalog.Model m, Quota q) {
+        modelQuotas.computeIfAbsent(tier, t -> new HashMap<>()).put(catalog.quotaModelOf(m), q);
+    }
+
+    public synchronized void setFamilyQuota(ProjectTier tier, String family, int rpm, int rpd, int tpm) {
+        requireNonBlank(family, "family");
+        if (tier == null) {
+            throw new IllegalArgumentException("tier is required (FREE or PAID)");
+        }
+        if (!ModelCatalog.FAMILIES.contains(family)) {
+            throw new IllegalArgumentException("unknown family " + family + " (families: " + ModelCatalog.FAMILIES + ")");
+        }
+        checkLimits(rpm, rpd, tpm);
+        familyQuotas.get(tier).put(family, new Quota(rpm, rpd, tpm));
     }
 
     public synchronized void setProjectQuota(String project, String model, int rpm, int rpd) {
         requireNonBlank(project, "project");
         requireNonBlank(model, "model");
-        checkLimits(rpm, rpd);
-        projectQuotas.put(bucketKey(project, ModelCatalog.bare(model)), new Quota(rpm, rpd));
+        checkLimits(rpm, rpd, 0);
+        ModelCatalog.Model m = servedOrGeneric(model);
+        projectQuotas.put(bucketKey(project, catalog.quotaModelOf(m)), withRequests(quota(project, m), rpm, rpd));
     }
 
-    public synchronized Quota quota(String project, String model) {
-        Quota q = projectQuotas.get(bucketKey(project, model));
+    public synchronized void setProjectQuota(String project, String model, int rpm, int rpd, int tpm) {
+        requireNonBlank(project, "project");
+        requireNonBlank(model, "model");
+        checkLimits(rpm, rpd, tpm);
+        ModelCatalog.Model m = servedOrGeneric(model);
+        projectQuotas.put(bucketKey(project, catalog.quotaModelOf(m)), new Quota(rpm, rpd, tpm));
+    }
+
+    private Quota tierQuota(ProjectTier tier, ModelCatalog.Model m) {
+        Quota q = modelQuotas.getOrDefault(tier, Map.of()).get(catalog.quotaModelOf(m));
         if (q != null) {
             return q;
         }
-        q = defaultQuotas.get(model);
-        return q != null ? q : new Quota(0, 0);
+        q = familyQuotas.get(tier).get(m.family());
+        return q != null ? q : new Quota(0, 0, 0);
     }
 
+    /** The limits that apply: project override, else the tier's limit for the quota model, else the family's. */
+    public synchronized Quota quota(String project, ModelCatalog.Model m) {
+        Quota q = projectQuotas.get(bucketKey(project, catalog.quotaModelOf(m)));
+        return q != null ? q : tierQuota(projectTier(project), m);
+    }
+
+    /** Effective default limits per quota model and tier, for every served model (for /_sim/state). */
+    public synchronized Map<String, Quota> defaultQuotas(ProjectTier tier) {
+        Map<String, Quota> m = new TreeMap<>();
+        for (ModelCatalog.Model model : catalog.served()) {
+            m.putIfAbsent(catalog.quotaModelOf(model), tierQuota(tier, model));
+        }
+        return m;
+    }
+
+    /** For the 2025 callers: the free-tier table. */
     public synchronized Map<String, Quota> defaultQuotas() {
-        return new TreeMap<>(defaultQuotas);
+        return defaultQuotas(ProjectTier.FREE);
+    }
+
+    public synchronized Map<String, Quota> familyQuotas(ProjectTier tier) {
+        return new LinkedHashMap<>(familyQuotas.get(tier));
     }
 
     public synchronized Map<String, Quota> projectQuotas() {
@@ -248,20 +553,20 @@ public final class SimState {
         requireNonBlank(project, "project");
         requireNonBlank(model, "model");
         Instant now = now();
-        Bucket b = buckets.computeIfAbsent(bucketKey(project, ModelCatalog.bare(model)), k -> new Bucket());
+        Bucket b = buckets.computeIfAbsent(bucketKey(project, quotaModelOf(model)), k -> new Bucket());
         b.roll(minuteIndex(now), pacificDay(now));
         b.exhaustedDay = pacificDay(now);
     }
 
-    /** Used so far in the current minute and day for (project, model): {minute, day}. */
+    /** Used so far for (project, model's quota model): {requests this minute, requests today, input tokens this minute}. */
     public synchronized int[] used(String project, String model) {
         Instant now = now();
-        Bucket b = buckets.get(bucketKey(project, model));
+        Bucket b = buckets.get(bucketKey(project, quotaModelOf(model)));
         if (b == null) {
-            return new int[] {0, 0};
+            return new int[] {0, 0, 0};
         }
         b.roll(minuteIndex(now), pacificDay(now));
-        return new int[] {b.minuteCount, b.dayCount};
+        return new int[] {b.minuteCount, b.dayCount, (int) Math.min(Integer.MAX_VALUE, b.minuteTokens)};
     }
 
     public synchronized void setBatchEmbedCountsPerItem(boolean perItem) {
@@ -273,40 +578,49 @@ public final class SimState {
     }
 
     /**
-     * Checks the (project, model) buckets for {@code units} requests and, when they fit and no failure is injected,
-     * consumes them — one atomic step. Quota refusal wins over an injected failure; neither consumes quota.
+     * Checks the (project, quota model) buckets for {@code units} requests carrying {@code promptTokens} input tokens
+     * and, when they fit and no failure is injected, consumes them — one atomic step. A depleted prepay refuses first,
+     * then quota, then an injected failure; none of them consumes anything.
      */
-    public synchronized Decision admit(String project, String model, int units, boolean embed, boolean streaming) {
+    public synchronized Decision admit(String project, ModelCatalog.Model m, int units, long promptTokens, boolean embed,
+                                       boolean streaming) {
         Instant now = now();
-        LocalDate today = pacificDay(now);
-        Quota q = quota(project, model);
-        Bucket b = buckets.computeIfAbsent(bucketKey(project, model), k -> new Bucket());
-        b.roll(minuteIndex(now), today);
-        List<Violation> violations = new ArrayList<>(2);
-        boolean dayOut = today.equals(b.exhaustedDay) || b.dayCount + units > q.rpd();
-        boolean minuteOut = b.minuteCount + units > q.rpm();
-        if (dayOut) {
-            violations.add(new Violation(true, model, q.rpd(), embed));
-        }
-        if (minuteOut) {
-            violations.add(new Violation(false, model, q.rpm(), embed));
-        }
         double retry = secondsToNextMinute(now);
+        if (prepayDepleted.contains(project)) {
+            return new Decision(List.of(), retry, 0, null, false, true);
+        }
+        LocalDate today = pacificDay(now);
+        String quotaModel = catalog.quotaModelOf(m);
+        Quota q = quota(project, m);
+        boolean paid = projectTier(project) == ProjectTier.PAID;
+        Bucket b = buckets.computeIfAbsent(bucketKey(project, quotaModel), k -> new Bucket());
+        b.roll(minuteIndex(now), today);
+        List<Violation> violations = new ArrayList<>(3);
+        if (today.equals(b.exhaustedDay) || b.dayCount + units > q.rpd()) {
+            violations.add(new Violation(Window.DAY, quotaModel, q.rpd(), embed, paid));
+        }
+        if (b.minuteCount + units > q.rpm()) {
+            violations.add(new Violation(Window.MINUTE, quotaModel, q.rpm(), embed, paid));
+        }
+        if (q.tokensLimited() && b.minuteTokens + promptTokens > q.tpm()) {
+            violations.add(new Violation(Window.INPUT_TOKENS, quotaModel, q.tpm(), embed, paid));
+        }
         if (!violations.isEmpty()) {
-            return new Decision(violations, retry, 0, false);
+            return new Decision(violations, retry, 0, null, false, false);
         }
         if (failCount > 0) {
             failCount--;
-            return new Decision(List.of(), retry, failStatus, false);
+            return new Decision(List.of(), retry, failStatus, failText, false, false);
         }
         b.minuteCount += units;
         b.dayCount += units;
+        b.minuteTokens += promptTokens;
         boolean mid = false;
         if (streaming && midStreamFailCount > 0) {
             midStreamFailCount--;
             mid = true;
         }
-        return new Decision(List.of(), retry, 0, mid);
+        return new Decision(List.of(), retry, 0, null, mid, false);
     }
 
     private static long minuteIndex(Instant t) {
@@ -320,6 +634,10 @@ public final class SimState {
     // ---------------------------------------------------------------- failures and latency
 
     public synchronized void failNext(int count, int httpStatus) {
+        failNext(count, httpStatus, UnavailableText.HIGH_DEMAND);
+    }
+
+    public synchronized void failNext(int count, int httpStatus, UnavailableText text) {
         if (count < 0) {
             throw new IllegalArgumentException("count must be >= 0");
         }
@@ -328,6 +646,7 @@ public final class SimState {
         }
         failCount = count;
         failStatus = httpStatus;
+        failText = text == null ? UnavailableText.HIGH_DEMAND : text;
     }
 
     public synchronized void failMidStreamNext(int count) {
@@ -349,6 +668,7 @@ public final class SimState {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("failNext", failCount);
         m.put("failStatus", failStatus);
+        m.put("failText", failText.name());
         m.put("failMidStreamNext", midStreamFailCount);
         m.put("openRouterFailNext", openRouterFailCount);
         m.put("openRouterFailStatus", openRouterFailStatus);
@@ -424,7 +744,10 @@ public final class SimState {
 
     // ---------------------------------------------------------------- counters
 
-    /** Counts one answered request. {@code model} is null for calls that are not quota-bearing (models, countTokens). */
+    /**
+     * Counts one answered request. {@code model} is the quota model, null for calls that are not quota-bearing
+     * (models, countTokens).
+     */
     public synchronized void count(String apiKey, String project, String model, boolean accepted) {
         if (apiKey != null) {
             keyCounters.computeIfAbsent(apiKey, k -> new long[2])[accepted ? 0 : 1]++;
@@ -445,12 +768,12 @@ public final class SimState {
     }
 
     public synchronized long accepted(String project, String model) {
-        long[] c = bucketCounters.get(bucketKey(project, ModelCatalog.bare(model)));
+        long[] c = bucketCounters.get(bucketKey(project, quotaModelOf(model)));
         return c == null ? 0 : c[0];
     }
 
     public synchronized long refused(String project, String model) {
-        long[] c = bucketCounters.get(bucketKey(project, ModelCatalog.bare(model)));
+        long[] c = bucketCounters.get(bucketKey(project, quotaModelOf(model)));
         return c == null ? 0 : c[1];
     }
 
@@ -473,7 +796,6 @@ public final class SimState {
         openRouterRefused = 0;
     }
 
-    /** Forget keys, quota overrides, buckets, counters, clock offset, injected failures, latency, OpenRouter keys. */
     /** The last request body each key sent (any route), for tests that check what reached "Google". */
     private final java.util.concurrent.ConcurrentHashMap<String, String> lastBodies =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -491,15 +813,25 @@ public final class SimState {
     public synchronized void reset() {
         lastBodies.clear();
         keys.clear();
-        defaultQuotas.clear();
-        defaultQuotas.putAll(ModelCatalog.defaultQuotas());
+        catalog = new Catalog();
+        familyQuotas.put(ProjectTier.FREE, freeFamilyDefaults());
+        familyQuotas.put(ProjectTier.PAID, paidFamilyDefaults());
+        modelQuotas.clear();
         projectQuotas.clear();
+        projectTiers.clear();
+        legacyProjects.clear();
+        deniedProjects.clear();
+        prepayDepleted.clear();
+        locationUnsupported = false;
+        files.clear();
+        cachedContents.clear();
         buckets.clear();
         resetCounters();
         openRouterKeys.clear();
         clockOffset = Duration.ZERO;
         failCount = 0;
         failStatus = 0;
+        failText = UnavailableText.HIGH_DEMAND;
         midStreamFailCount = 0;
         openRouterFailCount = 0;
         openRouterFailStatus = 0;
@@ -514,9 +846,12 @@ public final class SimState {
         }
     }
 
-    private static void checkLimits(int rpm, int rpd) {
+    private static void checkLimits(int rpm, int rpd, int tpm) {
         if (rpm < 0 || rpd < 0) {
             throw new IllegalArgumentException("rpm and rpd must be >= 0");
+        }
+        if (tpm < 0 && tpm != Quota.UNLIMITED) {
+            throw new IllegalArgumentException("tpm must be >= 0, or " + Quota.UNLIMITED + " for no token limit");
         }
     }
 }
