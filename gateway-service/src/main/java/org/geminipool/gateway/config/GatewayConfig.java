@@ -72,6 +72,10 @@ public interface GatewayConfig {
     @WithDefault("60s")
     Duration modelsCacheTtl();
 
+    /** GEMINI_POOL_FAMILY_REFRESH_INTERVAL: how often family targets are re-resolved from the upstream's models list. */
+    @WithDefault("5m")
+    Duration familyRefreshInterval();
+
     Usage usage();
 
     interface Usage {

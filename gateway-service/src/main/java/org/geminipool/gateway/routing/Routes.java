@@ -53,7 +53,9 @@ public record Routes(String defaultRoute, List<RouteRule> rules, List<String> pa
     /** Condition names a rule's {@code match} may hold. */
     public static final Set<String> CONDITIONS = Set.of("keywords", "operation", "models", "longContext", "thinking",
             "webSearch", "image", "header");
-    private static final Set<String> TARGET_FIELDS = Set.of("pool", "model", "provider", "addTools", "thinkingBudget");
+    private static final Set<String> TARGET_FIELDS = Set.of("pool", "model", "family", "provider", "addTools",
+            "thinkingBudget", "thinkingLevel");
+    private static final Set<String> THINKING_LEVELS = Set.of("MINIMAL", "LOW", "MEDIUM", "HIGH");
     private static final Set<String> POOL_FLAGS = Set.of("paid");
     private static final Set<String> TOOLS = Set.of(Target.GOOGLE_SEARCH);
     /** {@code longContext: true} means more than this many estimated prompt tokens. */
@@ -213,14 +215,25 @@ public record Routes(String defaultRoute, List<RouteRule> rules, List<String> pa
         for (var it = t.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!TARGET_FIELDS.contains(f)) {
-                throw fail(tw + "." + f, tw + "." + f + " is unknown (pool, model, provider, addTools, thinkingBudget)");
+                throw fail(tw + "." + f, tw + "." + f + " is unknown (pool, model, family, provider, addTools,"
+                        + " thinkingBudget, thinkingLevel)");
             }
         }
         String model = text(t, "model", tw);
-        if (model == null || model.isBlank()) {
-            throw fail(tw, tw + ".model is required");
+        String family = text(t, "family", tw);
+        boolean hasModel = model != null && !model.isBlank();
+        boolean hasFamily = family != null && !family.isBlank();
+        if (hasModel == hasFamily) {
+            throw fail(tw, tw + " needs exactly one of model (an ID) or family (e.g. flash-lite)");
         }
-        model = stripModels(model.trim());
+        if (hasFamily) {
+            family = family.trim().toLowerCase(Locale.ROOT);
+            if (!ModelFamily.FAMILY_NAME.matcher(family).matches()) {
+                throw fail(tw + ".family", tw + ".family '" + family + "' must be letters, digits and dashes (e.g."
+                        + " flash-lite, pro, flash-image)");
+            }
+        }
+        model = hasModel ? stripModels(model.trim()) : null;
         String provider = text(t, "provider", tw);
         provider = provider == null ? Target.GOOGLE : provider.trim().toLowerCase(Locale.ROOT);
         if (!provider.equals(Target.GOOGLE) && !provider.equals(Target.OPENROUTER)) {
@@ -228,6 +241,9 @@ public record Routes(String defaultRoute, List<RouteRule> rules, List<String> pa
         }
         String pool = text(t, "pool", tw);
         pool = pool == null || pool.isBlank() ? null : pool.trim();
+        if (provider.equals(Target.OPENROUTER) && hasFamily) {
+            throw fail(tw + ".family", tw + ": an openrouter target names its model");
+        }
         if (provider.equals(Target.OPENROUTER) && pool != null) {
             throw fail(tw + ".pool", tw + ": an openrouter target has no pool");
         }
@@ -251,16 +267,27 @@ public record Routes(String defaultRoute, List<RouteRule> rules, List<String> pa
                         + " 0 = off)");
             }
             budget = b.asInt();
-            if (budget == 0 && !thinkingCanBeOff(model)) {
+            if (budget == 0 && !thinkingCanBeOff(model == null ? family : model)) {
                 throw fail(tw + ".thinkingBudget", tw + ".thinkingBudget 0: " + model
                         + " only works in thinking mode");
             }
         }
-        if (provider.equals(Target.OPENROUTER) && (!tools.isEmpty() || budget != null)) {
-            throw fail(tw, tw + ": addTools and thinkingBudget apply to Google targets only");
+        String level = text(t, "thinkingLevel", tw);
+        if (level != null) {
+            level = level.trim().toUpperCase(Locale.ROOT);
+            if (!THINKING_LEVELS.contains(level)) {
+                throw fail(tw + ".thinkingLevel", tw + ".thinkingLevel must be one of MINIMAL, LOW, MEDIUM, HIGH");
+            }
+            if (budget != null) {
+                throw fail(tw + ".thinkingLevel", tw + ": thinkingLevel and thinkingBudget together are refused by"
+                        + " Google; choose one");
+            }
+        }
+        if (provider.equals(Target.OPENROUTER) && (!tools.isEmpty() || budget != null || level != null)) {
+            throw fail(tw, tw + ": addTools, thinkingBudget and thinkingLevel apply to Google targets only");
         }
         boolean paid = pool != null && pools != null && pools.get(pool);
-        return new Target(pool, model, provider, tools, budget, paid);
+        return new Target(pool, model, provider, tools, budget, paid, hasFamily ? family : null, level);
     }
 
     /** Google: "2.5 Pro only works in thinking mode" (budget 0 is refused); other models may turn it off. */

@@ -16,10 +16,12 @@ import org.geminipool.gateway.client.OutcomeReport;
 import org.geminipool.gateway.config.GatewayConfig;
 import org.geminipool.gateway.routing.RouteTable;
 import org.geminipool.gateway.routing.Target;
-import org.geminipool.gateway.upstream.Classification;
-import org.geminipool.gateway.upstream.Outcome;
+import org.geminipool.common.keys.ApiKeys;
+import org.geminipool.common.upstream.Classification;
+import org.geminipool.common.upstream.Outcome;
+import org.geminipool.common.upstream.UpstreamErrorClassifier;
+import org.geminipool.gateway.routing.FamilyResolver;
 import org.geminipool.gateway.upstream.TokenUsage;
-import org.geminipool.gateway.upstream.UpstreamErrorClassifier;
 import org.geminipool.gateway.upstream.UpstreamHttp;
 import org.geminipool.gateway.usage.UsageEvent;
 import org.geminipool.gateway.usage.UsageShipper;
@@ -65,6 +67,9 @@ public class AttemptLoop {
     @Inject
     RouteTable routeTable;
 
+    @Inject
+    FamilyResolver families;
+
     public void run(Exchange ex) {
         tryTarget(ex, 0);
     }
@@ -84,6 +89,23 @@ public class AttemptLoop {
             return;
         }
         Target target = targets.get(index);
+        if (!target.openRouter() && ex.googleRefusedLocation) {
+            tryTarget(ex, index + 1); // Google refuses our egress: no Google target can serve this request
+            return;
+        }
+        if (target.byFamily() && target.model() == null) {
+            families.resolve(target.family()).onComplete(ar -> ex.context.runOnContext(v -> {
+                if (ar.failed()) {
+                    LOG.debugf("[%s] target %s skipped: %s", ex.requestId, target.label(), ar.cause().getMessage());
+                    ex.lastRefusal = "FAMILY_UNRESOLVED";
+                    metrics.targetSkipped("FAMILY_UNRESOLVED");
+                    tryTarget(ex, index + 1);
+                } else {
+                    leaseFor(ex, index, target.resolvedTo(ar.result()));
+                }
+            }));
+            return;
+        }
         if (target.openRouter()) {
             if (!ex.call.operation().openRouterCapable() || config.openrouterApiKey().filter(k -> !k.isBlank()).isEmpty()) {
                 tryTarget(ex, index + 1);
@@ -92,10 +114,15 @@ public class AttemptLoop {
             call(ex, index, target, null);
             return;
         }
+        leaseFor(ex, index, target);
+    }
+
+    private void leaseFor(Exchange ex, int index, Target target) {
         // Any-pool (direct) leases must not spend keys of pools the routes flag paid.
         var excluded = target.pool() == null ? routeTable.current().paidPools() : java.util.List.<String>of();
-        LeaseRequest request = new LeaseRequest(target.pool(), target.model(), ex.requestId,
-                ex.call.operation().quotaFree(), excluded.isEmpty() ? null : excluded);
+        boolean quotaFree = ex.call.operation().quotaFree();
+        LeaseRequest request = new LeaseRequest(target.pool(), target.model(), ex.requestId, quotaFree,
+                excluded.isEmpty() ? null : excluded, quotaFree || ex.estimatedTokens <= 0 ? null : ex.estimatedTokens);
         leases.lease(request).subscribe().with(
                 answer -> ex.context.runOnContext(v -> onLease(ex, index, target, answer)),
                 failure -> ex.context.runOnContext(v -> onLease(ex, index, target,
@@ -106,8 +133,13 @@ public class AttemptLoop {
         if (answer instanceof LeaseAnswer.Granted granted) {
             call(ex, index, target, granted.grant());
         } else if (answer instanceof LeaseAnswer.Refused refused) {
-            ex.noteRetryAfter(refused.retryAfterSeconds());
+            if ("MODEL_RETIRED".equals(refused.reason())) {
+                ex.retiredTargets++; // a retired model frees up never: not a Retry-After candidate
+            } else {
+                ex.noteRetryAfter(refused.retryAfterSeconds());
+            }
             ex.lastRefusal = refused.reason();
+            metrics.targetSkipped(refused.reason());
             tryTarget(ex, index + 1);
         } else if (answer instanceof LeaseAnswer.UnknownModel) {
             ex.unknownModelTargets++;
@@ -157,12 +189,18 @@ public class AttemptLoop {
                     }
                     return;
                 }
-                String text = b.toString(StandardCharsets.UTF_8);
+                // Whatever kind the leased key is, it never travels further than this line in clear.
+                String text = ApiKeys.scrub(b.toString(StandardCharsets.UTF_8), lease == null ? null : lease.apiKey());
                 Classification c = UpstreamErrorClassifier.classify(status, text);
                 if (c.outcome() == Outcome.CLIENT_ERROR) {
                     settle(ex, target, lease, c, status, start, TokenUsage.NONE);
                     respondUpstreamError(ex, target, status, text);
                     return;
+                }
+                if (c.outcome() == Outcome.LOCATION_UNSUPPORTED) {
+                    // Our egress, not a key: nothing is banned, no other Google key is tried (design §3, 2026 table).
+                    ex.googleRefusedLocation = true;
+                    LOG.warnf("[%s] Google refuses this gateway's location: %s", ex.requestId, c.message());
                 }
                 ex.lastUpstreamMessage = messageOf(text, status);
                 onAttemptFailed(ex, index, target, lease, start, c, status, ex.lastUpstreamMessage);
@@ -201,7 +239,7 @@ public class AttemptLoop {
             if (c.retryAfterSeconds() != null) {
                 ex.noteRetryAfter(c.retryAfterSeconds());
             }
-            if (c.outcome() == Outcome.UPSTREAM_ERROR) {
+            if (c.outcome() == Outcome.UPSTREAM_ERROR || c.outcome() == Outcome.OVERLOADED) {
                 ex.upstreamErrors++;
                 ex.lastUpstreamStatus = status;
                 if (ex.lastUpstreamMessage == null) {
@@ -214,8 +252,13 @@ public class AttemptLoop {
             }
             if (target.openRouter()) {
                 // One OpenRouter key: a refusal means this target is done; a 5xx may be retried within the budget.
-                tryTarget(ex, c.outcome() == Outcome.UPSTREAM_ERROR ? index : index + 1);
+                boolean transientError = c.outcome() == Outcome.UPSTREAM_ERROR || c.outcome() == Outcome.OVERLOADED;
+                tryTarget(ex, transientError ? index : index + 1);
+            } else if (c.outcome() == Outcome.LOCATION_UNSUPPORTED) {
+                tryTarget(ex, index + 1);
             } else {
+                // The keypool already knows what this answer taught (a ban, a parked model, a learned limit): the
+                // same target again gets another project, or a refusal that moves the route on.
                 tryTarget(ex, index);
             }
         }));
@@ -240,8 +283,7 @@ public class AttemptLoop {
             return Future.succeededFuture();
         }
         Promise<Void> promise = Promise.promise();
-        leases.report(lease.leaseId(), new OutcomeReport(c.outcome().name(), c.retryAfterSeconds(), tokens.promptTokens(),
-                        tokens.completionTokens()))
+        leases.report(lease.leaseId(), OutcomeReport.of(c, tokens.promptTokens(), tokens.completionTokens()))
                 .subscribe().with(v -> promise.tryComplete(), e -> promise.tryComplete());
         return promise.future();
     }
@@ -323,6 +365,20 @@ public class AttemptLoop {
                     : "model " + (model == null ? "" : model)
                     + " is not served here: the keypool has no quota row for it and no route names it";
             GatewayResponses.error(ex.ctx, ex.call, 404, why, null, ex.requestId);
+            return;
+        }
+        if (ex.googleRefusedLocation) {
+            metrics.request(ex.decision.route(), null, Outcome.LOCATION_UNSUPPORTED.name());
+            GatewayResponses.error(ex.ctx, ex.call, 503, "Google refuses requests from this gateway's network location"
+                    + " (\"User location is not supported for the API use.\"); no key is at fault. Route the gateway's"
+                    + " egress through a supported region, or add an OpenRouter target.", null, ex.requestId);
+            return;
+        }
+        if (ex.retiredTargets > 0 && ex.retryAfterSeconds == null && ex.upstreamErrors == 0) {
+            metrics.request(ex.decision.route(), null, Outcome.MODEL_RETIRED.name());
+            GatewayResponses.error(ex.ctx, ex.call, 404, "model " + (model == null ? "" : model) + " is no longer"
+                    + " available from Google for any project of this pool"
+                    + (ex.lastUpstreamMessage == null ? "" : " (" + ex.lastUpstreamMessage + ")"), null, ex.requestId);
             return;
         }
         if (ex.keypoolDown && ex.retryAfterSeconds == null && ex.upstreamErrors == 0) {

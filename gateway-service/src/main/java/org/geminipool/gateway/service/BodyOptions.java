@@ -40,6 +40,14 @@ final class BodyOptions {
             tc.remove("thinking_level");
             tc.put("thinkingBudget", target.thinkingBudget());
         }
+        if (target.thinkingLevel() != null) {
+            ObjectNode gc = object(copy, "generationConfig", "generation_config");
+            ObjectNode tc = object(gc, "thinkingConfig", "thinking_config");
+            tc.remove("thinkingBudget");
+            tc.remove("thinking_budget");
+            tc.remove("thinking_level");
+            tc.put("thinkingLevel", target.thinkingLevel());
+        }
         return copy;
     }
 
@@ -62,14 +70,15 @@ final class BodyOptions {
                 copy.set("tools", kept);
             }
         }
+        if (target.thinkingLevel() != null) {
+            dropNativeThinking(copy);
+            // Google's OpenAI-compatible endpoint accepts none|low|medium|high (minimal is refused).
+            String level = target.thinkingLevel().toLowerCase(java.util.Locale.ROOT);
+            copy.put("reasoning_effort", "minimal".equals(level) ? "low" : level);
+        }
         Integer budget = target.thinkingBudget();
         if (budget != null) {
-            if (copy.path("extra_body").path("google").isObject()) {
-                ((ObjectNode) copy.get("extra_body").get("google")).remove("thinking_config");
-            }
-            if (copy.path("google").isObject()) {
-                ((ObjectNode) copy.get("google")).remove("thinking_config");
-            }
+            dropNativeThinking(copy);
             if (budget < 0) {
                 copy.remove("reasoning_effort");
             } else {
@@ -77,6 +86,15 @@ final class BodyOptions {
             }
         }
         return copy;
+    }
+
+    private static void dropNativeThinking(ObjectNode copy) {
+        if (copy.path("extra_body").path("google").isObject()) {
+            ((ObjectNode) copy.get("extra_body").get("google")).remove("thinking_config");
+        }
+        if (copy.path("google").isObject()) {
+            ((ObjectNode) copy.get("google")).remove("thinking_config");
+        }
     }
 
     static String reasoningEffort(int budget) {

@@ -20,6 +20,12 @@ public final class Exchange {
     final RouteDecision decision;
     final long startNanos = System.nanoTime();
 
+    /** The router's estimate of the prompt's tokens, reserved in the input-tokens-per-minute bucket. */
+    long estimatedTokens;
+    /** Google refused our egress location: Google targets are skipped for the rest of this request. */
+    boolean googleRefusedLocation;
+    /** Targets skipped because their model is retired for every project that could serve it. */
+    int retiredTargets;
     int attempts;
     int upstreamErrors;
     int unknownModelTargets;

@@ -34,6 +34,20 @@ public class GatewayMetrics {
                 .tag("route", r).tag("model", m).tag("outcome", outcome).register(registry)).increment();
     }
 
+    private final Map<String, Counter> skipped = new ConcurrentHashMap<>();
+
+    /**
+     * {@code gemini_pool_targets_skipped_total{reason}}: a route target passed over without an upstream call — the
+     * keypool's refusal reason (MODEL_RETIRED, MODEL_UNAVAILABLE, DAY_EXHAUSTED, …) or FAMILY_UNRESOLVED. Reasons are
+     * a small fixed set; anything else is counted as "other".
+     */
+    public void targetSkipped(String reason) {
+        String r = reason != null && reason.matches("[A-Z_]{1,32}") ? reason : "other";
+        skipped.computeIfAbsent(r, k -> Counter.builder("gemini_pool_targets_skipped")
+                .description("route targets skipped without an upstream call, by reason")
+                .tag("reason", r).register(registry)).increment();
+    }
+
     public void upstream(String provider, String outcome, long nanos) {
         upstreams.computeIfAbsent(List.of(provider, outcome), k -> Timer.builder("gemini_pool_upstream_latency")
                 .description("upstream attempts: time to the end of the answer")

@@ -64,6 +64,7 @@ public class GatewayRequests {
             call = RequestParser.parse(ctx.request().method(), ctx.request().path(), ctx.request().getParam("alt"));
             Buffer body = ctx.body() == null ? null : ctx.body().buffer();
             ObjectNode json = call.operation().models() ? null : RequestParser.body(call, body);
+            long estimatedTokens = 0;
             RouteDecision decision;
             if (call.operation().models()) {
                 String alias = models.aliasModel(new Exchange(ctx, null, call, requestId, null, null, null, null));
@@ -89,12 +90,14 @@ public class GatewayRequests {
                         : RequestTraits.openAi(call.operation().kind(), model, json,
                         call.operation() == Operation.IMAGE_GENERATIONS, routeHeader);
                 decision = routes.current().resolve(traits);
+                estimatedTokens = traits.estimatedPromptTokens();
                 if (decision == null) {
                     throw new ClientError(400, "model is required (no default route is configured)");
                 }
             }
             Exchange ex = new Exchange(ctx, Vertx.currentContext(), call, requestId, ctx.get(ClientAuth.TOKEN_ID),
                     ctx.body() == null ? null : ctx.body().buffer(), json, decision);
+            ex.estimatedTokens = estimatedTokens;
             loop.run(ex);
         } catch (ClientError e) {
             metrics.request(null, null, "BAD_REQUEST");

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.geminipool.gateway.upstream.UpstreamErrorClassifier;
+import org.geminipool.common.upstream.UpstreamErrorClassifier;
 
 import java.util.regex.Pattern;
 
@@ -16,7 +16,6 @@ import java.util.regex.Pattern;
 public final class ProtocolErrors {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern API_KEY = Pattern.compile("AIza[0-9A-Za-z_\\-]{20,}");
 
     private ProtocolErrors() {
     }
@@ -118,13 +117,8 @@ public final class ProtocolErrors {
         return out.toString();
     }
 
+    /** Masks every key-shaped token of every kind Google issues (common ApiKeys). */
     public static String scrub(String text) {
-        if (text == null) {
-            return null;
-        }
-        return API_KEY.matcher(text).replaceAll(m -> {
-            String k = m.group();
-            return "AIza…" + k.substring(k.length() - 4);
-        });
+        return org.geminipool.common.keys.ApiKeys.scrub(text);
     }
 }

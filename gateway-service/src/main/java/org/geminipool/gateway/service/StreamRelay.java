@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
-import org.geminipool.gateway.upstream.Classification;
-import org.geminipool.gateway.upstream.Outcome;
+import org.geminipool.common.upstream.Classification;
+import org.geminipool.common.upstream.Outcome;
 import org.geminipool.gateway.upstream.StreamScanner;
 import org.geminipool.gateway.upstream.TokenUsage;
 
