@@ -100,6 +100,35 @@ class RevalidationTest {
     }
 
     @Test
+    void aLocationRefusalBansNothingDeadKindsOfKeyStayBanned() {
+        // 400 FAILED_PRECONDITION "User location is not supported" is the gateway's egress, not a key (design §3).
+        String active = importKeys(unique("p"), rawKey()).get(0);
+        String raw = rawKey();
+        sim().addKey(raw, null, KeyStatus.VALID);
+        String banned = bannedKey(raw)[0];
+        sim().setLocationUnsupported(true);
+        try {
+            admin().post("/admin/keys/" + active + "/verify").then().statusCode(200).body("result", equalTo("UNKNOWN"))
+                    .body("stateAfter", equalTo("ACTIVE"));
+            revalidation.revalidateBanned().await().atMost(Duration.ofSeconds(30));
+            admin().get("/admin/keys/" + banned).then().body("state", equalTo("BANNED"))
+                    .body("lastCheckResult", org.hamcrest.Matchers.nullValue());
+        } finally {
+            sim().setLocationUnsupported(false);
+        }
+        // Each dead kind the 2026 reference lists is INVALID or DENIED, whatever the key's shape.
+        for (KeyStatus status : new KeyStatus[]{KeyStatus.LEAKED, KeyStatus.EXPIRED, KeyStatus.TOKEN_TYPE_UNSUPPORTED,
+                KeyStatus.NOT_FOUND, KeyStatus.SERVICE_BLOCKED}) {
+            String dead = rawKey();
+            sim().addKey(dead, null, status);
+            String id = importKeys(unique("p"), dead).get(0);
+            String expected = status == KeyStatus.SERVICE_BLOCKED ? "DENIED" : "INVALID";
+            admin().post("/admin/keys/" + id + "/verify").then().statusCode(200).body("result", equalTo(expected))
+                    .body("stateAfter", equalTo("BANNED"));
+        }
+    }
+
+    @Test
     void unreachableUpstreamChangesNothing() {
         String raw = rawKey();
         sim().addKey(raw, null, KeyStatus.VALID);
