@@ -59,7 +59,7 @@ await check('openai models.list (with the route alias)', async () => {
   const ids = [];
   for await (const m of openai.models.list()) ids.push(m.id);
   assert(ids.includes('flash_lite_pool'), ids.join(','));
-  assert(ids.some(id => id.includes('gemini-2.5-flash-lite')), ids.join(','));
+  assert(ids.some(id => id.includes('gemini-3.1-flash-lite')), ids.join(','));
 });
 
 await check('openai bad token → AuthenticationError', async () => {
@@ -79,7 +79,7 @@ await check('genai generateContent', async () => {
 });
 
 await check('genai generateContentStream', async () => {
-  const stream = await ai.models.generateContentStream({ model: 'gemini-2.5-flash-lite', contents: 'Stream from genai' });
+  const stream = await ai.models.generateContentStream({ model: 'gemini-3.1-flash-lite', contents: 'Stream from genai' });
   let n = 0;
   let text = '';
   let last;
@@ -99,7 +99,7 @@ await check('genai embedContent', async () => {
 });
 
 await check('genai countTokens', async () => {
-  const r = await ai.models.countTokens({ model: 'gemini-2.5-flash-lite', contents: 'count these tokens' });
+  const r = await ai.models.countTokens({ model: 'gemini-3.1-flash-lite', contents: 'count these tokens' });
   assert(r.totalTokens > 0, JSON.stringify(r));
 });
 

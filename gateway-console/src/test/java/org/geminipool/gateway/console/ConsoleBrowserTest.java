@@ -65,10 +65,10 @@ class ConsoleBrowserTest {
         // Some traffic, straight into usage-service as the gateway's shipper would send it.
         String keyId = unique("browser-key");
         List<Map<String, Object>> batch = new ArrayList<>();
-        batch.addAll(events(keyId, "gemini-2.5-flash-lite", "SUCCESS", "client-browser", 4));
-        batch.addAll(events(keyId, "gemini-2.5-flash-lite", "RATE_LIMITED", "client-browser", 2));
-        batch.addAll(events(keyId, "gemini-2.5-pro", "QUOTA_EXHAUSTED_DAY", "client-other", 1));
-        batch.addAll(events(keyId, "gemini-2.5-pro", "CLIENT_ERROR", "client-other", 1));
+        batch.addAll(events(keyId, "gemini-3.1-flash-lite", "SUCCESS", "client-browser", 4));
+        batch.addAll(events(keyId, "gemini-3.1-flash-lite", "RATE_LIMITED", "client-browser", 2));
+        batch.addAll(events(keyId, "gemini-3.1-pro-preview", "QUOTA_EXHAUSTED_DAY", "client-other", 1));
+        batch.addAll(events(keyId, "gemini-3.1-pro-preview", "CLIENT_ERROR", "client-other", 1));
         postUsage(batch);
 
         Path keys = Files.createTempFile("console-browser-keys", ".txt");

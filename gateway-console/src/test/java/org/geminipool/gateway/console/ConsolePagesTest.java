@@ -60,7 +60,7 @@ class ConsolePagesTest {
         String html = imported.asString();
         assertEquals(200, imported.statusCode(), html);
         assertTrue(html.contains("3 added, 1 duplicates, 1 rejected lines"), html);
-        assertTrue(html.contains("not a Gemini API key"), "rejected line reason shown");
+        assertTrue(html.contains("not an API key"), "rejected line reason shown");
         for (String k : raw) {
             assertFalse(html.contains(k), "raw key in the import result page");
             assertFalse(html.contains(k.substring(4, 30)), "raw key body in the page");
@@ -121,8 +121,8 @@ class ConsolePagesTest {
         String cookie = login();
         String keyId = unique("k");
         List<Map<String, Object>> batch = new ArrayList<>();
-        batch.addAll(events(keyId, "gemini-2.5-flash", "SUCCESS", "client-a", 3));
-        batch.addAll(events(keyId, "gemini-2.5-flash", "RATE_LIMITED", EVIL, 2));
+        batch.addAll(events(keyId, "gemini-3.8-flash", "SUCCESS", "client-a", 3));
+        batch.addAll(events(keyId, "gemini-3.8-flash", "RATE_LIMITED", EVIL, 2));
         batch.addAll(events(keyId, EVIL, "UPSTREAM_ERROR", "client-a", 1));
         postUsage(batch);
 
@@ -189,19 +189,19 @@ class ConsolePagesTest {
         String cookie = login();
         String keyId = unique("k");
         List<Map<String, Object>> batch = new ArrayList<>();
-        for (var e : events(keyId, "gemini-2.5-pro", "SUCCESS", "client-r", 3)) {
+        for (var e : events(keyId, "gemini-3.1-pro-preview", "SUCCESS", "client-r", 3)) {
             e.put("route", "expert");
-            e.put("target", "pro:gemini-2.5-pro");
+            e.put("target", "pro:gemini-3.1-pro-preview");
             batch.add(e);
         }
-        for (var e : events(keyId, "gemini-2.5-flash-lite", "SUCCESS", "client-r", 2)) {
+        for (var e : events(keyId, "gemini-3.1-flash-lite", "SUCCESS", "client-r", 2)) {
             e.put("route", "bulk");
-            e.put("target", "openrouter:google/gemini-2.5-flash-lite");
+            e.put("target", "openrouter:google/gemini-3.1-flash-lite");
             batch.add(e);
         }
-        for (var e : events(keyId, "gemini-2.5-flash", "SUCCESS", "client-r", 1)) {
+        for (var e : events(keyId, "gemini-3.8-flash", "SUCCESS", "client-r", 1)) {
             e.put("route", "retired-" + EVIL);
-            e.put("target", "gemini-2.5-flash");
+            e.put("target", "gemini-3.8-flash");
             batch.add(e);
         }
         postUsage(batch);
@@ -229,10 +229,10 @@ class ConsolePagesTest {
                 assertTrue(m.find(), route + " row");
                 assertEquals(perRoute.get(route), Long.parseLong(m.group(1)), route);
             }
-            Matcher t = Pattern.compile("data-target-calls=\"openrouter:google/gemini-2.5-flash-lite\">(\\d+)<")
+            Matcher t = Pattern.compile("data-target-calls=\"openrouter:google/gemini-3.1-flash-lite\">(\\d+)<")
                     .matcher(routes);
             assertTrue(t.find(), "bulk's openrouter target");
-            assertEquals(perTarget.get("bulk|openrouter:google/gemini-2.5-flash-lite"), Long.parseLong(t.group(1)));
+            assertEquals(perTarget.get("bulk|openrouter:google/gemini-3.1-flash-lite"), Long.parseLong(t.group(1)));
             assertEquals(after.get("totals").get("requests").asLong(), metric(routes, "routeRequests"));
         }
     }
@@ -245,7 +245,7 @@ class ConsolePagesTest {
         assertTrue(routes.contains("&lt;script&gt;alert(&#39;route&#39;)&lt;/script&gt;")
                 || routes.contains("&lt;script&gt;alert(&#x27;route&#x27;)&lt;/script&gt;"), routes);
         assertTrue(routes.contains("expert") && routes.contains("[专家模式]"));
-        assertTrue(routes.contains("openrouter: google/gemini-2.5-flash-lite"));
+        assertTrue(routes.contains("openrouter: google/gemini-3.1-flash-lite"));
         assertTrue(routes.contains("Calls today per route and target"));
     }
 

@@ -14,14 +14,14 @@ public class TestRoutesView implements RoutesView {
     public List<RouteSummary> routes() {
         return List.of(
                 new RouteSummary("expert", List.of("[专家模式]", "代码重构"), null, List.of(),
-                        List.of(new RouteSummary.Target("google", "pro", "gemini-2.5-pro"))),
+                        List.of(new RouteSummary.Target("google", "pro", "gemini-3.1-pro-preview"))),
                 new RouteSummary("embedding", List.of(), "embed", List.of(),
                         List.of(new RouteSummary.Target("google", "embedding", "gemini-embedding-001"))),
                 new RouteSummary(EVIL_ROUTE, List.of(), null, List.of("evil"),
-                        List.of(new RouteSummary.Target("google", null, "gemini-2.5-flash"))),
+                        List.of(new RouteSummary.Target("google", null, "gemini-3.8-flash"))),
                 new RouteSummary("bulk", List.of(), null, List.of("flash_lite_pool"),
-                        List.of(new RouteSummary.Target("google", "flash-lite", "gemini-2.5-flash-lite"),
-                                new RouteSummary.Target("openrouter", null, "google/gemini-2.5-flash-lite"))));
+                        List.of(new RouteSummary.Target("google", "flash-lite", "gemini-3.1-flash-lite"),
+                                new RouteSummary.Target("openrouter", null, "google/gemini-3.1-flash-lite"))));
     }
 
     @Override

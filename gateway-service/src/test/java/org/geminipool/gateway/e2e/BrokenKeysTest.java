@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @WithTestResource(PoolServicesTestResource.class)
 class BrokenKeysTest extends GatewayTestBase {
 
-    private static final String MODEL = "gemini-2.5-flash";
+    private static final String MODEL = "gemini-3.8-flash";
 
     @Test
     void mixedPoolServesEveryRequestAndBansTheBrokenKeys() {

@@ -38,7 +38,7 @@ class GatewayApiTest extends GatewayTestBase {
             spec.contentType(ContentType.JSON).body(geminiBody("Hello gateway"))
                     .post("/v1beta/models/flash_lite_pool:generateContent")
                     .then().statusCode(200)
-                    .header("x-gemini-pool-route", startsWith("bulk/flash-lite:gemini-2.5-flash-lite"))
+                    .header("x-gemini-pool-route", startsWith("bulk/flash-lite:gemini-3.1-flash-lite"))
                     .body("candidates[0].content.parts[0].text", containsString("Hello gateway"))
                     .body("usageMetadata.promptTokenCount", greaterThan(0));
         }
@@ -48,8 +48,8 @@ class GatewayApiTest extends GatewayTestBase {
     @Test
     void v1PathsAndDirectModels() {
         client().contentType(ContentType.JSON).body(geminiBody("v1 path"))
-                .post("/v1/models/gemini-2.5-flash-lite:generateContent")
-                .then().statusCode(200).header("x-gemini-pool-route", equalTo("direct/gemini-2.5-flash-lite"));
+                .post("/v1/models/gemini-3.1-flash-lite:generateContent")
+                .then().statusCode(200).header("x-gemini-pool-route", equalTo("direct/gemini-3.1-flash-lite"));
     }
 
     @Test
@@ -79,9 +79,9 @@ class GatewayApiTest extends GatewayTestBase {
                 .body("embedding.values.size()", greaterThan(0));
         // The route changes the model; batchEmbedContents' per-request model follows it.
         client().contentType(ContentType.JSON)
-                .body("{\"requests\":[{\"model\":\"models/text-embedding-004\",\"content\":{\"parts\":[{\"text\":\"a\"}]}},"
-                        + "{\"model\":\"models/text-embedding-004\",\"content\":{\"parts\":[{\"text\":\"b\"}]}}]}")
-                .post("/v1beta/models/text-embedding-004:batchEmbedContents")
+                .body("{\"requests\":[{\"model\":\"models/gemini-embedding-001\",\"content\":{\"parts\":[{\"text\":\"a\"}]}},"
+                        + "{\"model\":\"models/gemini-embedding-001\",\"content\":{\"parts\":[{\"text\":\"b\"}]}}]}")
+                .post("/v1beta/models/gemini-embedding-001:batchEmbedContents")
                 .then().statusCode(200).body("embeddings.size()", equalTo(2));
     }
 
@@ -89,9 +89,9 @@ class GatewayApiTest extends GatewayTestBase {
     void modelsWithTheRouteAliases() {
         client().get("/v1beta/models").then().statusCode(200)
                 .body("models.name", hasItem("models/flash_lite_pool"))
-                .body("models.name", hasItem("models/gemini-2.5-flash"));
+                .body("models.name", hasItem("models/gemini-3.8-flash"));
         client().get("/v1beta/models/flash_lite_pool").then().statusCode(200).body("name", equalTo("models/flash_lite_pool"));
-        client().get("/v1beta/models/gemini-2.5-pro").then().statusCode(200).body("name", equalTo("models/gemini-2.5-pro"));
+        client().get("/v1beta/models/gemini-3.1-pro-preview").then().statusCode(200).body("name", equalTo("models/gemini-3.1-pro-preview"));
         long before = upstreamCalls();
         client().get("/v1beta/models").then().statusCode(200);
         assertEquals(before, upstreamCalls(), "a second list within the cache TTL costs no upstream call");
@@ -118,7 +118,7 @@ class GatewayApiTest extends GatewayTestBase {
                 .header("x-gemini-pool-route", equalTo("embedding/embedding:gemini-embedding-001"))
                 .body("data.size()", equalTo(2));
         // Google's own base path works too, for clients configured with it.
-        client().contentType(ContentType.JSON).body(chatBody("gemini-2.5-flash-lite", "google path", false))
+        client().contentType(ContentType.JSON).body(chatBody("gemini-3.1-flash-lite", "google path", false))
                 .post("/v1beta/openai/chat/completions").then().statusCode(200);
     }
 

@@ -9,6 +9,7 @@ import org.geminipool.gateway.routing.RouteTable;
 import org.geminipool.gateway.usage.UsageShipper;
 import org.geminipool.simulator.GeminiSimulator;
 import org.geminipool.simulator.KeyStatus;
+import org.geminipool.simulator.ProjectTier;
 import org.junit.jupiter.api.AfterEach;
 
 import java.security.SecureRandom;
@@ -53,9 +54,19 @@ public abstract class GatewayTestBase {
         return prefix + "-" + ProcessHandle.current().pid() + "-" + SEQ.incrementAndGet();
     }
 
+    /** A generated fake key; successive calls alternate the kinds Google issues (AIza… standard, AQ.… auth keys). */
     public static String newKey() {
-        StringBuilder sb = new StringBuilder("AIza");
-        for (int i = 0; i < 35; i++) {
+        return SEQ.incrementAndGet() % 2 == 0 ? "AIza" + randomChars(35) : authKey();
+    }
+
+    /** A generated fake auth key ({@code AQ.} + segments), a kind that is not 39 characters long. */
+    public static String authKey() {
+        return "AQ." + randomChars(8) + "." + randomChars(43);
+    }
+
+    private static String randomChars(int n) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < n; i++) {
             sb.append(KEY_CHARS.charAt(RANDOM.nextInt(KEY_CHARS.length())));
         }
         return sb.toString();
@@ -112,7 +123,11 @@ public abstract class GatewayTestBase {
         }
         for (String pool : List.of("flash-lite", "flash", "pro", "embedding")) {
             for (int i = 0; i < 2; i++) {
-                addKey(newKey(), unique("default-" + pool), KeyStatus.VALID, pool);
+                String project = unique("default-" + pool);
+                if (pool.equals("pro")) {
+                    sim().setProjectTier(project, ProjectTier.PAID); // today's free tier has no pro (limit: 0)
+                }
+                addKey(newKey(), project, KeyStatus.VALID, pool);
             }
         }
         sim().setOpenRouterKey(PoolServicesTestResource.OPENROUTER_KEY, 1000);

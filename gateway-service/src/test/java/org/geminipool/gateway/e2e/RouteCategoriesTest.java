@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @WithTestResource(PoolServicesTestResource.class)
 class RouteCategoriesTest extends GatewayTestBase {
 
-    private static final String IMAGE_MODEL = "gemini-2.5-flash-image";
+    private static final String IMAGE_MODEL = "gemini-3.1-flash-image";
 
     private static String lite;
     private static String flash;
@@ -68,27 +68,27 @@ class RouteCategoriesTest extends GatewayTestBase {
                 routes:
                   - name: background
                     match: { header: true }
-                    targets: [ { pool: %1$s, model: gemini-2.0-flash-lite } ]
+                    targets: [ { pool: %1$s, model: gemma-4-31b-it } ]
                   - name: image-unset
                     match: { models: [imagen-unset] }
-                    targets: [ { pool: %4$s, model: imagen-4.0-generate-001 } ]
+                    targets: [ { pool: %4$s, model: gemini-3-pro-image } ]
                   - name: image
                     match: { image: true }
-                    targets: [ { pool: %4$s, model: gemini-2.5-flash-image } ]
+                    targets: [ { pool: %4$s, model: gemini-3.1-flash-image } ]
                   - name: search
                     match: { webSearch: true }
-                    targets: [ { pool: %1$s, model: gemini-2.5-flash-lite-preview-09-2025, addTools: [googleSearch] } ]
+                    targets: [ { pool: %1$s, model: gemini-3.5-flash-lite, addTools: [googleSearch] } ]
                   - name: think
                     match: { thinking: true }
-                    targets: [ { pool: %3$s, model: gemini-2.5-pro } ]
+                    targets: [ { pool: %3$s, model: gemini-3.1-pro-preview } ]
                   - name: long-context
                     match: { longContext: 2000 }
-                    targets: [ { pool: %3$s, model: gemini-2.5-pro } ]
+                    targets: [ { pool: %3$s, model: gemini-3.1-pro-preview } ]
                   - name: quick
                     match: { models: [quick] }
-                    targets: [ { pool: %2$s, model: gemini-2.5-flash, thinkingBudget: 0 } ]
+                    targets: [ { pool: %2$s, model: gemini-3.8-flash, thinkingBudget: 0 } ]
                   - name: default
-                    targets: [ { pool: %2$s, model: gemini-2.5-flash } ]
+                    targets: [ { pool: %2$s, model: gemini-3.8-flash } ]
                 """.formatted(lite, flash, pro, img));
     }
 
@@ -103,8 +103,8 @@ class RouteCategoriesTest extends GatewayTestBase {
         client().contentType(ContentType.JSON)
                 .body("{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"news today\"}]}],"
                         + "\"tools\":[{\"google_search\":{}}]}")
-                .post("/v1beta/models/gemini-2.5-flash:generateContent").then().statusCode(200)
-                .header("x-gemini-pool-route", equalTo("search/" + lite + ":gemini-2.5-flash-lite-preview-09-2025"));
+                .post("/v1beta/models/gemini-3.8-flash:generateContent").then().statusCode(200)
+                .header("x-gemini-pool-route", equalTo("search/" + lite + ":gemini-3.5-flash-lite"));
         JsonPath sent = lastBody(liteKey);
         assertEquals(1, sent.getList("tools").size(), "the client's search tool is not doubled");
         assertEquals(java.util.Map.of(), sent.getMap("tools[0].google_search"));
@@ -113,9 +113,9 @@ class RouteCategoriesTest extends GatewayTestBase {
     @Test
     void searchAliasAddsGoogleSearchToANativeRequest() {
         client().contentType(ContentType.JSON).body(geminiBody("what happened"))
-                .queryParam("alt", "sse").post("/v1beta/models/gemini-2.5-flash-search:streamGenerateContent")
+                .queryParam("alt", "sse").post("/v1beta/models/gemini-3.8-flash-search:streamGenerateContent")
                 .then().statusCode(200)
-                .header("x-gemini-pool-route", equalTo("search/" + lite + ":gemini-2.5-flash-lite-preview-09-2025"));
+                .header("x-gemini-pool-route", equalTo("search/" + lite + ":gemini-3.5-flash-lite"));
         assertEquals(java.util.Map.of(), lastBody(liteKey).getMap("tools[0].googleSearch"));
     }
 
@@ -125,25 +125,25 @@ class RouteCategoriesTest extends GatewayTestBase {
                 .body("{\"model\":\"gpt-4o\",\"tools\":[{\"type\":\"web_search\"}],"
                         + "\"messages\":[{\"role\":\"user\",\"content\":\"search this\"}]}")
                 .post("/v1/chat/completions").then().statusCode(200)
-                .header("x-gemini-pool-route", equalTo("search/" + lite + ":gemini-2.5-flash-lite-preview-09-2025"));
+                .header("x-gemini-pool-route", equalTo("search/" + lite + ":gemini-3.5-flash-lite"));
         JsonPath sent = lastBody(liteKey);
-        assertEquals("gemini-2.5-flash-lite-preview-09-2025", sent.getString("model"));
+        assertEquals("gemini-3.5-flash-lite", sent.getString("model"));
         assertNull(sent.get("tools"), "Google's OpenAI endpoint has no web_search tool");
     }
 
     @Test
     void thinkingRequestsLandOnPro() {
         client().contentType(ContentType.JSON)
-                .body("{\"model\":\"gemini-2.5-flash\",\"reasoning_effort\":\"high\","
+                .body("{\"model\":\"gemini-3.8-flash\",\"reasoning_effort\":\"high\","
                         + "\"messages\":[{\"role\":\"user\",\"content\":\"prove it\"}]}")
                 .post("/v1/chat/completions").then().statusCode(200)
-                .header("x-gemini-pool-route", equalTo("think/" + pro + ":gemini-2.5-pro"));
-        assertEquals("gemini-2.5-pro", lastBody(proKey).getString("model"));
+                .header("x-gemini-pool-route", equalTo("think/" + pro + ":gemini-3.1-pro-preview"));
+        assertEquals("gemini-3.1-pro-preview", lastBody(proKey).getString("model"));
         client().contentType(ContentType.JSON)
                 .body("{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"think\"}]}],"
                         + "\"generationConfig\":{\"thinkingConfig\":{\"thinkingBudget\":2048}}}")
-                .post("/v1beta/models/gemini-2.5-flash:generateContent").then().statusCode(200)
-                .header("x-gemini-pool-route", equalTo("think/" + pro + ":gemini-2.5-pro"))
+                .post("/v1beta/models/gemini-3.8-flash:generateContent").then().statusCode(200)
+                .header("x-gemini-pool-route", equalTo("think/" + pro + ":gemini-3.1-pro-preview"))
                 .body("usageMetadata.thoughtsTokenCount", notNullValue());
         // reasoning_effort "minimal" asks for a quick answer: not the think route.
         client().contentType(ContentType.JSON)
@@ -155,12 +155,12 @@ class RouteCategoriesTest extends GatewayTestBase {
     @Test
     void longContextLandsOnPro() {
         String longText = "word ".repeat(1700); // 8500 characters ≈ 2125 estimated tokens > 2000
-        client().contentType(ContentType.JSON).body(chatBody("gemini-2.5-flash", longText, false))
+        client().contentType(ContentType.JSON).body(chatBody("gemini-3.8-flash", longText, false))
                 .post("/v1/chat/completions").then().statusCode(200)
-                .header("x-gemini-pool-route", equalTo("long-context/" + pro + ":gemini-2.5-pro"));
+                .header("x-gemini-pool-route", equalTo("long-context/" + pro + ":gemini-3.1-pro-preview"));
         client().contentType(ContentType.JSON).body(chatBody("default", "short", false))
                 .post("/v1/chat/completions").then().statusCode(200)
-                .header("x-gemini-pool-route", equalTo("default/" + flash + ":gemini-2.5-flash"));
+                .header("x-gemini-pool-route", equalTo("default/" + flash + ":gemini-3.8-flash"));
     }
 
     @Test
@@ -174,7 +174,7 @@ class RouteCategoriesTest extends GatewayTestBase {
         client().contentType(ContentType.JSON)
                 .body("{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"draw a cat\"}]}],"
                         + "\"generationConfig\":{\"responseModalities\":[\"TEXT\",\"IMAGE\"]}}")
-                .post("/v1beta/models/gemini-2.5-flash:generateContent").then().statusCode(200)
+                .post("/v1beta/models/gemini-3.8-flash:generateContent").then().statusCode(200)
                 .header("x-gemini-pool-route", equalTo("image/" + img + ":" + IMAGE_MODEL))
                 .body("candidates[0].content.parts.find { it.inlineData != null }.inlineData.data", notNullValue());
         assertEquals(before + 2, sim().accepted(imgKey));
@@ -221,37 +221,37 @@ class RouteCategoriesTest extends GatewayTestBase {
     void thinkingBudgetOverrideAndNonThinkingAlias() {
         client().contentType(ContentType.JSON).body(geminiBody("fast please"))
                 .post("/v1beta/models/quick:generateContent").then().statusCode(200)
-                .header("x-gemini-pool-route", equalTo("quick/" + flash + ":gemini-2.5-flash"))
+                .header("x-gemini-pool-route", equalTo("quick/" + flash + ":gemini-3.8-flash"))
                 .body("usageMetadata.thoughtsTokenCount", nullValue());
         assertEquals(0, lastBody(flashKey).getInt("generationConfig.thinkingConfig.thinkingBudget"));
         client().contentType(ContentType.JSON).body(chatBody("quick", "fast too", false))
                 .post("/v1/chat/completions").then().statusCode(200)
-                .header("x-gemini-pool-route", equalTo("quick/" + flash + ":gemini-2.5-flash"));
+                .header("x-gemini-pool-route", equalTo("quick/" + flash + ":gemini-3.8-flash"));
         assertEquals("none", lastBody(flashKey).getString("reasoning_effort"));
         client().contentType(ContentType.JSON).body(geminiBody("no thoughts"))
-                .post("/v1beta/models/gemini-2.5-flash-non-thinking:generateContent").then().statusCode(200)
-                .header("x-gemini-pool-route", equalTo("direct/gemini-2.5-flash"))
+                .post("/v1beta/models/gemini-3.8-flash-non-thinking:generateContent").then().statusCode(200)
+                .header("x-gemini-pool-route", equalTo("direct/gemini-3.8-flash"))
                 .body("usageMetadata.thoughtsTokenCount", nullValue());
     }
 
     @Test
     void headerRoutingOnlyForAllowedTokens() {
         client().header("x-gemini-pool-route", "background").contentType(ContentType.JSON)
-                .body(chatBody("gemini-2.5-flash", "nightly job", false))
+                .body(chatBody("gemini-3.8-flash", "nightly job", false))
                 .post("/v1/chat/completions").then().statusCode(200)
-                .header("x-gemini-pool-route", equalTo("background/" + lite + ":gemini-2.0-flash-lite"));
+                .header("x-gemini-pool-route", equalTo("background/" + lite + ":gemma-4-31b-it"));
         given().header("Authorization", "Bearer " + PoolServicesTestResource.SECOND_CLIENT_TOKEN)
                 .header("x-gemini-pool-route", "background").contentType(ContentType.JSON)
                 .body("{\"messages\":[{\"role\":\"user\",\"content\":\"not allowed to pick\"}]}")
                 .post("/v1/chat/completions").then().statusCode(200)
-                .header("x-gemini-pool-route", equalTo("default/" + flash + ":gemini-2.5-flash"));
+                .header("x-gemini-pool-route", equalTo("default/" + flash + ":gemini-3.8-flash"));
     }
 
     @Test
     void aRequestMatchingNoRuleLandsOnDefault() {
         client().contentType(ContentType.JSON).body("{\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}")
                 .post("/v1/chat/completions").then().statusCode(200)
-                .header("x-gemini-pool-route", equalTo("default/" + flash + ":gemini-2.5-flash"));
-        assertEquals("gemini-2.5-flash", lastBody(flashKey).getString("model"));
+                .header("x-gemini-pool-route", equalTo("default/" + flash + ":gemini-3.8-flash"));
+        assertEquals("gemini-3.8-flash", lastBody(flashKey).getString("model"));
     }
 }

@@ -30,17 +30,17 @@ class RoutingTest extends GatewayTestBase {
                 routes:
                   - name: expert
                     match: { keywords: ["[专家模式]", "[评审模式]", "代码重构"] }
-                    targets: [ { pool: %s, model: gemini-2.5-pro } ]
+                    targets: [ { pool: %s, model: gemini-3.1-pro-preview } ]
                   - name: embedding
                     match: { operation: embed }
                     targets: [ { pool: %s, model: gemini-embedding-001 } ]
                   - name: bulk
                     match: { models: [flash_lite_pool] }
                     targets:
-                      - { pool: %s, model: gemini-2.5-flash-lite-preview-09-2025 }
-                      - { pool: %s, model: gemini-2.5-flash-lite }
-                      - { pool: %s, model: gemini-2.0-flash-lite }
-                      - { provider: openrouter, model: google/gemini-2.5-flash-lite-preview-09-2025 }
+                      - { pool: %s, model: gemini-3.5-flash-lite }
+                      - { pool: %s, model: gemini-3.1-flash-lite }
+                      - { pool: %s, model: gemma-4-31b-it }
+                      - { provider: openrouter, model: google/gemini-3.5-flash-lite }
                 """.formatted(pro, emb, lite, lite, lite));
         sim().setOpenRouterKey(PoolServicesTestResource.OPENROUTER_KEY, 1000);
     }
@@ -52,10 +52,10 @@ class RoutingTest extends GatewayTestBase {
         client().contentType(ContentType.JSON)
                 .body("{\"model\":\"flash_lite_pool\",\"messages\":[{\"role\":\"user\",\"content\":\"[专家模式] 请评审这段代码\"}]}")
                 .post("/v1/chat/completions").then().statusCode(200)
-                .header("x-gemini-pool-route", equalTo("expert/" + pro + ":gemini-2.5-pro"));
+                .header("x-gemini-pool-route", equalTo("expert/" + pro + ":gemini-3.1-pro-preview"));
         client().contentType(ContentType.JSON).body(geminiBody("代码重构: split this class"))
                 .post("/v1beta/models/flash_lite_pool:generateContent").then().statusCode(200)
-                .header("x-gemini-pool-route", equalTo("expert/" + pro + ":gemini-2.5-pro"));
+                .header("x-gemini-pool-route", equalTo("expert/" + pro + ":gemini-3.1-pro-preview"));
         assertEquals(2, sim().accepted(proKey));
     }
 
@@ -67,7 +67,7 @@ class RoutingTest extends GatewayTestBase {
                 .post("/v1/embeddings").then().statusCode(200)
                 .header("x-gemini-pool-route", equalTo("embedding/" + emb + ":gemini-embedding-001"));
         client().contentType(ContentType.JSON).body("{\"content\":{\"parts\":[{\"text\":\"hello\"}]}}")
-                .post("/v1beta/models/text-embedding-004:embedContent").then().statusCode(200)
+                .post("/v1beta/models/gemini-embedding-001:embedContent").then().statusCode(200)
                 .header("x-gemini-pool-route", equalTo("embedding/" + emb + ":gemini-embedding-001"));
         assertEquals(2, sim().accepted(embKey));
     }
@@ -77,13 +77,13 @@ class RoutingTest extends GatewayTestBase {
         String project = unique("p-lite");
         String liteKey = newKey();
         addKey(liteKey, project, KeyStatus.VALID, lite);
-        for (String m : new String[] {"gemini-2.5-flash-lite-preview-09-2025", "gemini-2.5-flash-lite", "gemini-2.0-flash-lite"}) {
+        for (String m : new String[] {"gemini-3.5-flash-lite", "gemini-3.1-flash-lite", "gemma-4-31b-it"}) {
             sim().exhaustDay(project, m);
         }
         long openRouterBefore = sim().openRouterAccepted();
         client().contentType(ContentType.JSON).body(chatBody("flash_lite_pool", "fall back please", false))
                 .post("/v1/chat/completions").then().statusCode(200)
-                .header("x-gemini-pool-route", equalTo("bulk/openrouter:google/gemini-2.5-flash-lite-preview-09-2025"))
+                .header("x-gemini-pool-route", equalTo("bulk/openrouter:google/gemini-3.5-flash-lite"))
                 .body("choices[0].message.content", notNullValue());
         assertEquals(openRouterBefore + 1, sim().openRouterAccepted());
         assertEquals(3, sim().refused(liteKey), "one call per (project, model) found the day spent");
@@ -91,7 +91,7 @@ class RoutingTest extends GatewayTestBase {
         // The keypool now knows: the next call goes straight to OpenRouter, without a wasted Google call.
         client().contentType(ContentType.JSON).body(chatBody("flash_lite_pool", "again", true))
                 .post("/v1/chat/completions").then().statusCode(200)
-                .header("x-gemini-pool-route", equalTo("bulk/openrouter:google/gemini-2.5-flash-lite-preview-09-2025"));
+                .header("x-gemini-pool-route", equalTo("bulk/openrouter:google/gemini-3.5-flash-lite"));
         assertEquals(3, sim().refused(liteKey));
         assertEquals(openRouterBefore + 2, sim().openRouterAccepted());
 

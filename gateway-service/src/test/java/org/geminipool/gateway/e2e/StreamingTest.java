@@ -35,7 +35,7 @@ class StreamingTest extends GatewayTestBase {
             addKey(k, unique("p-stream"), KeyStatus.VALID, pool);
         }
         useRoutes("routes:\n  - name: streams\n    match: { models: [stream_pool] }\n    targets: [ { pool: " + pool
-                + ", model: gemini-2.5-flash } ]\n");
+                + ", model: gemini-3.8-flash } ]\n");
     }
 
     private long calls() {

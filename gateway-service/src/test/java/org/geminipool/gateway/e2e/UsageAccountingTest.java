@@ -39,7 +39,7 @@ class UsageAccountingTest extends GatewayTestBase {
         String limitedProject = unique("p-acct-limited");
         String limited = newKey();
         ids.put(limited, addKey(limited, limitedProject, KeyStatus.VALID, pool));
-        sim().setProjectQuota(limitedProject, "gemini-2.5-flash", 2, 1000);
+        sim().setProjectQuota(limitedProject, "gemini-3.8-flash", 2, 1000);
         String emb = newKey();
         ids.put(emb, addKey(emb, unique("p-acct-emb"), KeyStatus.VALID, embPool));
         useRoutes("""
@@ -49,7 +49,7 @@ class UsageAccountingTest extends GatewayTestBase {
                     targets: [ { pool: %s, model: gemini-embedding-001 } ]
                   - name: acct
                     match: { models: [acct_pool] }
-                    targets: [ { pool: %s, model: gemini-2.5-flash } ]
+                    targets: [ { pool: %s, model: gemini-3.8-flash } ]
                 """.formatted(embPool, pool));
     }
 

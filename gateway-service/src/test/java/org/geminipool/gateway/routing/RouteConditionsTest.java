@@ -52,7 +52,7 @@ class RouteConditionsTest {
 
     @Test
     void thinkingInBothProtocols() {
-        assertEquals("think", openAi("{\"model\":\"gemini-2.5-flash\",\"reasoning_effort\":\"medium\","
+        assertEquals("think", openAi("{\"model\":\"gemini-3.8-flash\",\"reasoning_effort\":\"medium\","
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"q\"}]}").route());
         assertEquals("think", openAi("{\"extra_body\":{\"google\":{\"thinking_config\":{\"include_thoughts\":true}}},"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"q\"}]}").route());
@@ -60,35 +60,35 @@ class RouteConditionsTest {
             assertEquals("default", openAi("{\"reasoning_effort\":\"" + effort
                     + "\",\"messages\":[{\"role\":\"user\",\"content\":\"q\"}]}").route(), effort);
         }
-        assertEquals("think", gemini("gemini-2.5-flash", "{" + HI
+        assertEquals("think", gemini("gemini-3.8-flash", "{" + HI
                 + ",\"generationConfig\":{\"thinkingConfig\":{\"thinkingBudget\":-1}}}").route());
         assertEquals("think", gemini(null, "{" + HI + ",\"generationConfig\":{\"thinkingConfig\":{\"includeThoughts\":true}}}")
                 .route());
-        assertEquals(RouteDecision.DIRECT, gemini("gemini-2.5-flash", "{" + HI
+        assertEquals(RouteDecision.DIRECT, gemini("gemini-3.8-flash", "{" + HI
                 + ",\"generationConfig\":{\"thinkingConfig\":{\"thinkingBudget\":0}}}").route());
     }
 
     @Test
     void webSearchByToolOrAlias() {
-        RouteDecision d = gemini("gemini-2.5-flash", "{" + HI + ",\"tools\":[{\"googleSearch\":{}}]}");
+        RouteDecision d = gemini("gemini-3.8-flash", "{" + HI + ",\"tools\":[{\"googleSearch\":{}}]}");
         assertEquals("search", d.route());
-        assertEquals("gemini-2.5-flash-lite-preview-09-2025", d.targets().get(0).model());
+        assertEquals("gemini-3.5-flash-lite", d.targets().get(0).model());
         assertEquals(List.of("googleSearch"), d.targets().get(0).addTools());
         assertEquals("search", openAi("{\"tools\":[{\"type\":\"web_search_preview\"}],"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"q\"}]}").route());
         assertEquals("search", openAi("{\"web_search_options\":{},\"messages\":[{\"role\":\"user\",\"content\":\"q\"}]}")
                 .route());
-        assertEquals("search", gemini("gemini-2.5-flash-search", "{" + HI + "}").route());
-        assertEquals(RouteDecision.DIRECT, gemini("gemini-2.5-flash", "{" + HI
+        assertEquals("search", gemini("gemini-3.8-flash-search", "{" + HI + "}").route());
+        assertEquals(RouteDecision.DIRECT, gemini("gemini-3.8-flash", "{" + HI
                 + ",\"tools\":[{\"functionDeclarations\":[]}]}").route());
     }
 
     @Test
     void imageByModalityModelOrOperation() {
-        RouteDecision d = gemini("gemini-2.5-flash", "{" + HI + ",\"generationConfig\":{\"responseModalities\":[\"image\"]}}");
+        RouteDecision d = gemini("gemini-3.8-flash", "{" + HI + ",\"generationConfig\":{\"responseModalities\":[\"image\"]}}");
         assertEquals("image", d.route());
         assertTrue(d.targets().get(0).paid());
-        assertEquals("image", gemini("gemini-2.5-flash-image", "{" + HI + "}").route());
+        assertEquals("image", gemini("gemini-3.1-flash-image", "{" + HI + "}").route());
         assertEquals("image", routes.resolve(RequestTraits.openAi(OperationKind.GENERATE, "dall-e-3",
                 json("{\"prompt\":\"p\"}"), true, null)).route());
     }
@@ -96,30 +96,30 @@ class RouteConditionsTest {
     @Test
     void headerPicksARouteOnlyWhenGiven() {
         JsonNode body = json("{\"messages\":[{\"role\":\"user\",\"content\":\"q\"}]}");
-        assertEquals("background", routes.resolve(RequestTraits.openAi(OperationKind.GENERATE, "gemini-2.5-flash", body,
+        assertEquals("background", routes.resolve(RequestTraits.openAi(OperationKind.GENERATE, "gemini-3.8-flash", body,
                 false, "background")).route());
         assertEquals(RouteDecision.DIRECT, routes.resolve(RequestTraits.openAi(OperationKind.GENERATE,
-                "gemini-2.5-flash", body, false, null)).route(), "a token not allowed to pick has no header here");
+                "gemini-3.8-flash", body, false, null)).route(), "a token not allowed to pick has no header here");
         assertEquals(RouteDecision.DIRECT, routes.resolve(RequestTraits.openAi(OperationKind.GENERATE,
-                "gemini-2.5-flash", body, false, "nonsense")).route());
+                "gemini-3.8-flash", body, false, "nonsense")).route());
     }
 
     @Test
     void noRuleAndNoModelIsDefault() {
         RouteDecision d = openAi("{\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}");
         assertEquals("default", d.route());
-        assertEquals(List.of("gemini-2.5-flash", "gemini-2.0-flash"), d.targets().stream().map(Target::model).toList());
+        assertEquals(List.of("gemini-3.8-flash", "gemini-3.6-flash"), d.targets().stream().map(Target::model).toList());
     }
 
     @Test
     void nonThinkingAliasSetsBudgetZeroWhereAllowed() {
-        RouteDecision d = gemini("gemini-2.5-flash-non-thinking", "{" + HI + "}");
-        assertEquals("gemini-2.5-flash", d.targets().get(0).model());
+        RouteDecision d = gemini("gemini-3.8-flash-non-thinking", "{" + HI + "}");
+        assertEquals("gemini-3.8-flash", d.targets().get(0).model());
         assertEquals(0, d.targets().get(0).thinkingBudget());
-        RouteDecision pro = gemini("gemini-2.5-pro-non-thinking", "{" + HI + "}");
-        assertEquals("gemini-2.5-pro", pro.targets().get(0).model());
+        RouteDecision pro = gemini("gemini-3.1-pro-preview-non-thinking", "{" + HI + "}");
+        assertEquals("gemini-3.1-pro-preview", pro.targets().get(0).model());
         assertNull(pro.targets().get(0).thinkingBudget(), "2.5-pro only works in thinking mode");
-        assertFalse(RequestTraits.gemini(OperationKind.GENERATE, "gemini-2.5-flash-non-thinking", json("{" + HI
+        assertFalse(RequestTraits.gemini(OperationKind.GENERATE, "gemini-3.8-flash-non-thinking", json("{" + HI
                 + ",\"generationConfig\":{\"thinkingConfig\":{\"includeThoughts\":true}}}"), null).thinking());
     }
 
@@ -149,7 +149,7 @@ class RouteConditionsTest {
         e = assertThrows(Routes.InvalidRoutes.class, () -> Routes.parse("""
                 routes:
                   - name: a
-                    targets: [ { pool: p, model: gemini-2.5-pro, thinkingBudget: 0 } ]
+                    targets: [ { pool: p, model: gemini-3.1-pro-preview, thinkingBudget: 0 } ]
                 """));
         assertTrue(e.getMessage().contains("line 3") && e.getMessage().contains("only works in thinking mode"),
                 e.getMessage());

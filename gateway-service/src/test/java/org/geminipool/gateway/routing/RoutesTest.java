@@ -26,7 +26,7 @@ class RoutesTest {
         RouteDecision d = routes.resolve(OperationKind.GENERATE, "flash_lite_pool", "please [专家模式] review this");
         assertEquals("expert", d.route());
         assertEquals("pro", d.targets().get(0).pool());
-        assertEquals("expert/pro:gemini-2.5-pro", d.header(d.targets().get(0)));
+        assertEquals("expert/pro:gemini-3.1-pro-preview", d.header(d.targets().get(0)));
     }
 
     @Test
@@ -39,10 +39,10 @@ class RoutesTest {
     @Test
     void aliasSelectsItsRouteAndConcreteModelGoesDirect() {
         assertEquals("bulk", routes.resolve(OperationKind.GENERATE, "flash_lite_pool", "hi").route());
-        RouteDecision direct = routes.resolve(OperationKind.GENERATE, "models/gemini-2.5-flash", "hi");
+        RouteDecision direct = routes.resolve(OperationKind.GENERATE, "models/gemini-3.8-flash", "hi");
         assertEquals(RouteDecision.DIRECT, direct.route());
         assertNull(direct.targets().get(0).pool());
-        assertEquals("gemini-2.5-flash", direct.targets().get(0).model());
+        assertEquals("gemini-3.8-flash", direct.targets().get(0).model());
     }
 
     @Test

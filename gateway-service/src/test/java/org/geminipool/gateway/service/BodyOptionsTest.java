@@ -20,7 +20,7 @@ class BodyOptionsTest {
     }
 
     private static Target target(List<String> tools, Integer budget) {
-        return new Target("p", "gemini-2.5-flash", Target.GOOGLE, tools, budget, false);
+        return new Target("p", "gemini-3.8-flash", Target.GOOGLE, tools, budget, false);
     }
 
     @Test
@@ -44,7 +44,7 @@ class BodyOptionsTest {
                 + "{\"type\":\"function\",\"function\":{\"name\":\"f\"}}],\"web_search_options\":{},"
                 + "\"extra_body\":{\"google\":{\"thinking_config\":{\"thinking_budget\":5}}},\"messages\":[]}"),
                 target(List.of("googleSearch"), 0));
-        assertEquals("gemini-2.5-flash", out.get("model").asText());
+        assertEquals("gemini-3.8-flash", out.get("model").asText());
         assertEquals("none", out.get("reasoning_effort").asText());
         assertEquals(1, out.get("tools").size());
         assertFalse(out.has("web_search_options"));

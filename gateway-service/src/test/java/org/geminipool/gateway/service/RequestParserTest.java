@@ -12,12 +12,12 @@ class RequestParserTest {
 
     @Test
     void geminiAndOpenAiPaths() {
-        ApiCall c = RequestParser.parse(HttpMethod.POST, "/v1beta/models/gemini-2.5-flash:streamGenerateContent", "sse");
+        ApiCall c = RequestParser.parse(HttpMethod.POST, "/v1beta/models/gemini-3.8-flash:streamGenerateContent", "sse");
         assertEquals(Operation.STREAM_GENERATE_CONTENT, c.operation());
-        assertEquals("gemini-2.5-flash", c.pathModel());
+        assertEquals("gemini-3.8-flash", c.pathModel());
         assertTrue(c.sse());
         assertEquals(Operation.GENERATE_CONTENT,
-                RequestParser.parse(HttpMethod.POST, "/v1/models/gemini-2.5-flash%3AgenerateContent", null).operation());
+                RequestParser.parse(HttpMethod.POST, "/v1/models/gemini-3.8-flash%3AgenerateContent", null).operation());
         assertEquals(Protocol.GEMINI, RequestParser.protocolOf("/v1/models/x:generateContent"));
         assertEquals(Operation.OPENAI_LIST_MODELS, RequestParser.parse(HttpMethod.GET, "/v1/models", null).operation());
         assertEquals(Operation.LIST_MODELS, RequestParser.parse(HttpMethod.GET, "/v1beta/models", null).operation());
