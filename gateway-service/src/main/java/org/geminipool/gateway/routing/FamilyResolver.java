@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpMethod;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.geminipool.gateway.client.LeaseAnswer;
+import org.geminipool.gateway.client.KeypoolUnavailableException;
 import org.geminipool.gateway.client.LeaseRequest;
 import org.geminipool.gateway.config.GatewayConfig;
 import org.geminipool.gateway.service.KeyLeases;
@@ -86,6 +87,10 @@ public class FamilyResolver {
         Promise<List<String>> promise = Promise.promise();
         inFlight = promise.future();
         leases.lease(new LeaseRequest(null, null, "family-refresh", true)).subscribe().with(answer -> {
+            if (answer instanceof LeaseAnswer.Unavailable unavailable) {
+                promise.fail(new KeypoolUnavailableException("keypool unavailable: " + unavailable.why()));
+                return;
+            }
             if (!(answer instanceof LeaseAnswer.Granted granted)) {
                 promise.fail("no key to read the models list with: " + answer);
                 return;

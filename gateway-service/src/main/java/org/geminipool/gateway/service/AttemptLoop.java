@@ -97,6 +97,9 @@ public class AttemptLoop {
             families.resolve(target.family()).onComplete(ar -> ex.context.runOnContext(v -> {
                 if (ar.failed()) {
                     LOG.debugf("[%s] target %s skipped: %s", ex.requestId, target.label(), ar.cause().getMessage());
+                    if (ar.cause() instanceof org.geminipool.gateway.client.KeypoolUnavailableException) {
+                        ex.keypoolDown = true;
+                    }
                     ex.lastRefusal = "FAMILY_UNRESOLVED";
                     metrics.targetSkipped("FAMILY_UNRESOLVED");
                     tryTarget(ex, index + 1);

@@ -57,12 +57,13 @@ class BadInputTest extends GatewayTestBase {
     }
 
     @Test
-    void unknownModel() {
+    void unknownModelIsGooglesOwn404OnceNeverRetriedNeverABan() {
+        // Any model is leasable (design §3); Google's "not found" is the client's fault: one call, no retry, no ban.
         client().contentType(ContentType.JSON).body(geminiBody("x")).post("/v1beta/models/no-such-model-xyz:generateContent")
                 .then().statusCode(404).body("error.status", equalTo("NOT_FOUND"));
         client().contentType(ContentType.JSON).body(chatBody("no-such-model-xyz", "x", false)).post(CHAT)
                 .then().statusCode(404).body("error.type", equalTo("not_found_error"));
-        nothingLeased();
+        assertEquals(before + 2, upstreamCalls(), "one upstream call per request");
     }
 
     @Test

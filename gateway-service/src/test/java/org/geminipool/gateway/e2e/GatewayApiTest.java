@@ -38,7 +38,7 @@ class GatewayApiTest extends GatewayTestBase {
             spec.contentType(ContentType.JSON).body(geminiBody("Hello gateway"))
                     .post("/v1beta/models/flash_lite_pool:generateContent")
                     .then().statusCode(200)
-                    .header("x-gemini-pool-route", startsWith("bulk/flash-lite:gemini-3.1-flash-lite"))
+                    .header("x-gemini-pool-route", startsWith("bulk/flash-lite:gemini-3.5-flash-lite"))
                     .body("candidates[0].content.parts[0].text", containsString("Hello gateway"))
                     .body("usageMetadata.promptTokenCount", greaterThan(0));
         }

@@ -5,6 +5,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import org.geminipool.simulator.KeyStatus;
+import org.geminipool.simulator.ProjectTier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -52,7 +53,9 @@ class RouteCategoriesTest extends GatewayTestBase {
                 imgKey = newKey();
                 addKey(liteKey, unique("p-cat-lite"), KeyStatus.VALID, lite);
                 addKey(flashKey, unique("p-cat-flash"), KeyStatus.VALID, flash);
-                addKey(proKey, unique("p-cat-pro"), KeyStatus.VALID, pro);
+                String proProject = unique("p-cat-pro");
+                sim().setProjectTier(proProject, ProjectTier.PAID); // today's free tier has no pro (limit: 0)
+                addKey(proKey, proProject, KeyStatus.VALID, pro);
                 String paidProject = unique("p-cat-paid");
                 addKey(imgKey, paidProject, KeyStatus.VALID, img);
                 projectQuota(paidProject, IMAGE_MODEL, 10, 100);
@@ -182,39 +185,34 @@ class RouteCategoriesTest extends GatewayTestBase {
 
     @Test
     void directRequestsNeverSpendAPaidPoolsKey() {
-        // A model known to the keypool only through project overrides: one project in the paid pool, one in a free one.
+        // Any model is leasable (design §3); a direct request may use any pool's key except a paid pool's.
         String model = unique("gemini-direct-paid");
         sim().setDefaultQuota(model, 10, 100);
         String paidKey = newKey();
         String paidProject = unique("p-cat-paid-direct");
         addKey(paidKey, paidProject, KeyStatus.VALID, img);
-        projectQuota(paidProject, model, 10, 100);
         long paidBefore = sim().accepted(paidKey);
-        for (int i = 0; i < 3; i++) {
-            client().contentType(ContentType.JSON).body(geminiBody("hello"))
-                    .post("/v1beta/models/" + model + ":generateContent").then().statusCode(429);
-        }
-        assertEquals(paidBefore, sim().accepted(paidKey), "a direct request was served by a paid pool's key");
-
-        String freeKey = newKey();
-        String freeProject = unique("p-cat-free-direct");
-        addKey(freeKey, freeProject, KeyStatus.VALID, flash);
-        projectQuota(freeProject, model, 10, 100);
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 6; i++) {
             client().contentType(ContentType.JSON).body(geminiBody("hello"))
                     .post("/v1beta/models/" + model + ":generateContent").then().statusCode(200);
         }
-        assertEquals(3, sim().accepted(freeKey));
         assertEquals(paidBefore, sim().accepted(paidKey), "a direct request was served by a paid pool's key");
     }
 
     @Test
-    void aPaidPoolWithoutAProjectQuotaSaysSo() {
-        long before = upstreamCalls();
-        client().contentType(ContentType.JSON).body("{\"model\":\"imagen-unset\",\"prompt\":\"x\"}")
-                .post("/v1/images/generations").then().statusCode(404)
-                .body("error.message", containsString("paid pool " + img));
-        assertEquals(before, upstreamCalls());
+    void aPaidPoolOfFreeTierKeysIsParkedAfterOneRefusal() {
+        // Image models have no free tier: Google answers limit 0, the project is parked, nothing is sprayed.
+        String freeImg = unique("cat-img-free");
+        String project = unique("p-img-free");
+        addKey(newKey(), project, KeyStatus.VALID, freeImg);
+        useRoutes("pools:\n  " + freeImg + ": { paid: true }\nroutes:\n  - name: image\n    match: { image: true }\n"
+                + "    targets: [ { pool: " + freeImg + ", model: " + IMAGE_MODEL + " } ]\n");
+        for (int i = 0; i < 3; i++) {
+            client().contentType(ContentType.JSON).body("{\"model\":\"" + IMAGE_MODEL + "\",\"prompt\":\"x\"}")
+                    .post("/v1/images/generations").then().statusCode(429)
+                    .body("error.message", containsString("MODEL_UNAVAILABLE"));
+        }
+        assertEquals(1, sim().refused(project, IMAGE_MODEL), "limit 0 costs one refused call, then the project is parked");
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import org.geminipool.simulator.KeyStatus;
+import org.geminipool.simulator.ProjectTier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -48,7 +49,9 @@ class RoutingTest extends GatewayTestBase {
     @Test
     void expertKeywordGoesToThePro() {
         String proKey = newKey();
-        addKey(proKey, unique("p-pro"), KeyStatus.VALID, pro);
+        String proProject = unique("p-pro");
+        sim().setProjectTier(proProject, ProjectTier.PAID); // today's free tier has no pro (limit: 0)
+        addKey(proKey, proProject, KeyStatus.VALID, pro);
         client().contentType(ContentType.JSON)
                 .body("{\"model\":\"flash_lite_pool\",\"messages\":[{\"role\":\"user\",\"content\":\"[专家模式] 请评审这段代码\"}]}")
                 .post("/v1/chat/completions").then().statusCode(200)

@@ -241,4 +241,40 @@ class TodaysGeminiTest extends GatewayTestBase {
             assertEquals("ACTIVE", keyInfo(id).getString("state"));
         }
     }
+
+    @Test
+    void theShippedRoutesServeEveryCategoryAgainstTodaysCatalogue() {
+        routeTable.reset(); // the built-in default-routes.yaml
+        ensureDefaultPools();
+        String paid = unique("paid-image");
+        sim().setProjectTier(paid, org.geminipool.simulator.ProjectTier.PAID);
+        addKey(newKey(), paid, KeyStatus.VALID, "image");
+        String chat = "/v1/chat/completions";
+        client().header("x-gemini-pool-route", "background").contentType(ContentType.JSON)
+                .body(chatBody("gemini-3.8-flash", "nightly", false)).post(chat).then().statusCode(200)
+                .header("x-gemini-pool-route", equalTo("background/flash-lite:gemini-3.5-flash-lite"));
+        client().contentType(ContentType.JSON).body("{\"content\":{\"parts\":[{\"text\":\"vector\"}]}}")
+                .post("/v1beta/models/gemini-embedding-001:embedContent").then().statusCode(200)
+                .header("x-gemini-pool-route", equalTo("embedding/embedding:gemini-embedding-001"));
+        client().contentType(ContentType.JSON).body("{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"a cat\"}]}],"
+                        + "\"generationConfig\":{\"responseModalities\":[\"TEXT\",\"IMAGE\"]}}")
+                .post("/v1beta/models/gemini-3.8-flash:generateContent").then().statusCode(200)
+                .header("x-gemini-pool-route", equalTo("image/image:gemini-3.1-flash-image"));
+        client().contentType(ContentType.JSON).body("{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"news\"}]}],"
+                        + "\"tools\":[{\"googleSearch\":{}}]}")
+                .post("/v1beta/models/gemini-3.8-flash:generateContent").then().statusCode(200)
+                .header("x-gemini-pool-route", equalTo("search/flash-lite:gemini-3.5-flash-lite"));
+        generate("gemini-3.8-flash", "[专家模式] review").then().statusCode(200)
+                .header("x-gemini-pool-route", startsWith("expert/"));
+        client().contentType(ContentType.JSON).body("{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"why\"}]}],"
+                        + "\"generationConfig\":{\"thinkingConfig\":{\"includeThoughts\":true}}}")
+                .post("/v1beta/models/gemini-3.8-flash:generateContent").then().statusCode(200)
+                .header("x-gemini-pool-route", startsWith("think/"));
+        generate("gemini-3.8-flash", "long ".repeat(50_000)).then().statusCode(200)
+                .header("x-gemini-pool-route", startsWith("long-context/"));
+        generate("flash_lite_pool", "bulk").then().statusCode(200)
+                .header("x-gemini-pool-route", equalTo("bulk/flash-lite:gemini-3.5-flash-lite"));
+        client().contentType(ContentType.JSON).body("{\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}")
+                .post(chat).then().statusCode(200).header("x-gemini-pool-route", equalTo("default/flash:gemini-3.8-flash"));
+    }
 }

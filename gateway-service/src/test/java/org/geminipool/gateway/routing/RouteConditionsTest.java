@@ -72,7 +72,7 @@ class RouteConditionsTest {
     void webSearchByToolOrAlias() {
         RouteDecision d = gemini("gemini-3.8-flash", "{" + HI + ",\"tools\":[{\"googleSearch\":{}}]}");
         assertEquals("search", d.route());
-        assertEquals("gemini-3.5-flash-lite", d.targets().get(0).model());
+        assertEquals("flash-lite", d.targets().get(0).family());
         assertEquals(List.of("googleSearch"), d.targets().get(0).addTools());
         assertEquals("search", openAi("{\"tools\":[{\"type\":\"web_search_preview\"}],"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"q\"}]}").route());
@@ -108,7 +108,9 @@ class RouteConditionsTest {
     void noRuleAndNoModelIsDefault() {
         RouteDecision d = openAi("{\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}");
         assertEquals("default", d.route());
-        assertEquals(List.of("gemini-3.8-flash", "gemini-3.6-flash"), d.targets().stream().map(Target::model).toList());
+        assertEquals(List.of("family:flash", "family:flash-lite", "openrouter:google/gemini-3.8-flash"),
+                d.targets().stream().map(t -> t.pool() == null ? t.label() : t.label().substring(t.pool().length() + 1))
+                        .toList());
     }
 
     @Test

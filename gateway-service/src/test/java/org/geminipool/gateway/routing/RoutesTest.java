@@ -17,8 +17,22 @@ class RoutesTest {
         assertEquals("default", routes.defaultRoute());
         assertEquals(java.util.List.of("background", "embedding", "image", "search", "expert", "think", "long-context",
                 "bulk", "default"), routes.rules().stream().map(RouteRule::name).toList());
-        assertEquals(4, routes.rule("bulk").targets().size());
-        assertTrue(routes.rule("bulk").targets().get(3).openRouter());
+        assertEquals(3, routes.rule("bulk").targets().size());
+        assertEquals("flash-lite", routes.rule("bulk").targets().get(0).family());
+        assertTrue(routes.rule("bulk").targets().get(2).openRouter());
+        // Every Google text/image target names a family, so the shipped routes follow Google's renames.
+        for (RouteRule rule : routes.rules()) {
+            for (Target t : rule.targets()) {
+                if (!t.openRouter() && !rule.name().equals("embedding")) {
+                    assertTrue(t.byFamily(), rule.name() + " names a model ID: " + t.label());
+                }
+            }
+        }
+        // Where the free tier has no pro, expert falls back to flash thinking hard before OpenRouter.
+        Target fallback = routes.rule("expert").targets().get(1);
+        assertEquals("flash", fallback.family());
+        assertEquals("HIGH", fallback.thinkingLevel());
+        assertTrue(routes.rule("expert").targets().get(2).openRouter());
     }
 
     @Test
@@ -26,7 +40,9 @@ class RoutesTest {
         RouteDecision d = routes.resolve(OperationKind.GENERATE, "flash_lite_pool", "please [专家模式] review this");
         assertEquals("expert", d.route());
         assertEquals("pro", d.targets().get(0).pool());
-        assertEquals("expert/pro:gemini-3.1-pro-preview", d.header(d.targets().get(0)));
+        assertEquals("expert/pro:family:pro", d.header(d.targets().get(0)));
+        assertEquals("expert/pro:gemini-3.1-pro-preview",
+                d.header(d.targets().get(0).resolvedTo("gemini-3.1-pro-preview")));
     }
 
     @Test
@@ -56,7 +72,16 @@ class RoutesTest {
         assertThrows(Routes.InvalidRoutes.class, () -> Routes.parse("routes: ["));
         Routes.InvalidRoutes e = assertThrows(Routes.InvalidRoutes.class, () -> Routes.parse(
                 "routes:\n  - name: a\n    targets: [ { pool: p } ]\n"));
-        assertTrue(e.getMessage().contains("routes[0].targets[0].model"), e.getMessage());
+        assertTrue(e.getMessage().contains("routes[0].targets[0] needs exactly one of model"), e.getMessage());
+        e = assertThrows(Routes.InvalidRoutes.class, () -> Routes.parse(
+                "routes:\n  - name: a\n    targets: [ { pool: p, model: m, family: flash } ]\n"));
+        assertTrue(e.getMessage().contains("exactly one of model"), e.getMessage());
+        e = assertThrows(Routes.InvalidRoutes.class, () -> Routes.parse(
+                "routes:\n  - name: a\n    targets: [ { pool: p, family: flash, thinkingLevel: EXTREME } ]\n"));
+        assertTrue(e.getMessage().contains("thinkingLevel"), e.getMessage());
+        e = assertThrows(Routes.InvalidRoutes.class, () -> Routes.parse(
+                "routes:\n  - name: a\n    targets: [ { pool: p, family: flash, thinkingLevel: HIGH, thinkingBudget: 10 } ]\n"));
+        assertTrue(e.getMessage().contains("together"), e.getMessage());
         assertThrows(Routes.InvalidRoutes.class, () -> Routes.parse(
                 "default: nope\nroutes:\n  - name: a\n    targets: [ { pool: p, model: m } ]\n"));
         assertThrows(Routes.InvalidRoutes.class, () -> Routes.parse(
