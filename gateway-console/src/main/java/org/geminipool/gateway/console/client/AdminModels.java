@@ -153,4 +153,39 @@ public final class AdminModels {
     /** A CSV download passed through from usage-service. */
     public record Csv(String fileName, String text) {
     }
+
+    /** One window of a (project, quota model) limit as keypool resolved it (GET /admin/limits). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record WindowLimit(Long limit, String source, boolean provisional, String learnedAt) {
+        public String limitText() {
+            return limit == null ? "none" : String.valueOf(limit);
+        }
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record BucketLimit(String project, String quotaModel, String tier, WindowLimit rpm, WindowLimit rpd,
+                              WindowLimit tpm, long usedThisMinute, long usedToday, long tokensThisMinute,
+                              String cooldownUntil, boolean exhaustedToday, String blockedUntil) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record RetiredModel(String project, String model, String since, String message) {
+        public String scope() {
+            return project == null ? "every project" : project;
+        }
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record QuotaModelMapping(String model, String quotaModel, String learnedAt) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record LimitsTable(List<BucketLimit> limits, List<QuotaModelMapping> quotaModels,
+                              List<RetiredModel> retired) {
+        public LimitsTable {
+            limits = limits == null ? List.of() : limits;
+            quotaModels = quotaModels == null ? List.of() : quotaModels;
+            retired = retired == null ? List.of() : retired;
+        }
+    }
 }

@@ -61,4 +61,8 @@ public interface KeypoolAdminApi {
     @GET
     @Path("/quotas")
     Response quotas(@HeaderParam("Authorization") String auth);
+
+    @GET
+    @Path("/limits")
+    Response limits(@HeaderParam("Authorization") String auth);
 }

@@ -7,6 +7,7 @@ import jakarta.inject.Inject;
 import org.geminipool.gateway.console.ConsoleSettings;
 import org.geminipool.gateway.console.client.AdminModels.ImportResult;
 import org.geminipool.gateway.console.client.AdminModels.KeyInfo;
+import org.geminipool.gateway.console.client.AdminModels.LimitsTable;
 import org.geminipool.gateway.console.client.AdminModels.PoolCapacity;
 import org.geminipool.gateway.console.client.AdminModels.PoolInfo;
 import org.geminipool.gateway.console.client.AdminModels.QuotaTable;
@@ -93,5 +94,10 @@ public class KeypoolAdminClient {
 
     public QuotaTable quotas() {
         return backend.read(backend.call("GET /admin/quotas", () -> api.quotas(auth())), QuotaTable.class);
+    }
+
+    /** Every (project, quota model) limit with its source, learned mappings and retired models (design §3). */
+    public LimitsTable limits() {
+        return backend.read(backend.call("GET /admin/limits", () -> api.limits(auth())), LimitsTable.class);
     }
 }

@@ -324,6 +324,22 @@ public class ConsoleResource {
         return Templates.routes(chrome("Routes", "routes", errors, List.of()), view);
     }
 
+    /** Each (project, quota model) limit in force with its source and when it was learned, and retired models. */
+    @GET
+    @Path("/limits")
+    @Produces(MediaType.TEXT_HTML)
+    public TemplateInstance limits() {
+        List<String> errors = new ArrayList<>();
+        org.geminipool.gateway.console.client.AdminModels.LimitsTable view;
+        try {
+            view = keypool.limits();
+        } catch (BackendException e) {
+            errors.add(e.getMessage());
+            view = new org.geminipool.gateway.console.client.AdminModels.LimitsTable(null, null, null);
+        }
+        return Templates.limits(chrome("Limits", "limits", errors, List.of()), view);
+    }
+
     // ---- helpers -------------------------------------------------------------------------------------------------
 
     /** The session of this request (the filter has let only valid ones through; checked again here). */

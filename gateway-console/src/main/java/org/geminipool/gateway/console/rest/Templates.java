@@ -24,4 +24,7 @@ public final class Templates {
     public static native TemplateInstance usage(Views.Chrome chrome, Views.Usage view);
 
     public static native TemplateInstance routes(Views.Chrome chrome, Views.Routes view);
+
+    public static native TemplateInstance limits(Views.Chrome chrome,
+                                                 org.geminipool.gateway.console.client.AdminModels.LimitsTable view);
 }
