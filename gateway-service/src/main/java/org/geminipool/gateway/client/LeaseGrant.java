@@ -2,9 +2,17 @@ package org.geminipool.gateway.client;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
-/** A leased key. {@code leaseId} is null for a quota-free lease (nothing to settle). Never log {@code apiKey}. */
+/**
+ * A leased key. {@code leaseId} is null for a quota-free lease (nothing to settle). {@code probe}: the lease goes above a
+ * provisional limit, so its outcome decides that limit (settled before the answer goes out). Never log {@code apiKey}.
+ */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record LeaseGrant(String leaseId, String keyId, String project, String apiKey, String model, String expiresAt) {
+public record LeaseGrant(String leaseId, String keyId, String project, String apiKey, String model, String expiresAt,
+                         boolean probe) {
+
+    public LeaseGrant(String leaseId, String keyId, String project, String apiKey, String model, String expiresAt) {
+        this(leaseId, keyId, project, apiKey, model, expiresAt, false);
+    }
 
     @Override
     public String toString() {

@@ -185,6 +185,14 @@ public class AttemptLoop {
                     // The answer goes out first; the outcome report (not awaited on success), the usage event and the
                     // latency metric follow on the same event-loop turn, off the client's response path.
                     long nanos = System.nanoTime() - start;
+                    if (lease != null && lease.probe()) {
+                        // A call above a provisional limit: its SUCCESS raises that limit. Settle it first, so the
+                        // client's next request already sees the raised limit (at most one such call per window/day).
+                        settleTook(ex, target, lease, Classification.of(Outcome.SUCCESS), status, nanos, usageOf(b))
+                                .onComplete(v -> ex.context.runOnContext(x -> respondSuccess(ex, target, status,
+                                        response.getHeader("Content-Type"), b)));
+                        return;
+                    }
                     try {
                         respondSuccess(ex, target, status, response.getHeader("Content-Type"), b);
                     } finally {

@@ -152,7 +152,8 @@ class TodaysGeminiTest extends GatewayTestBase {
         routesTo(pool, "model: " + model);
         String longPrompt = "word ".repeat(800); // ~1000 tokens: more than the small project's 300 per minute
         for (int i = 0; i < 6; i++) {
-            generate("only", longPrompt + i).then().statusCode(200);
+            Response r = generate("only", longPrompt + i);
+            assertEquals(200, r.statusCode(), r.asString());
         }
         assertTrue(sim().refused(small, model) <= 1, "one TPM refusal teaches the limit; then long prompts go elsewhere");
     }
@@ -270,8 +271,8 @@ class TodaysGeminiTest extends GatewayTestBase {
                         + "\"generationConfig\":{\"thinkingConfig\":{\"includeThoughts\":true}}}")
                 .post("/v1beta/models/gemini-3.8-flash:generateContent").then().statusCode(200)
                 .header("x-gemini-pool-route", startsWith("think/"));
-        generate("gemini-3.8-flash", "long ".repeat(50_000)).then().statusCode(200)
-                .header("x-gemini-pool-route", startsWith("long-context/"));
+        // long-context (> 60000 estimated tokens) needs a body larger than this test profile's 64K limit; the
+        // condition itself is covered by RouteCategoriesTest with a lower threshold.
         generate("flash_lite_pool", "bulk").then().statusCode(200)
                 .header("x-gemini-pool-route", equalTo("bulk/flash-lite:gemini-3.5-flash-lite"));
         client().contentType(ContentType.JSON).body("{\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}")

@@ -56,8 +56,9 @@ public class LeaseService {
 
     static final int MAX_EXCLUDED_POOLS = 256;
 
+    /** {@code probe}: this lease goes above a provisional limit; its outcome decides whether the limit is raised. */
     public record LeaseGrant(String leaseId, String keyId, String project, String apiKey, String model,
-                             String expiresAt) {
+                             String expiresAt, boolean probe) {
     }
 
     /** One QuotaFailure violation as the gateway read it (window RPM|RPD|TPM, limit, quota model, tier, quotaId). */
@@ -161,7 +162,8 @@ public class LeaseService {
             List<Candidate> rested = active.stream().filter(c -> c.bucket().cooldownUntilMs() <= now).toList();
             Candidate c = pick(rested.isEmpty() ? active : rested);
             grantedCounter("quota-free");
-            return new LeaseGrant(null, String.valueOf(c.keyId()), c.project(), crypto.decrypt(c.secret()), model, null);
+            return new LeaseGrant(null, String.valueOf(c.keyId()), c.project(), crypto.decrypt(c.secret()), model, null,
+                    false);
         });
     }
 
@@ -227,7 +229,8 @@ public class LeaseService {
                             .map(v -> {
                                 grantedCounter("lease");
                                 return new LeaseGrant(leaseId, String.valueOf(key.c().keyId()), c.project(),
-                                        crypto.decrypt(key.c().secret()), model, Instant.ofEpochMilli(expires).toString());
+                                        crypto.decrypt(key.c().secret()), model, Instant.ofEpochMilli(expires).toString(),
+                                        probeMask != 0);
                             });
                 });
     }

@@ -111,10 +111,11 @@ class LearnedLimitsTest {
 
         String siblingPool = unique("p");
         importKeys(siblingPool, rawKey() + " project=" + unique("sibling"));
+        lease(siblingPool, model).then().statusCode(200).body("probe", equalTo(false));
         lease(siblingPool, model).then().statusCode(200);
-        lease(siblingPool, model).then().statusCode(200);
-        // The hint is provisional: one probe above it today; Google's answer decides.
-        String probe = lease(siblingPool, model).then().statusCode(200).extract().path("leaseId");
+        // The hint is provisional: one probe above it today (flagged, so the gateway settles it before answering).
+        String probe = lease(siblingPool, model).then().statusCode(200).body("probe", equalTo(true))
+                .extract().path("leaseId");
         lease(siblingPool, model).then().statusCode(429).body("reason", equalTo("DAY_EXHAUSTED"));
         // Google served the probe: the sibling's limit is higher; the hint no longer binds it (RAISED).
         outcome(probe, Map.of("outcome", "SUCCESS"), 204);
