@@ -66,6 +66,7 @@ wait_http() { # url seconds pid name
 }
 
 # ---- the stack, with run.sh's settings ----------------------------------------------------------------------------
+[ -n "${MALLOC_ARENA_MAX:-}" ] || export "$(grep '^MALLOC_ARENA_MAX=' "$ROOT/deploy/jvm/native.env")"
 cd "$SRC"   # the argument files name deploy/mysql/small-vm.cnf relative to the checkout, as under run.sh
 echo "starting embedded MariaDB on 127.0.0.1:$DB_PORT (small-VM profile)"
 java @"$ROOT/deploy/jvm/local-db.options" -Dgemini-pool.local-db.options-file="$ROOT/deploy/mysql/small-vm.cnf" \
@@ -167,17 +168,22 @@ RESULT=$(grep '^RESULT' "$LOGS/wrk.txt" | tail -1 || true)
 [ -n "$RESULT" ] || { echo "wrk produced no result:"; cat "$LOGS/wrk.txt"; exit 1; }
 GW_REQS=$(curl -fsS "$GW/q/metrics" | grep '^gemini_pool_requests_total' | sed 's/^/    /' || true)
 EVENTS=$(curl -fsS "http://127.0.0.1:$US_PORT/q/metrics" | grep '^gemini_pool_usage_events_accepted_total' || true)
+# the metric names each service exports after real traffic (deploy-check's dashboard test keeps a copy)
+TS=$(date -u +%Y%m%dT%H%M%SZ)
+mkdir -p "$HERE/results"
+for s in gateway:$GW_PORT keypool:$KP_PORT usage:$US_PORT; do
+  curl -fsS "http://127.0.0.1:${s#*:}/q/metrics" | grep -v '^#' | sed 's/[{ ].*//' | sort -u > "$HERE/results/$TS-metrics-${s%%:*}.txt" || true
+done
 
 # ---- report -------------------------------------------------------------------------------------------------------
 mb() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
-TS=$(date -u +%Y%m%dT%H%M%SZ)
-mkdir -p "$HERE/results"
 REPORT=$HERE/results/$TS.md
 {
   echo "# Memory benchmark $TS"
   echo
   echo "Command: \`bench/memory/run.sh --seconds $SECS --rate $RATE --conns $CONNS\`" \
-    "(checkout $(git -C "$SRC" rev-parse --short HEAD 2>/dev/null || echo '?'), JAVA_OPTS=${JAVA_OPTS:-none})."
+    "(checkout $(git -C "$SRC" rev-parse --short HEAD 2>/dev/null || echo '?'), JAVA_OPTS=${JAVA_OPTS:-none}," \
+    "MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX)."
   echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo);" \
     "$(java -version 2>&1 | head -1). Simulator latency 20 ms + 5 ms per streamed chunk."
   echo
