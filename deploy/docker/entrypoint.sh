@@ -3,7 +3,7 @@
 # 1. Secrets as files: every /run/secrets/gemini-pool/<NAME> (NAME a Gemini Pool setting such as
 #    GEMINI_POOL_INTERNAL_TOKEN) becomes the env variable NAME unless that is already set. docker compose mounts only
 #    the service's own folder of deploy/secrets/ there (deploy/secrets-init.sh), so a service never sees another's.
-# 2. The JVM with the memory budget (deploy/jvm: common + this service), then JAVA_OPTS (overrides), then the app.
+# 2. The JVM with the memory budget (deploy/jvm: common + this service, native.env), then JAVA_OPTS (overrides).
 set -eu
 SECRETS_DIR=${SECRETS_DIR:-/run/secrets/gemini-pool}
 if [ -d "$SECRETS_DIR" ]; then
@@ -18,6 +18,10 @@ if [ -d "$SECRETS_DIR" ]; then
     eval "current=\${$name:-}"
     [ -n "$current" ] || export "$name=$(cat "$file")"
   done
+fi
+# glibc malloc arenas (deploy/jvm/native.env) unless set
+if [ -z "${MALLOC_ARENA_MAX:-}" ] && [ -r /opt/gemini-pool/jvm/native.env ]; then
+  export "$(grep '^MALLOC_ARENA_MAX=' /opt/gemini-pool/jvm/native.env)"
 fi
 # JAVA_OPTS is split on spaces on purpose (several options in one variable).
 # shellcheck disable=SC2086
