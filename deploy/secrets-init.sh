@@ -105,7 +105,8 @@ systemd_mode() {
     {
       echo "# $svc-service settings, written by deploy/secrets-init.sh from $settings (only what $svc reads)."
       for name in $secrets $plain; do
-        [ -n "${given[$name]+set}" ] && echo "$name=${given[$name]}"
+        # an empty value means "the default": left out, since Quarkus refuses an empty typed setting
+        [ -n "${given[$name]:-}" ] && echo "$name=${given[$name]}"
       done
     } > "$out/$svc.env.new"
     mv "$out/$svc.env.new" "$out/$svc.env"

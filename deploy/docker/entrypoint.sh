@@ -3,6 +3,7 @@
 # 1. Secrets as files: every /run/secrets/gemini-pool/<NAME> (NAME a Gemini Pool setting such as
 #    GEMINI_POOL_INTERNAL_TOKEN) becomes the env variable NAME unless that is already set. docker compose mounts only
 #    the service's own folder of deploy/secrets/ there (deploy/secrets-init.sh), so a service never sees another's.
+#    Empty settings are dropped, so that the service's default applies.
 # 2. The JVM with the memory budget (deploy/jvm: common + this service, native.env), then JAVA_OPTS (overrides).
 set -eu
 SECRETS_DIR=${SECRETS_DIR:-/run/secrets/gemini-pool}
@@ -19,6 +20,11 @@ if [ -d "$SECRETS_DIR" ]; then
     [ -n "$current" ] || export "$name=$(cat "$file")"
   done
 fi
+# An empty setting means "the default" (docker compose passes every setting of .env, set or not), but Quarkus refuses
+# an empty value for a typed property: drop the empty ones.
+for name in $(env | grep -E '^(GEMINI_POOL_[A-Z0-9_]*|GEMINI_BASE_URL|OPENROUTER_[A-Z0-9_]*)=$' | cut -d= -f1); do
+  unset "$name"
+done
 # glibc malloc arenas (deploy/jvm/native.env) unless set
 if [ -z "${MALLOC_ARENA_MAX:-}" ] && [ -r /opt/gemini-pool/jvm/native.env ]; then
   export "$(grep '^MALLOC_ARENA_MAX=' /opt/gemini-pool/jvm/native.env)"

@@ -176,6 +176,8 @@ class DockerfilesTest {
         b.environment().put("APP_SERVICE", "gateway-service");
         b.environment().put("JAVA_OPTS", "-Xmx300m -Dx=y");
         b.environment().put("GEMINI_POOL_ADMIN_TOKEN", "admin-from-env");
+        b.environment().put("GEMINI_POOL_MAX_ATTEMPTS", "");      // compose passes unset settings as empty
+        b.environment().put("GEMINI_POOL_LEASE_TTL", "7M");
         Process p = b.start();
         String out = new String(p.getInputStream().readAllBytes());
         assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
@@ -185,5 +187,7 @@ class DockerfilesTest {
         assertTrue(out.contains("GEMINI_POOL_INTERNAL_TOKEN=internal-from-file"), out);
         assertTrue(out.contains("GEMINI_POOL_ADMIN_TOKEN=admin-from-env"), "a set variable wins over the file: " + out);
         assertTrue(out.contains("ignoring") && !out.contains("/nowhere"), "only Gemini Pool secrets are loaded: " + out);
+        assertFalse(out.contains("GEMINI_POOL_MAX_ATTEMPTS"), "an empty setting must be dropped (its default applies): " + out);
+        assertTrue(out.contains("GEMINI_POOL_LEASE_TTL=7M"), out);
     }
 }
