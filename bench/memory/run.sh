@@ -31,39 +31,11 @@ done
 EVERY=${BENCH_SAMPLE_EVERY:-5}
 SIM_PORT=18289; GW_PORT=18280; KP_PORT=18281; US_PORT=18282; DB_PORT=13317
 
-if ! command -v wrk >/dev/null; then
-  echo "installing wrk (Debian package) ..."
-  if [ "$(id -u)" = 0 ]; then apt-get install -y wrk >/dev/null || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
-  else sudo apt-get install -y wrk >/dev/null; fi
-fi
-SIM_JAR=$SRC/gemini-simulator/target/gemini-simulator-1.0.0-SNAPSHOT.jar
-for f in "$SIM_JAR" "$SRC"/{keypool,usage,gateway}-service/target/quarkus-app/quarkus-run.jar; do
-  [ -f "$f" ] || { echo "$f missing: (cd $SRC && mvn -B -q package -DskipTests)" >&2; exit 1; }
-done
+. "$HERE/../lib.sh"
+bench_install wrk
+bench_require_jars "$SRC"
 
-WORK=$(mktemp -d /tmp/gp-bench-memory.XXXXXX)
-LOGS=$WORK/logs; mkdir -p "$LOGS"
-PIDS=()
-cleanup() {
-  trap - EXIT INT TERM
-  for ((i=${#PIDS[@]}-1; i>=0; i--)); do kill -TERM "${PIDS[$i]}" 2>/dev/null || true; done
-  for ((i=${#PIDS[@]}-1; i>=0; i--)); do
-    for _ in $(seq 1 80); do kill -0 "${PIDS[$i]}" 2>/dev/null || break; sleep 0.25; done
-    kill -KILL "${PIDS[$i]}" 2>/dev/null || true
-  done
-  wait 2>/dev/null || true
-  echo "stopped everything started by the bench (logs: $LOGS)"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-wait_http() { # url seconds pid name
-  for ((i=0; i<$2*4; i++)); do
-    curl -fs -o /dev/null "$1" && return 0
-    kill -0 "$3" 2>/dev/null || { echo "$4 exited; log in $LOGS" >&2; exit 1; }
-    sleep 0.25
-  done
-  echo "$4 not ready after $2 s; log in $LOGS" >&2; exit 1
-}
+bench_start memory
 
 # ---- the stack, with run.sh's settings ----------------------------------------------------------------------------
 [ -n "${MALLOC_ARENA_MAX:-}" ] || export "$(grep '^MALLOC_ARENA_MAX=' "$ROOT/deploy/jvm/native.env")"
@@ -98,14 +70,7 @@ start_service() { # module port env...
   PIDS+=($!)
 }
 echo "starting keypool :$KP_PORT, usage :$US_PORT, gateway :$GW_PORT"
-start_service keypool-service $KP_PORT GEMINI_BASE_URL=$SIM; KP_PID=${PIDS[-1]}
-start_service usage-service $US_PORT; US_PID=${PIDS[-1]}
-start_service gateway-service $GW_PORT GEMINI_BASE_URL=$SIM OPENROUTER_BASE_URL=$SIM/api/v1 \
-  GEMINI_POOL_CLIENT_TOKENS=$CLIENT_TOKEN GEMINI_POOL_KEYPOOL_URL=http://127.0.0.1:$KP_PORT \
-  GEMINI_POOL_USAGE_URL=http://127.0.0.1:$US_PORT GEMINI_POOL_SPILL_DIR=$WORK/spill; GW_PID=${PIDS[-1]}
-wait_http http://127.0.0.1:$KP_PORT/q/health/ready 180 $KP_PID keypool-service
-wait_http http://127.0.0.1:$US_PORT/q/health/ready 180 $US_PID usage-service
-wait_http http://127.0.0.1:$GW_PORT/q/health/ready 180 $GW_PID gateway-service
+bench_start_stack
 
 # ---- fake keys in the pools the built-in routes use ---------------------------------------------------------------
 QUOTA='{"rpm":10000000,"rpd":1000000000}'
