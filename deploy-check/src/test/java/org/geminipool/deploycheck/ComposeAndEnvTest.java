@@ -224,6 +224,30 @@ class ComposeAndEnvTest {
                 "deploy/.env must be git-ignored");
     }
 
+    /** Caddy itself (Debian's caddy package, where installed) accepts the Caddyfile and routes as intended. */
+    @Test
+    void caddyAcceptsTheCaddyfileAndRoutesOnlyTheApiAndTheAllowListedConsole() throws Exception {
+        Path caddy = Stream.of(System.getenv().getOrDefault("PATH", "").split(":")).map(d -> Path.of(d, "caddy"))
+                .filter(Files::isExecutable).findFirst().orElse(null);
+        assumeTrue(caddy != null, "caddy not installed");
+        ProcessBuilder b = new ProcessBuilder(caddy.toString(), "adapt", "--config",
+                Repo.path("deploy/caddy/Caddyfile").toString(), "--adapter", "caddyfile");
+        b.environment().put("GEMINI_POOL_DOMAIN", "gemini.example.com");
+        b.environment().put("GEMINI_POOL_CONSOLE_ALLOW", "203.0.113.0/24 10.0.0.0/8");
+        b.redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process p = b.start();
+        String json = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "caddy adapt timed out");
+        assertEquals(0, p.exitValue(), "caddy adapt:\n" + json);
+        String compact = json.replaceAll("\\s+", "");
+        assertTrue(compact.contains("\"host\":[\"gemini.example.com\"]"), compact);
+        assertTrue(compact.contains("\"path\":[\"/v1/*\",\"/v1beta/*\",\"/upload/*\",\"/ws/*\",\"/v1\",\"/v1beta\"]"), compact);
+        assertTrue(compact.contains("\"path\":[\"/console\",\"/console/*\"],\"remote_ip\":{\"ranges\":[\"203.0.113.0/24\",\"10.0.0.0/8\"]}"),
+                compact);
+        assertTrue(compact.contains("\"status_code\":404"), "everything else answers 404: " + compact);
+        assertTrue(compact.contains("\"dial\":\"gateway-service:8080\""), compact);
+    }
+
     /** docker compose (v2 plugin) or Debian's docker-compose, where installed, must accept the file. */
     @Test
     void dockerComposeConfigAcceptsTheFile(@TempDir Path tmp) throws Exception {
