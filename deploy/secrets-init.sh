@@ -56,7 +56,10 @@ compose_mode() {
   local dir=$1 consumer name value secrets owner
   umask 077
   mkdir -p "$dir/.generated"
-  chmod 700 "$dir" "$dir/.generated"
+  # the top folder only traversable (docker's build context lists the checkout and skips it by .dockerignore); each
+  # service's folder belongs to that service's user, the generated values to root
+  chmod 711 "$dir"
+  chmod 700 "$dir/.generated"
   for consumer in gateway keypool usage mysql; do
     local target=$dir/$consumer-service
     [ "$consumer" = mysql ] && target=$dir/mysql
