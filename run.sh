@@ -21,6 +21,8 @@ DATA_DIR=$(cd "$DATA_DIR" && pwd)
 LOGS=$DATA_DIR/logs
 
 jar_of() { echo "$ROOT/$1/target/quarkus-app/quarkus-run.jar"; }
+# Memory budget of a small VM, shared with the images and systemd (deploy/jvm/; JAVA_OPTS after it overrides).
+[ -n "${MALLOC_ARENA_MAX:-}" ] || export "$(grep '^MALLOC_ARENA_MAX=' "$ROOT/deploy/jvm/native.env")"
 
 # Build what is missing (a fresh clone has nothing built).
 need_build=false
@@ -81,7 +83,7 @@ if [ -z "${GEMINI_POOL_DB_URL:-}" ]; then
   wait_db_gone
   DB_STARTED=1
   echo "starting embedded MariaDB on 127.0.0.1:$DB_PORT (data: $DATA_DIR/mariadb, log: $LOGS/mariadb.log)"
-  java -cp "$ROOT/local-db/target/lib/*:$(ls "$ROOT"/local-db/target/local-db-*.jar)" \
+  java @"$ROOT/deploy/jvm/local-db.options" -cp "$ROOT/local-db/target/lib/*:$(ls "$ROOT"/local-db/target/local-db-*.jar)" \
     org.geminipool.localdb.EmbeddedMariaDbMain "$DATA_DIR/mariadb" "$DB_PORT" > "$LOGS/mariadb.log" 2>&1 &
   PIDS+=($!)
   if ! wait_for_line "$LOGS/mariadb.log" READY 120 "${PIDS[-1]}"; then
@@ -101,7 +103,7 @@ fi
 
 start_service() { # module
   echo "starting $1 (log: $LOGS/$1.log)"
-  java ${JAVA_OPTS:-} -jar "$(jar_of "$1")" > "$LOGS/$1.log" 2>&1 &
+  java @"$ROOT/deploy/jvm/common.options" @"$ROOT/deploy/jvm/$1.options" ${JAVA_OPTS:-} -jar "$(jar_of "$1")" > "$LOGS/$1.log" 2>&1 &
   PIDS+=($!)
 }
 start_service keypool-service

@@ -43,41 +43,15 @@ PACED_CONNS=$(( RATE * (LAT_MS + 20) / 1000 + 16 ))
 SIM_PORT=18089; NGINX_PORT=18090; GW_PORT=18180; KP_PORT=18181; US_PORT=18182; EMB_DB_PORT=13307
 
 # ---- tools ---------------------------------------------------------------------------------------------------------
-if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
-  echo "installing wrk and nginx (Debian packages) ..."
-  if [ "$(id -u)" = 0 ]; then apt-get install -y wrk nginx >/dev/null || { apt-get update >/dev/null && apt-get install -y wrk nginx >/dev/null; }
-  else sudo apt-get install -y wrk nginx >/dev/null; fi
-fi
-SIM_JAR=$SRC/gemini-simulator/target/gemini-simulator-1.0.0-SNAPSHOT.jar
-for f in "$SIM_JAR" "$SRC"/{keypool,usage,gateway}-service/target/quarkus-app/quarkus-run.jar; do
-  [ -f "$f" ] || { echo "$f missing: (cd $SRC && mvn -B -q package -DskipTests)" >&2; exit 1; }
-done
+. "$HERE/../lib.sh"
+bench_install wrk nginx
+bench_require_jars "$SRC"
 
-WORK=$(mktemp -d /tmp/gp-bench-gateway.XXXXXX)
-LOGS=$WORK/logs; mkdir -p "$LOGS"
-PIDS=()
-cleanup() {
-  trap - EXIT INT TERM
-  for ((i=${#PIDS[@]}-1; i>=0; i--)); do kill -TERM "${PIDS[$i]}" 2>/dev/null || true; done
-  for ((i=${#PIDS[@]}-1; i>=0; i--)); do
-    for _ in $(seq 1 60); do kill -0 "${PIDS[$i]}" 2>/dev/null || break; sleep 0.25; done
-    kill -KILL "${PIDS[$i]}" 2>/dev/null || true
-  done
-  wait 2>/dev/null || true
+bench_start gateway
+bench_after_stop() {
   [ -n "${DB_CLI:-}" ] && $DB_CLI -e "DROP DATABASE IF EXISTS gp_bench_gw_keypool; DROP DATABASE IF EXISTS gp_bench_gw_usage" 2>/dev/null || true
-  echo "stopped everything started by the bench (logs: $LOGS)"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
-wait_http() { # url, seconds, pid, name
-  for ((i=0; i<$2*4; i++)); do
-    curl -fs -o /dev/null "$1" && return 0
-    kill -0 "$3" 2>/dev/null || { echo "$4 exited; log in $LOGS" >&2; exit 1; }
-    sleep 0.25
-  done
-  echo "$4 not ready after $2 s; log in $LOGS" >&2; exit 1
-}
 
 # ---- database ------------------------------------------------------------------------------------------------------
 DB_CLI=
@@ -169,14 +143,7 @@ start_service() { # module port env...
   PIDS+=($!)
 }
 echo "starting keypool-service :$KP_PORT, usage-service :$US_PORT, gateway-service :$GW_PORT (db: $DB_DESC)"
-start_service keypool-service $KP_PORT GEMINI_BASE_URL=$SIM GEMINI_POOL_REVALIDATE_EVERY=off; KP_PID=${PIDS[-1]}
-start_service usage-service $US_PORT; US_PID=${PIDS[-1]}
-start_service gateway-service $GW_PORT GEMINI_BASE_URL=$SIM OPENROUTER_BASE_URL=$SIM/api/v1 \
-  GEMINI_POOL_CLIENT_TOKENS=$CLIENT_TOKEN GEMINI_POOL_KEYPOOL_URL=http://127.0.0.1:$KP_PORT \
-  GEMINI_POOL_USAGE_URL=http://127.0.0.1:$US_PORT GEMINI_POOL_SPILL_DIR=$WORK/spill; GW_PID=${PIDS[-1]}
-wait_http http://127.0.0.1:$KP_PORT/q/health/ready 180 $KP_PID keypool-service
-wait_http http://127.0.0.1:$US_PORT/q/health/ready 180 $US_PID usage-service
-wait_http http://127.0.0.1:$GW_PORT/q/health/ready 180 $GW_PID gateway-service
+bench_start_stack GEMINI_POOL_REVALIDATE_EVERY=off
 wait_http http://127.0.0.1:$NGINX_PORT/_sim/health 10 $NGINX_PID nginx
 
 KP=http://127.0.0.1:$KP_PORT

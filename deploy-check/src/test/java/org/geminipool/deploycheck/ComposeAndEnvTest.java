@@ -66,10 +66,11 @@ class ComposeAndEnvTest {
     }
 
     @Test
-    void composeHasMysql8WithHealthCheckAndVolumeAndTheThreeServices() {
+    void composeHasMysql8WithHealthCheckVolumeSmallVmProfileAndTheServices() {
         Map<String, Object> compose = compose();
         Map<String, Object> services = map(compose.get("services"), "services");
-        assertEquals(Set.of("mysql", "gateway-service", "keypool-service", "usage-service"), services.keySet());
+        assertEquals(Set.of("secrets", "mysql", "gateway-service", "keypool-service", "usage-service", "caddy"),
+                services.keySet());
         Map<String, Object> mysql = service("mysql");
         assertTrue(String.valueOf(mysql.get("image")).startsWith("mysql:8"), "MySQL 8 image");
         Map<String, Object> hc = map(mysql.get("healthcheck"), "mysql healthcheck");
@@ -83,28 +84,54 @@ class ComposeAndEnvTest {
         String init = volumes.stream().filter(v -> v.contains(":/docker-entrypoint-initdb.d")).findFirst().orElseThrow();
         assertTrue(Files.isRegularFile(Repo.path("deploy").resolve(init.substring(0, init.indexOf(':')))
                 .resolve("01-gemini-pool-user.sh")));
+        assertTrue(volumes.contains("./mysql/small-vm.cnf:/etc/mysql/conf.d/small-vm.cnf:ro"),
+                "mysql does not read the small-VM profile");
+        assertTrue(volumes.contains("./secrets/mysql:/run/secrets/gemini-pool:ro"), "mysql's own secrets folder");
+        assertFalse(mysql.containsKey("env_file"), "mysql must not read the whole .env");
+        assertEquals(Set.of("MYSQL_RANDOM_ROOT_PASSWORD", "GEMINI_POOL_DB_USER"),
+                map(mysql.get("environment"), "mysql environment").keySet());
+        assertEquals(List.of("backend"), mysql.get("networks"), "mysql is on the internal network only");
+        Map<String, Object> networks = map(compose.get("networks"), "networks");
+        assertEquals(Boolean.TRUE, map(networks.get("backend"), "backend").get("internal"), "backend must be internal");
     }
 
+    static final Map<String, String> WORD = Map.of("gateway-service", "gateway", "keypool-service", "keypool",
+            "usage-service", "usage");
+
     @Test
-    void servicesAreBuiltFromTheirDockerfilesAndReadTheEnvFile() {
+    void servicesAreBuiltFromSourceAndGetExactlyTheirOwnSettingsAndSecrets() {
         for (String svc : Repo.SERVICES) {
             Map<String, Object> s = service(svc);
             Map<String, Object> build = map(s.get("build"), svc + " build");
             Path context = Repo.path("deploy").resolve(String.valueOf(build.get("context"))).normalize();
-            assertEquals(Repo.path(svc).normalize(), context, svc + " build context");
-            assertEquals("src/main/docker/Dockerfile.jvm", build.get("dockerfile"));
+            assertEquals(Repo.ROOT.normalize(), context, svc + ": the build context is the repository root");
+            assertEquals("deploy/docker/Dockerfile", build.get("dockerfile"));
             assertTrue(Files.isRegularFile(context.resolve(String.valueOf(build.get("dockerfile")))));
+            Map<String, Object> args = map(build.get("args"), svc + " build args");
+            assertEquals(svc, args.get("SERVICE"));
+            assertEquals(String.valueOf(Repo.httpPort(svc)), String.valueOf(args.get("PORT")));
             assertEquals("gemini-pool/" + svc + ":latest", s.get("image"));
-            Object envFile = s.get("env_file");
-            assertTrue(".env".equals(envFile) || (envFile instanceof List<?> l && l.contains(".env")),
-                    svc + " does not read .env");
-            assertTrue(String.valueOf(s.get("depends_on")).contains(svc.equals("gateway-service") ? "keypool-service" : "mysql"));
+            assertFalse(s.containsKey("env_file"), svc + " must not read the whole .env (least privilege)");
             @SuppressWarnings("unchecked")
             Map<String, Object> env = (Map<String, Object>) s.getOrDefault("environment", Map.of());
-            for (String var : env.keySet()) {
-                assertTrue(Repo.readmeEnvTable().containsKey(var) || var.startsWith("QUARKUS_"),
-                        "compose " + svc + " sets " + var + ", which README.md's table lacks");
+            Set<String> settings = new java.util.TreeSet<>(env.keySet());
+            settings.removeIf(v -> v.startsWith("QUARKUS_") || v.equals("JAVA_OPTS"));
+            String word = WORD.get(svc);
+            Set<String> secrets = Repo.secretsInitList("SECRETS_" + word);
+            assertEquals(Repo.secretsInitList("SETTINGS_" + word), settings,
+                    svc + ": compose environment differs from SETTINGS_" + word + " of deploy/secrets-init.sh");
+            for (String secret : secrets) {
+                assertFalse(env.containsKey(secret), svc + ": secret " + secret + " must come as a file, not env");
             }
+            Set<String> all = new java.util.TreeSet<>(settings);
+            all.addAll(secrets);
+            assertEquals(Repo.readmeVarsOf(word), all, svc + ": settings + secrets differ from README's \"used by\"");
+            @SuppressWarnings("unchecked")
+            List<String> volumes = (List<String>) s.getOrDefault("volumes", List.of());
+            assertTrue(volumes.contains("./secrets/" + svc + ":/run/secrets/gemini-pool:ro"), svc + ": own secrets");
+            assertEquals(1, volumes.stream().filter(v -> v.startsWith("./secrets")).count(),
+                    svc + " mounts another service's secrets");
+            assertTrue(String.valueOf(s.get("depends_on")).contains("secrets"), svc + " waits for the secrets");
             @SuppressWarnings("unchecked")
             List<String> ports = (List<String>) s.getOrDefault("ports", List.of());
             int port = Repo.httpPort(svc);
@@ -114,10 +141,13 @@ class ComposeAndEnvTest {
                     assertTrue(p.startsWith("127.0.0.1:"), svc + " must be published on loopback only: " + p);
                 }
             }
+            assertTrue(String.valueOf(s.get("mem_limit")).matches("\\d+m"), svc + ": mem_limit in MB");
             if (svc.equals("gateway-service")) {
-                assertTrue(ports.contains(port + ":" + port), "the gateway's port is published");
+                assertEquals(List.of("${GEMINI_POOL_GATEWAY_BIND:-0.0.0.0}:" + port + ":" + port), ports,
+                        "the gateway's port is published on GEMINI_POOL_GATEWAY_BIND");
             } else {
                 assertEquals("mysql://mysql:3306", env.get("GEMINI_POOL_DB_URL"));
+                assertTrue(String.valueOf(s.get("depends_on")).contains("mysql"));
             }
         }
         Map<String, Object> gw = service("gateway-service");
@@ -135,6 +165,31 @@ class ComposeAndEnvTest {
                 "the routes file is not in " + hostDir);
         assertTrue(volumes.stream().anyMatch(v -> v.split(":")[1].equals(env.get("GEMINI_POOL_SPILL_DIR"))),
                 "the spill folder is not a volume");
+    }
+
+    @Test
+    void theSecretsServiceIsOneShotWithoutNetwork() {
+        Map<String, Object> s = service("secrets");
+        assertEquals("none", s.get("network_mode"));
+        assertEquals("no", String.valueOf(s.get("restart")));
+        assertEquals(".env", s.get("env_file"), "the secrets service reads the secrets the user set in .env");
+        assertTrue(String.valueOf(s.get("entrypoint")).contains("/deploy/secrets-init.sh"));
+        assertFalse(s.containsKey("ports"));
+    }
+
+    @Test
+    void theHttpsProfilePublishesOnlyTheClientApiAndAnAllowListedConsole() {
+        Map<String, Object> caddy = service("caddy");
+        assertEquals(List.of("https"), caddy.get("profiles"), "Caddy only with --profile https");
+        assertTrue(String.valueOf(caddy.get("image")).matches("caddy:\\d+(\\.\\d+)*"), "Caddy pinned by tag");
+        String caddyfile = Repo.read("deploy/caddy/Caddyfile");
+        assertTrue(caddyfile.contains("{$GEMINI_POOL_DOMAIN}"), "Caddy serves GEMINI_POOL_DOMAIN");
+        assertTrue(caddyfile.contains("@api path /v1/* /v1beta/* /upload/* /ws/*"), "the client API paths");
+        assertTrue(caddyfile.contains("remote_ip {$GEMINI_POOL_CONSOLE_ALLOW"), "the console's allow-list");
+        assertTrue(caddyfile.contains("respond 404"), "everything else (/q/*) answers 404");
+        assertTrue(caddyfile.contains("flush_interval -1"), "streams are not buffered");
+        assertFalse(caddyfile.lines().filter(l -> !l.strip().startsWith("#")).anyMatch(l -> l.contains("/q")),
+                "no /q/* route through Caddy");
     }
 
     @Test
@@ -169,6 +224,30 @@ class ComposeAndEnvTest {
                 "deploy/.env must be git-ignored");
     }
 
+    /** Caddy itself (Debian's caddy package, where installed) accepts the Caddyfile and routes as intended. */
+    @Test
+    void caddyAcceptsTheCaddyfileAndRoutesOnlyTheApiAndTheAllowListedConsole() throws Exception {
+        Path caddy = Stream.of(System.getenv().getOrDefault("PATH", "").split(":")).map(d -> Path.of(d, "caddy"))
+                .filter(Files::isExecutable).findFirst().orElse(null);
+        assumeTrue(caddy != null, "caddy not installed");
+        ProcessBuilder b = new ProcessBuilder(caddy.toString(), "adapt", "--config",
+                Repo.path("deploy/caddy/Caddyfile").toString(), "--adapter", "caddyfile");
+        b.environment().put("GEMINI_POOL_DOMAIN", "gemini.example.com");
+        b.environment().put("GEMINI_POOL_CONSOLE_ALLOW", "203.0.113.0/24 10.0.0.0/8");
+        b.redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process p = b.start();
+        String json = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "caddy adapt timed out");
+        assertEquals(0, p.exitValue(), "caddy adapt:\n" + json);
+        String compact = json.replaceAll("\\s+", "");
+        assertTrue(compact.contains("\"host\":[\"gemini.example.com\"]"), compact);
+        assertTrue(compact.contains("\"path\":[\"/v1/*\",\"/v1beta/*\",\"/upload/*\",\"/ws/*\",\"/v1\",\"/v1beta\"]"), compact);
+        assertTrue(compact.contains("\"path\":[\"/console\",\"/console/*\"],\"remote_ip\":{\"ranges\":[\"203.0.113.0/24\",\"10.0.0.0/8\"]}"),
+                compact);
+        assertTrue(compact.contains("\"status_code\":404"), "everything else answers 404: " + compact);
+        assertTrue(compact.contains("\"dial\":\"gateway-service:8080\""), compact);
+    }
+
     /** docker compose (v2 plugin) or Debian's docker-compose, where installed, must accept the file. */
     @Test
     void dockerComposeConfigAcceptsTheFile(@TempDir Path tmp) throws Exception {
@@ -192,12 +271,9 @@ class ComposeAndEnvTest {
                 }
             }
         }
-        for (String svc : Repo.SERVICES) {
-            Files.createDirectories(tmp.resolve(svc).resolve("src/main/docker"));
-        }
-        Files.writeString(deploy.resolve(".env"), Repo.read("deploy/.env.example")
-                .replace("GEMINI_POOL_DB_PASSWORD=\n", "GEMINI_POOL_DB_PASSWORD=check\n"));
-        cmd.addAll(List.of("-f", deploy.resolve("docker-compose.yml").toString(), "config", "-q"));
+        // the unchanged template: the one command of the install (secrets are generated at the first start)
+        Files.writeString(deploy.resolve(".env"), Repo.read("deploy/.env.example"));
+        cmd.addAll(List.of("-f", deploy.resolve("docker-compose.yml").toString(), "--profile", "https", "config", "-q"));
         ProcessBuilder builder = new ProcessBuilder(cmd).directory(deploy.toFile()).redirectErrorStream(true);
         // compose prefers the caller's environment over .env; CI exports GEMINI_POOL_* for the tests themselves
         builder.environment().keySet().removeIf(name -> name.startsWith("GEMINI_POOL_") || name.startsWith("OPENROUTER_")

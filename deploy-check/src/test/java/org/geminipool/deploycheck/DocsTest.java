@@ -14,8 +14,11 @@ class DocsTest {
         String doc = Repo.read("deploy/README.md");
         for (String needle : List.of("mvn -B package -DskipTests", "docker compose up -d", "cp .env.example .env",
                 "/admin/keys/import?pool=", "Content-Type: text/plain", "--data-binary", "systemctl enable --now",
-                "mysqldump", "8080", "security group", "/etc/gemini-pool/gemini-pool.env", "/q/health/ready",
-                "deploy/systemd/gemini-pool-gateway.service", "Upgrade", "Backup")) {
+                "mysqldump", "8080", "security group", "/q/health/ready", "Upgrade", "Backup",
+                // one command on a VM with only Docker; HTTPS with and without a domain; small VMs; least privilege
+                "cp .env.example .env && docker compose up -d --build", "--profile https", "GEMINI_POOL_DOMAIN",
+                "sslip.io", "443", "swap", "t4g.micro", "secrets-init.sh systemd deploy/.env /etc/gemini-pool",
+                "/etc/gemini-pool/<name>.env", "bench/memory/README.md", "not build")) {
             assertTrue(doc.contains(needle), "deploy/README.md does not mention: " + needle);
         }
     }

@@ -59,7 +59,6 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 class KubernetesManifestsTest {
 
     static final String NAMESPACE = "gemini-pool";
-    static final String SECRET = "gemini-pool-secrets";
     static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
     static final Pattern GOOGLE_KEY = Pattern.compile("AIza[0-9A-Za-z_\\-]{35}");
 
@@ -215,18 +214,89 @@ class KubernetesManifestsTest {
                 }
                 assertTrue(resources.contains(n) || n.endsWith(".example.yaml"),
                         "k8s/" + n + " is neither listed in kustomization.yaml nor named *.example.yaml");
-                // examples are validated too
-                for (Map<String, Object> doc : Repo.yamlDocs(f)) {
-                    parse(doc, "k8s/" + n);
+                // examples are validated too (the ServiceMonitor is a CRD: checked by its own test)
+                if (!n.equals("servicemonitor.example.yaml")) {
+                    for (Map<String, Object> doc : Repo.yamlDocs(f)) {
+                        parse(doc, "k8s/" + n);
+                    }
                 }
             }
         }
-        Ingress ingress = (Ingress) parse(Repo.yamlDocs(Repo.path("k8s/ingress.example.yaml")).get(0), "ingress");
-        var backend = ingress.getSpec().getRules().get(0).getHttp().getPaths().get(0).getBackend().getService();
-        assertEquals("gateway-service", backend.getName(), "the Ingress example must publish the gateway only");
+    }
+
+    /** The client API Ingress publishes /v1, /v1beta, /upload, /ws and nothing else; the console has its own. */
+    @Test
+    void theIngressPublishesOnlyTheClientApiAndTheConsoleBehindAnAllowList() {
+        List<Map<String, Object>> docs = Repo.yamlDocs(Repo.path("k8s/ingress.example.yaml"));
+        assertEquals(2, docs.size(), "ingress.example.yaml: the client API and the console");
         ServicePort gw = one(Service.class, "gateway-service").getSpec().getPorts().get(0);
-        assertTrue(Objects.equals(backend.getPort().getName(), gw.getName())
-                || Objects.equals(backend.getPort().getNumber(), gw.getPort()), "Ingress backend port is not the gateway's");
+        Map<String, List<String>> pathsByIngress = new LinkedHashMap<>();
+        for (Map<String, Object> doc : docs) {
+            Ingress ingress = (Ingress) parse(doc, "ingress");
+            List<String> paths = new ArrayList<>();
+            for (var rule : ingress.getSpec().getRules()) {
+                for (var path : rule.getHttp().getPaths()) {
+                    assertEquals("Prefix", path.getPathType(), path.getPath());
+                    var backend = path.getBackend().getService();
+                    assertEquals("gateway-service", backend.getName(), "the Ingress example must publish the gateway only");
+                    assertTrue(Objects.equals(backend.getPort().getName(), gw.getName())
+                            || Objects.equals(backend.getPort().getNumber(), gw.getPort()), "Ingress backend port");
+                    paths.add(path.getPath());
+                }
+            }
+            pathsByIngress.put(ingress.getMetadata().getName(), paths);
+            if (paths.contains("/console")) {
+                String allow = ingress.getMetadata().getAnnotations().get("nginx.ingress.kubernetes.io/whitelist-source-range");
+                assertNotNull(allow, "the console Ingress has no allow-list");
+                assertFalse(allow.contains("0.0.0.0/0"), "the console allow-list admits everyone");
+            }
+        }
+        assertEquals(List.of("/v1", "/v1beta", "/upload", "/ws"), pathsByIngress.get("gateway-service"),
+                "the client Ingress publishes exactly the client API (not /, not /q/*, not /console)");
+        assertEquals(List.of("/console"), pathsByIngress.get("gateway-console"));
+        List<String> hosts = docs.stream().map(d -> ((Ingress) parse(d, "ingress")).getSpec().getRules().get(0).getHost())
+                .distinct().collect(Collectors.toList());
+        assertEquals(2, hosts.size(), "the console is on its own host");
+    }
+
+    /** Prometheus: pod annotations for annotation-based scrapers, a ServiceMonitor example, a NetworkPolicy for both. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void prometheusCanScrapeEveryService() {
+        Map<String, Object> sm = Repo.yamlDocs(Repo.path("k8s/servicemonitor.example.yaml")).get(0);
+        assertEquals("monitoring.coreos.com/v1", sm.get("apiVersion"));
+        assertEquals("ServiceMonitor", sm.get("kind"));
+        Map<String, Object> spec = (Map<String, Object>) sm.get("spec");
+        Map<String, String> selector = (Map<String, String>) ((Map<String, Object>) spec.get("selector")).get("matchLabels");
+        List<Map<String, Object>> endpoints = (List<Map<String, Object>>) spec.get("endpoints");
+        assertEquals("/q/metrics", endpoints.get(0).get("path"));
+        NetworkPolicy scrape = one(NetworkPolicy.class, "prometheus-scrape");
+        for (String svc : Repo.SERVICES) {
+            Service service = one(Service.class, svc);
+            assertTrue(selects(selector, service.getMetadata().getLabels()), "the ServiceMonitor misses " + svc);
+            assertTrue(service.getSpec().getPorts().stream().anyMatch(p -> p.getName().equals(endpoints.get(0).get("port"))),
+                    svc + " has no port named " + endpoints.get(0).get("port"));
+            var template = one(Deployment.class, svc).getSpec().getTemplate();
+            Map<String, String> ann = template.getMetadata().getAnnotations();
+            assertEquals("true", ann.get("prometheus.io/scrape"), svc);
+            assertEquals(String.valueOf(Repo.httpPort(svc)), ann.get("prometheus.io/port"), svc);
+            assertEquals("/q/metrics", ann.get("prometheus.io/path"), svc);
+            assertTrue(selects(scrape.getSpec().getPodSelector(), template.getMetadata().getLabels()),
+                    "prometheus-scrape does not select " + svc);
+            assertTrue(scrape.getSpec().getIngress().get(0).getPorts().stream()
+                    .anyMatch(p -> Objects.equals(p.getPort().getIntVal(), Repo.httpPort(svc))), "scrape port of " + svc);
+        }
+        assertFalse(selects(scrape.getSpec().getPodSelector(), one(StatefulSet.class, "mysql").getSpec().getTemplate()
+                .getMetadata().getLabels()), "the database is not scraped");
+        for (NetworkPolicyPeer peer : scrape.getSpec().getIngress().get(0).getFrom()) {
+            assertTrue(isPrometheus(peer), "prometheus-scrape admits more than the monitoring namespace's Prometheus");
+        }
+    }
+
+    static boolean isPrometheus(NetworkPolicyPeer peer) {
+        return peer.getIpBlock() == null && peer.getNamespaceSelector() != null && peer.getPodSelector() != null
+                && "monitoring".equals(peer.getNamespaceSelector().getMatchLabels().get("kubernetes.io/metadata.name"))
+                && "prometheus".equals(peer.getPodSelector().getMatchLabels().get("app.kubernetes.io/name"));
     }
 
     /** Where kubectl exists (it bundles kustomize), the in-test renderer must give exactly kubectl's output. */
@@ -450,7 +520,6 @@ class KubernetesManifestsTest {
     @Test
     void envVariablesResolveAndAreDocumentedInTheReadme() {
         Map<String, String> table = Repo.readmeEnvTable();
-        Set<String> secretKeys = secretTemplate().getStringData().keySet();
         for (HasMetadata w : workloads()) {
             boolean ours = w instanceof Deployment;
             for (Container c : podSpec(w).getContainers()) {
@@ -471,8 +540,9 @@ class KubernetesManifestsTest {
                         assertTrue(one(ConfigMap.class, cm.getName()).getData().containsKey(cm.getKey()), id);
                     } else {
                         assertNotNull(sk, id + ": only ConfigMap and Secret references are used");
-                        assertEquals(SECRET, sk.getName(), id);
-                        assertTrue(secretKeys.contains(sk.getKey()), id + ": key missing in k8s/secret.example.yaml");
+                        assertEquals(w.getMetadata().getName() + "-secrets", sk.getName(), id + ": a Secret of its own");
+                        assertTrue(secretTemplate(sk.getName()).getStringData().containsKey(sk.getKey()),
+                                id + ": key missing in k8s/secret.example.yaml");
                     }
                 }
             }
@@ -501,30 +571,65 @@ class KubernetesManifestsTest {
         }
     }
 
-    static Secret secretTemplate() {
-        return (Secret) parse(Repo.yamlDocs(Repo.path("k8s/secret.example.yaml")).get(0), "k8s/secret.example.yaml");
+    static List<Secret> secretTemplates() {
+        return Repo.yamlDocs(Repo.path("k8s/secret.example.yaml")).stream()
+                .map(d -> (Secret) parse(d, "k8s/secret.example.yaml")).collect(Collectors.toList());
+    }
+
+    static Secret secretTemplate(String name) {
+        return secretTemplates().stream().filter(s -> s.getMetadata().getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("k8s/secret.example.yaml has no Secret " + name));
+    }
+
+    /** Each workload's Secret holds exactly the secrets it reads (deploy/secrets-init.sh's lists, the README's). */
+    @Test
+    void eachWorkloadHasASecretWithExactlyItsOwnKeys() {
+        for (String word : List.of("gateway", "keypool", "usage", "mysql")) {
+            String name = word.equals("mysql") ? "mysql-secrets" : word + "-service-secrets";
+            assertEquals(Repo.secretsInitList("SECRETS_" + word), new TreeSet<>(secretTemplate(name).getStringData().keySet()),
+                    name + " keys");
+            HasMetadata w = workloads().stream().filter(o -> (o.getMetadata().getName() + "-secrets").equals(name))
+                    .findFirst().orElseThrow();
+            Set<String> read = podSpec(w).getContainers().get(0).getEnv().stream()
+                    .filter(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
+                    .map(EnvVar::getName).collect(Collectors.toCollection(TreeSet::new));
+            assertEquals(Repo.secretsInitList("SECRETS_" + word), read, w.getMetadata().getName() + " reads other secrets");
+        }
+        assertEquals(4, secretTemplates().size());
     }
 
     @Test
     void noSecretValuesAreCommitted() {
         assertTrue(all(Secret.class).isEmpty(),
                 "kustomization.yaml must not apply a Secret: it would overwrite the real one with committed values");
-        Secret template = secretTemplate();
-        assertEquals(SECRET, template.getMetadata().getName());
-        assertTrue(template.getData() == null || template.getData().isEmpty(), "use stringData placeholders");
-        for (var e : template.getStringData().entrySet()) {
-            assertTrue(e.getValue().matches("<[^>]*>"), "secret.example.yaml " + e.getKey()
-                    + " must be a <placeholder>, not a value");
-            assertFalse(GOOGLE_KEY.matcher(e.getValue()).find());
+        for (Secret template : secretTemplates()) {
+            assertTrue(template.getData() == null || template.getData().isEmpty(), "use stringData placeholders");
+            for (var e : template.getStringData().entrySet()) {
+                assertTrue(e.getValue().matches("<[^>]*>"), "secret.example.yaml " + e.getKey()
+                        + " must be a <placeholder>, not a value");
+                assertFalse(GOOGLE_KEY.matcher(e.getValue()).find());
+            }
         }
         for (Map<String, Object> doc : rendered) {
             assertFalse(GOOGLE_KEY.matcher(SERIALIZATION.asJson(doc)).find(), "a Google key in " + name(doc));
         }
         // the documented command creates every key the manifests read
         String readme = Repo.read("k8s/README.md");
-        assertTrue(readme.contains("create secret generic " + SECRET), "k8s/README.md lacks the create-secret command");
-        for (String key : template.getStringData().keySet()) {
-            assertTrue(readme.contains("--from-literal=" + key + "="), "k8s/README.md command lacks " + key);
+        for (Secret template : secretTemplates()) {
+            String secret = template.getMetadata().getName();
+            int at = readme.indexOf("create secret generic " + secret + " ");
+            assertTrue(at >= 0, "k8s/README.md lacks the create-secret command of " + secret);
+            // the command: its line and the continuation lines after it (ending in a backslash)
+            StringBuilder command = new StringBuilder();
+            for (String line : readme.substring(at).split("\n")) {
+                command.append(line).append('\n');
+                if (!line.stripTrailing().endsWith("\\")) {
+                    break;
+                }
+            }
+            for (String key : template.getStringData().keySet()) {
+                assertTrue(command.toString().contains("--from-literal=" + key + "="), "k8s/README.md: " + secret + " lacks " + key);
+            }
         }
     }
 
@@ -552,6 +657,9 @@ class KubernetesManifestsTest {
                     assertNotNull(rule.getFrom(), p.getMetadata().getName() + ": a rule without 'from' admits everyone");
                     assertFalse(rule.getFrom().isEmpty(), p.getMetadata().getName() + ": empty 'from' admits everyone");
                     for (NetworkPolicyPeer peer : rule.getFrom()) {
+                        if (isPrometheus(peer)) {
+                            continue;   // the scraper, checked by prometheusCanScrapeEveryService
+                        }
                         assertNull(peer.getIpBlock(), p.getMetadata().getName() + ": ipBlock peer");
                         assertNull(peer.getNamespaceSelector(), p.getMetadata().getName() + ": namespaceSelector peer");
                         assertNotNull(peer.getPodSelector());

@@ -141,6 +141,24 @@ final class Repo {
         return result;
     }
 
+    /** The README table's variables whose "used by" names {@code word} (gateway, keypool, usage) or "all". */
+    static Set<String> readmeVarsOf(String word) {
+        Set<String> result = new java.util.TreeSet<>();
+        readmeEnvTable().forEach((var, usedBy) -> {
+            if (usedBy.matches("(?i).*\\b(" + word + "|all)\\b.*")) {
+                result.add(var);
+            }
+        });
+        return result;
+    }
+
+    /** A space-separated list assigned in deploy/secrets-init.sh, e.g. SECRETS_gateway or SETTINGS_keypool. */
+    static Set<String> secretsInitList(String name) {
+        Matcher m = Pattern.compile("(?m)^" + name + "=\"([^\"]*)\"").matcher(read("deploy/secrets-init.sh"));
+        assertTrue(m.find(), "deploy/secrets-init.sh does not set " + name);
+        return new java.util.TreeSet<>(List.of(m.group(1).trim().split("\\s+")));
+    }
+
     // ---------------------------------------------------------------- services
 
     static Properties applicationProperties(String service) {

@@ -74,9 +74,26 @@ class SystemdUnitsTest {
         String jar = "/opt/gemini-pool/" + name + "-service/quarkus-run.jar";
         int jarFlag = List.of(argv).indexOf("-jar");
         assertTrue(jarFlag > 0 && argv[jarFlag + 1].equals(jar), where + ": ExecStart does not run " + jar);
+        // the memory budget first, then JAVA_OPTS (overrides), then the jar
+        assertEquals(List.of("@/opt/gemini-pool/deploy/jvm/common.options",
+                "@/opt/gemini-pool/deploy/jvm/" + name + "-service.options", "$JAVA_OPTS", "-jar"),
+                List.of(argv).subList(1, jarFlag + 1), where + ": ExecStart arguments");
         String user = single(ini, "Service", "User", where);
         assertFalse(user.equals("root") || user.equals("0"), where + " runs as root");
-        assertEquals("/etc/gemini-pool/gemini-pool.env", single(ini, "Service", "EnvironmentFile", where));
+        // one user per service: systemd creates it for this unit alone
+        assertEquals("gemini-pool-" + name, user, where + ": a user of its own");
+        assertEquals("yes", single(ini, "Service", "DynamicUser", where));
+        // one settings file per service (deploy/secrets-init.sh systemd), after the JVM's native settings
+        assertEquals(List.of("/opt/gemini-pool/deploy/jvm/native.env", "/etc/gemini-pool/" + name + ".env"),
+                ini.get("Service").get("EnvironmentFile"), where + ": EnvironmentFile");
+        assertTrue(single(ini, "Service", "MemoryMax", where).matches("\\d+M"), where + ": MemoryMax");
+        for (String hardening : List.of("NoNewPrivileges", "PrivateTmp", "PrivateDevices", "ProtectHome",
+                "ProtectKernelTunables", "ProtectKernelModules", "ProtectControlGroups", "RestrictSUIDSGID",
+                "LockPersonality", "RestrictNamespaces")) {
+            assertEquals("yes", single(ini, "Service", hardening, where), where + ": " + hardening);
+        }
+        assertEquals("strict", single(ini, "Service", "ProtectSystem", where));
+        assertEquals("", single(ini, "Service", "CapabilityBoundingSet", where), where + ": no capabilities");
         assertEquals("143", single(ini, "Service", "SuccessExitStatus", where), "a JVM stopped by SIGTERM exits with 143");
         assertTrue(single(ini, "Service", "Restart", where).startsWith("on-"), where + " Restart");
         assertEquals("multi-user.target", single(ini, "Install", "WantedBy", where));
@@ -93,6 +110,11 @@ class SystemdUnitsTest {
         if (name.equals("gateway")) {
             String after = single(ini, "Unit", "After", where);
             assertTrue(after.contains("gemini-pool-keypool.service"), "the gateway starts after keypool");
+            assertEquals("gemini-pool/spill", single(ini, "Service", "StateDirectory", where),
+                    "the gateway's spill folder (GEMINI_POOL_SPILL_DIR of .env.example)");
+            assertTrue(Repo.read("deploy/.env.example").contains("GEMINI_POOL_SPILL_DIR=/var/lib/gemini-pool/spill"));
+        } else {
+            assertFalse(ini.get("Service").containsKey("StateDirectory"), where + " writes nothing but /tmp");
         }
     }
 
