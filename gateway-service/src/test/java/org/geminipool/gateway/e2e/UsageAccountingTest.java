@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 7's checks from the gateway side: every upstream attempt is one usage event, so usage-service's totals per key
- * equal the simulator's own per-key counters exactly — also when usage-service is down for part of the run.
+ * equal the simulator's own per-key counters exactly — also when usage-service is stopped, or killed with kill -9,
+ * for part of the run.
  */
 @QuarkusTest
 @WithTestResource(PoolServicesTestResource.class)
@@ -112,6 +113,16 @@ class UsageAccountingTest extends GatewayTestBase {
             drive(round);
         }
         assertTrue(shipper.depth() + shipper.spilledOnDisk() > 0, "events are held while usage-service is down");
+        PoolServicesTestResource.startUsage();
+        awaitUsageShipped();
+        assertTotalsMatchTheSimulator(days(start));
+
+        // Crash check: usage-service killed with kill -9 (a batch may be cut off mid-write); nothing lost, nothing twice.
+        PoolServicesTestResource.killUsage();
+        for (int round = 8; round < 11; round++) {
+            drive(round);
+        }
+        assertTrue(shipper.spilledOnDisk() > 0, "the events are written ahead while usage-service is dead");
         PoolServicesTestResource.startUsage();
         awaitUsageShipped();
         assertTotalsMatchTheSimulator(days(start));
