@@ -128,7 +128,11 @@ restart() { # name, exit code
     "(log of the run that died: $LOGS/$name.log.1)" >&2
   sleep "$delay" & wait $! || true
   [ -f "$LOGS/$name.log" ] && mv -f "$LOGS/$name.log" "$LOGS/$name.log.1"
-  if [ "$name" = mariadb ]; then stop_orphan_db; wait_db_gone; fi
+  if [ "$name" = mariadb ]; then
+    stop_orphan_db; wait_db_gone
+    # still there after 60 s: a new server on the same data folder would hang at start
+    db_server_running && { kill -KILL $(pgrep -f -- "--datadir=$DATA_DIR/mariadb/data") 2>/dev/null || true; sleep 1; }
+  fi
   launch "$name"
   if [ "$name" = mariadb ] && ! wait_for_line "$LOGS/mariadb.log" READY 120 "${PID[mariadb]}"; then
     echo "run.sh: embedded MariaDB did not start again; see $LOGS/mariadb.log (will retry)" >&2
