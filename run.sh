@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts Gemini Pool on this machine: keypool (8081), usage (8082), gateway (8080).
 # With GEMINI_POOL_DB_URL unset it also starts an embedded MariaDB whose data lives under $GEMINI_POOL_DATA_DIR.
-# Ctrl-C stops everything this script started. Usage: ./run.sh [--demo]
+# A process that exits unexpectedly is restarted (with backoff, logged). Ctrl-C stops everything this script started.
+# Usage: ./run.sh [--demo]
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -10,15 +11,16 @@ DEMO=false
 for arg in "$@"; do
   case "$arg" in
     --demo) DEMO=true ;;
-    -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
     *) echo "unknown argument: $arg (try --help)" >&2; exit 2 ;;
   esac
 done
 
 DATA_DIR=${GEMINI_POOL_DATA_DIR:-$ROOT/data}
-mkdir -p "$DATA_DIR/logs"
+mkdir -p "$DATA_DIR/logs" "$DATA_DIR/run"
 DATA_DIR=$(cd "$DATA_DIR" && pwd)
 LOGS=$DATA_DIR/logs
+RUN_DIR=$DATA_DIR/run # <name>.pid of each process run.sh supervises
 
 jar_of() { echo "$ROOT/$1/target/quarkus-app/quarkus-run.jar"; }
 # Memory budget of a small VM, shared with the images and systemd (deploy/jvm/; JAVA_OPTS after it overrides).
@@ -56,17 +58,36 @@ wait_db_gone() {
   echo "a mariadbd on $DATA_DIR/mariadb/data is still running after 60 s" >&2
 }
 
-PIDS=()
+# The supervised processes: name → pid, in start order (stopped in reverse order).
+declare -A PID=() STARTED_AT=() BACKOFF=() RESTARTS=()
+NAMES=()
+STOPPING=false
 stop_all() {
   trap - INT TERM EXIT
+  STOPPING=true
   echo; echo "stopping ..."
   # services first (they flush), the database last
-  for ((i=${#PIDS[@]}-1; i>=0; i--)); do kill -TERM "${PIDS[$i]}" 2>/dev/null || true; wait "${PIDS[$i]}" 2>/dev/null || true; done
-  [ -n "${DB_STARTED:-}" ] && wait_db_gone
+  local i name
+  for ((i=${#NAMES[@]}-1; i>=0; i--)); do
+    name=${NAMES[$i]}
+    kill -TERM "${PID[$name]}" 2>/dev/null || true
+    wait "${PID[$name]}" 2>/dev/null || true
+    rm -f "$RUN_DIR/$name.pid"
+  done
+  [ -n "${DB_STARTED:-}" ] && { stop_orphan_db; wait_db_gone; }
   echo "stopped"
   exit 0
 }
 trap stop_all INT TERM EXIT
+
+# A mariadbd whose launcher JVM was killed (kill -9) keeps running without it: stop it, by the data folder that only
+# the server this script started uses.
+stop_orphan_db() {
+  local pids
+  pids=$(pgrep -f -- "--datadir=$DATA_DIR/mariadb/data" 2>/dev/null || true)
+  [ -n "$pids" ] && kill -TERM $pids 2>/dev/null || true
+}
+db_server_running() { pgrep -f -- "--datadir=$DATA_DIR/mariadb/data" >/dev/null 2>&1; }
 
 wait_for_line() { # file, pattern, seconds, pid
   local i
@@ -78,15 +99,58 @@ wait_for_line() { # file, pattern, seconds, pid
   return 1
 }
 
+launch() { # name: starts the process (log in $LOGS/<name>.log) and records its pid
+  local name=$1
+  case "$name" in
+    mariadb)
+      java @"$ROOT/deploy/jvm/local-db.options" -cp "$ROOT/local-db/target/lib/*:$(ls "$ROOT"/local-db/target/local-db-*.jar)" \
+        org.geminipool.localdb.EmbeddedMariaDbMain "$DATA_DIR/mariadb" "$DB_PORT" > "$LOGS/mariadb.log" 2>&1 & ;;
+    gemini-simulator)
+      java -jar "$SIM_JAR" --port 8089 > "$LOGS/gemini-simulator.log" 2>&1 & ;;
+    *)
+      java @"$ROOT/deploy/jvm/common.options" @"$ROOT/deploy/jvm/$name.options" ${JAVA_OPTS:-} -jar "$(jar_of "$name")" \
+        > "$LOGS/$name.log" 2>&1 & ;;
+  esac
+  PID[$name]=$!
+  STARTED_AT[$name]=$SECONDS
+  : "${BACKOFF[$name]:=1}"
+  [[ " ${NAMES[*]} " == *" $name "* ]] || NAMES+=("$name")
+  echo "${PID[$name]}" > "$RUN_DIR/$name.pid"
+}
+
+# Restarts a process that exited without being asked to: after a delay that doubles (1 s … 30 s) while it keeps dying
+# within a minute of its start, and is back to 1 s once it has run for a minute. The log of the run that died is
+# kept as <name>.log.1.
+restart() { # name, exit code
+  local name=$1 code=$2 ran=$((SECONDS - ${STARTED_AT[$1]}))
+  (( ran >= 60 )) && BACKOFF[$name]=1
+  local delay=${BACKOFF[$name]}
+  BACKOFF[$name]=$(( delay * 2 > 30 ? 30 : delay * 2 ))
+  RESTARTS[$name]=$(( ${RESTARTS[$name]:-0} + 1 ))
+  echo "run.sh: $name exited unexpectedly (exit code $code, after ${ran} s); restart #${RESTARTS[$name]} in ${delay} s" \
+    "(log of the run that died: $LOGS/$name.log.1)" >&2
+  sleep "$delay" & wait $! || true
+  [ -f "$LOGS/$name.log" ] && mv -f "$LOGS/$name.log" "$LOGS/$name.log.1"
+  if [ "$name" = mariadb ]; then
+    stop_orphan_db; wait_db_gone
+    # still there after 60 s: a new server on the same data folder would hang at start
+    db_server_running && { kill -KILL $(pgrep -f -- "--datadir=$DATA_DIR/mariadb/data") 2>/dev/null || true; sleep 1; }
+  fi
+  launch "$name"
+  if [ "$name" = mariadb ] && ! wait_for_line "$LOGS/mariadb.log" READY 120 "${PID[mariadb]}"; then
+    echo "run.sh: embedded MariaDB did not start again; see $LOGS/mariadb.log (will retry)" >&2
+    return
+  fi
+  echo "run.sh: $name restarted (pid ${PID[$name]})" >&2
+}
+
 if [ -z "${GEMINI_POOL_DB_URL:-}" ]; then
   DB_PORT=${GEMINI_POOL_EMBEDDED_DB_PORT:-3307}
   wait_db_gone
   DB_STARTED=1
   echo "starting embedded MariaDB on 127.0.0.1:$DB_PORT (data: $DATA_DIR/mariadb, log: $LOGS/mariadb.log)"
-  java @"$ROOT/deploy/jvm/local-db.options" -cp "$ROOT/local-db/target/lib/*:$(ls "$ROOT"/local-db/target/local-db-*.jar)" \
-    org.geminipool.localdb.EmbeddedMariaDbMain "$DATA_DIR/mariadb" "$DB_PORT" > "$LOGS/mariadb.log" 2>&1 &
-  PIDS+=($!)
-  if ! wait_for_line "$LOGS/mariadb.log" READY 120 "${PIDS[-1]}"; then
+  launch mariadb
+  if ! wait_for_line "$LOGS/mariadb.log" READY 120 "${PID[mariadb]}"; then
     echo "embedded MariaDB did not start; see $LOGS/mariadb.log" >&2; exit 1
   fi
   export GEMINI_POOL_DB_URL="mysql://127.0.0.1:$DB_PORT" GEMINI_POOL_DB_USER=root GEMINI_POOL_DB_PASSWORD=
@@ -95,16 +159,14 @@ fi
 if $DEMO; then
   SIM_JAR=$(ls "$ROOT"/gemini-simulator/target/gemini-simulator-*-runner.jar 2>/dev/null || ls "$ROOT"/gemini-simulator/target/gemini-simulator-*.jar | head -1)
   echo "starting gemini-simulator on 127.0.0.1:8089 (log: $LOGS/gemini-simulator.log)"
-  java -jar "$SIM_JAR" --port 8089 > "$LOGS/gemini-simulator.log" 2>&1 &
-  PIDS+=($!)
+  launch gemini-simulator
   export GEMINI_BASE_URL=http://127.0.0.1:8089 OPENROUTER_BASE_URL=http://127.0.0.1:8089/api/v1
   export OPENROUTER_API_KEY=${OPENROUTER_API_KEY:-sim-openrouter-key}
 fi
 
 start_service() { # module
   echo "starting $1 (log: $LOGS/$1.log)"
-  java @"$ROOT/deploy/jvm/common.options" @"$ROOT/deploy/jvm/$1.options" ${JAVA_OPTS:-} -jar "$(jar_of "$1")" > "$LOGS/$1.log" 2>&1 &
-  PIDS+=($!)
+  launch "$1"
 }
 start_service keypool-service
 start_service usage-service
@@ -128,5 +190,23 @@ Import keys:  curl -H "Authorization: Bearer \$(cat $DATA_DIR/admin.token)" -H '
                 --data-binary @keys.txt 'http://127.0.0.1:8081/admin/keys/import?pool=flash-lite'
 Press Ctrl-C to stop.
 INFO
-wait -n "${PIDS[@]}" || true
-echo "a process exited; see $LOGS" >&2
+
+# Supervise until Ctrl-C / SIGTERM (the trap stops everything): a process that is gone is restarted; so is the
+# embedded database when its server process died under a launcher that is still running.
+while true; do
+  for name in "${NAMES[@]}"; do
+    pid=${PID[$name]}
+    if kill -0 "$pid" 2>/dev/null; then
+      if [ "$name" = mariadb ] && ! db_server_running; then
+        echo "run.sh: the embedded MariaDB server is gone under its launcher (pid $pid); restarting it" >&2
+        kill -TERM "$pid" 2>/dev/null || true
+      else
+        continue
+      fi
+    fi
+    code=0
+    wait "$pid" 2>/dev/null || code=$?
+    $STOPPING || restart "$name" "$code"
+  done
+  sleep 1 & wait $! || true
+done

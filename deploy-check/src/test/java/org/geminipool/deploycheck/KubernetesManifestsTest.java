@@ -154,6 +154,23 @@ class KubernetesManifestsTest {
         throw new IllegalArgumentException(workload.getKind());
     }
 
+    /**
+     * The workload of one of our services: a Deployment, or a StatefulSet for the gateway (its usage spill folder is a
+     * per-pod volume claim that must outlive the pod).
+     */
+    static HasMetadata workload(String name) {
+        return workloads().stream().filter(w -> name.equals(w.getMetadata().getName())).findFirst()
+                .orElseThrow(() -> new AssertionError("no Deployment or StatefulSet " + name + " in k8s/"));
+    }
+
+    static LabelSelector selector(HasMetadata workload) {
+        return workload instanceof StatefulSet s ? s.getSpec().getSelector() : ((Deployment) workload).getSpec().getSelector();
+    }
+
+    static Integer replicas(HasMetadata workload) {
+        return workload instanceof StatefulSet s ? s.getSpec().getReplicas() : ((Deployment) workload).getSpec().getReplicas();
+    }
+
     static List<HasMetadata> workloads() {
         List<HasMetadata> w = new ArrayList<>(all(Deployment.class));
         w.addAll(all(StatefulSet.class));
@@ -172,7 +189,7 @@ class KubernetesManifestsTest {
     }
 
     static Map<String, String> podLabels(String deployment) {
-        return one(Deployment.class, deployment).getSpec().getTemplate().getMetadata().getLabels();
+        return template(workload(deployment)).getMetadata().getLabels();
     }
 
     // ------------------------------------------------------------------ rendering and schema
@@ -196,7 +213,7 @@ class KubernetesManifestsTest {
             assertTrue(kinds.contains(kind), "k8s/ has no " + kind);
         }
         for (String svc : Repo.SERVICES) {
-            one(Deployment.class, svc);
+            workload(svc);
             one(Service.class, svc);
         }
     }
@@ -329,9 +346,9 @@ class KubernetesManifestsTest {
     @Test
     void deploymentsHaveProbesOnTheHealthEndpointsAndTheirServicePort() {
         for (String svc : Repo.SERVICES) {
-            Deployment d = one(Deployment.class, svc);
+            HasMetadata d = workload(svc);
             int port = Repo.httpPort(svc);
-            List<Container> containers = d.getSpec().getTemplate().getSpec().getContainers();
+            List<Container> containers = podSpec(d).getContainers();
             assertEquals(1, containers.size(), svc);
             Container c = containers.get(0);
             assertTrue(c.getImage().startsWith("gemini-pool/" + svc + ":"), svc + " image " + c.getImage());
@@ -344,9 +361,9 @@ class KubernetesManifestsTest {
             assertProbe(svc, "readiness", c.getReadinessProbe(), "/q/health/ready", c, port);
 
             Service service = one(Service.class, svc);
-            assertTrue(selects(service.getSpec().getSelector(), d.getSpec().getTemplate().getMetadata().getLabels()),
+            assertTrue(selects(service.getSpec().getSelector(), template(d).getMetadata().getLabels()),
                     "Service " + svc + " does not select the pods of its Deployment");
-            assertTrue(selects(d.getSpec().getSelector(), d.getSpec().getTemplate().getMetadata().getLabels()),
+            assertTrue(selects(selector(d), template(d).getMetadata().getLabels()),
                     svc + ": Deployment selector does not match its pod template");
             for (ServicePort sp : service.getSpec().getPorts()) {
                 assertEquals(port, resolvePort(sp.getTargetPort(), c, "Service " + svc),
@@ -377,7 +394,7 @@ class KubernetesManifestsTest {
     @Test
     void startupProbesAllowASlowFirstMigrationAndLivenessIsNotTheReadinessCheck() {
         for (String svc : Repo.SERVICES) {
-            Container c = podSpec(one(Deployment.class, svc)).getContainers().get(0);
+            Container c = podSpec(workload(svc)).getContainers().get(0);
             Probe s = c.getStartupProbe();
             int budget = orDefault(s.getPeriodSeconds(), 10) * orDefault(s.getFailureThreshold(), 3);
             assertTrue(budget >= 120, svc + ": startup probe gives only " + budget + " s");
@@ -418,7 +435,7 @@ class KubernetesManifestsTest {
             }
         }
         for (String svc : Repo.SERVICES) {
-            Container c = podSpec(one(Deployment.class, svc)).getContainers().get(0);
+            Container c = podSpec(workload(svc)).getContainers().get(0);
             assertEquals(Boolean.TRUE, c.getSecurityContext().getReadOnlyRootFilesystem(), svc + ": readOnlyRootFilesystem");
             assertTrue(c.getVolumeMounts().stream().anyMatch(m -> m.getMountPath().equals("/tmp")),
                     svc + ": a read-only root filesystem needs a writable /tmp");
@@ -428,15 +445,23 @@ class KubernetesManifestsTest {
     @Test
     void replicasAndGracefulShutdown() {
         for (String svc : Repo.SERVICES) {
-            Deployment d = one(Deployment.class, svc);
-            Integer replicas = d.getSpec().getReplicas();
+            HasMetadata d = workload(svc);
+            Integer replicas = replicas(d);
             if (svc.equals("gateway-service")) {
                 assertNull(replicas, "the gateway's replica count belongs to its HPA (no spec.replicas)");
             } else {
                 assertTrue(replicas != null && replicas > 1, svc + " should run more than one replica");
             }
-            assertEquals(0, d.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal(),
-                    svc + ": rolling update must keep every replica until the new one is ready");
+            if (d instanceof StatefulSet set) {
+                // A pod keeps its name and its volume claim across a roll, so it is replaced in place, one at a time;
+                // the HPA's two replicas at least (theHpaScalesTheGateway) keep one serving meanwhile.
+                assertEquals("RollingUpdate", set.getSpec().getUpdateStrategy().getType(), svc);
+                assertEquals("Parallel", set.getSpec().getPodManagementPolicy(),
+                        svc + ": the HPA must scale without waiting for each pod in turn");
+            } else {
+                assertEquals(0, ((Deployment) d).getSpec().getStrategy().getRollingUpdate().getMaxUnavailable()
+                        .getIntVal(), svc + ": rolling update must keep every replica until the new one is ready");
+            }
             PodSpec spec = podSpec(d);
             Container c = spec.getContainers().get(0);
             assertNotNull(c.getLifecycle(), svc + ": no preStop hook");
@@ -490,7 +515,7 @@ class KubernetesManifestsTest {
 
     @Test
     void routesComeFromAConfigMapMountedAsADirectoryAndMatchTheComposeExample() {
-        PodSpec spec = podSpec(one(Deployment.class, "gateway-service"));
+        PodSpec spec = podSpec(workload("gateway-service"));
         ConfigMap config = one(ConfigMap.class, "gemini-pool-config");
         String routesPath = config.getData().get("GEMINI_POOL_ROUTES");
         ConfigMap routes = one(ConfigMap.class, "gemini-pool-routes");
@@ -515,13 +540,36 @@ class KubernetesManifestsTest {
                 "the gateway's spill folder is not a mounted volume");
     }
 
+    @Test
+    void theGatewaysSpillFolderOutlivesItsPod() {
+        // The usage write-ahead log (gateway-service README, "Usage shipping"): an emptyDir dies with the pod and takes
+        // the undelivered usage with it; a per-pod claim comes back with the pod of the same name.
+        HasMetadata gateway = workload("gateway-service");
+        assertTrue(gateway instanceof StatefulSet, "the gateway must be a StatefulSet (a volume claim per pod)");
+        StatefulSet set = (StatefulSet) gateway;
+        String spillDir = one(ConfigMap.class, "gemini-pool-config").getData().get("GEMINI_POOL_SPILL_DIR");
+        String volume = podSpec(set).getContainers().get(0).getVolumeMounts().stream()
+                .filter(m -> m.getMountPath().equals(spillDir)).findFirst()
+                .orElseThrow(() -> new AssertionError("nothing mounted at the spill folder " + spillDir)).getName();
+        assertTrue(podSpec(set).getVolumes() == null || podSpec(set).getVolumes().stream()
+                .noneMatch(v -> v.getName().equals(volume)), "the spill folder must not be a pod volume (emptyDir)");
+        var claim = set.getSpec().getVolumeClaimTemplates().stream()
+                .filter(t -> t.getMetadata().getName().equals(volume)).findFirst()
+                .orElseThrow(() -> new AssertionError("no volumeClaimTemplate " + volume + " for the spill folder"));
+        assertEquals(List.of("ReadWriteOnce"), claim.getSpec().getAccessModes(), "one gateway per spill folder");
+        var storage = claim.getSpec().getResources().getRequests().get("storage");
+        assertNotNull(storage, "the spill claim requests no storage");
+        assertTrue(io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(storage).longValue() > 1L << 30,
+                "the claim must hold GEMINI_POOL_USAGE_SPILL_MAX_SIZE (1G) and rejected/: " + storage);
+    }
+
     // ------------------------------------------------------------------ env and secrets
 
     @Test
     void envVariablesResolveAndAreDocumentedInTheReadme() {
         Map<String, String> table = Repo.readmeEnvTable();
         for (HasMetadata w : workloads()) {
-            boolean ours = w instanceof Deployment;
+            boolean ours = Repo.SERVICES.contains(w.getMetadata().getName());
             for (Container c : podSpec(w).getContainers()) {
                 assertTrue(c.getEnvFrom() == null || c.getEnvFrom().isEmpty(),
                         w.getMetadata().getName() + ": use explicit env entries (envFrom hides what a service gets)");
@@ -556,7 +604,7 @@ class KubernetesManifestsTest {
         Map<String, String> serviceWord = Map.of("gateway-service", "gateway", "keypool-service", "keypool",
                 "usage-service", "usage");
         for (String svc : Repo.SERVICES) {
-            Set<String> names = podSpec(one(Deployment.class, svc)).getContainers().get(0).getEnv().stream()
+            Set<String> names = podSpec(workload(svc)).getContainers().get(0).getEnv().stream()
                     .map(EnvVar::getName).collect(Collectors.toSet());
             // the stable names, plus the gateway's wiring; optional tuning knobs keep their defaults
             Set<String> essential = new HashSet<>(Repo.readmeStableVars());
@@ -698,14 +746,14 @@ class KubernetesManifestsTest {
         List<HorizontalPodAutoscaler> hpas = all(HorizontalPodAutoscaler.class);
         assertEquals(1, hpas.size());
         var spec = hpas.get(0).getSpec();
-        assertEquals("Deployment", spec.getScaleTargetRef().getKind());
+        assertEquals(workload("gateway-service").getKind(), spec.getScaleTargetRef().getKind());
         assertEquals("apps/v1", spec.getScaleTargetRef().getApiVersion());
         assertEquals("gateway-service", spec.getScaleTargetRef().getName());
         assertTrue(spec.getMinReplicas() != null && spec.getMinReplicas() >= 2, "HPA minReplicas >= 2");
         assertTrue(spec.getMaxReplicas() > spec.getMinReplicas());
         assertTrue(spec.getMetrics().stream().anyMatch(m -> m.getResource() != null
                 && "cpu".equals(m.getResource().getName())), "HPA on CPU");
-        assertNotNull(podSpec(one(Deployment.class, "gateway-service")).getContainers().get(0).getResources()
+        assertNotNull(podSpec(workload("gateway-service")).getContainers().get(0).getResources()
                 .getRequests().get("cpu"), "CPU utilization needs a CPU request");
     }
 

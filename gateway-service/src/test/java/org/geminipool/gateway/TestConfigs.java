@@ -23,6 +23,11 @@ public final class TestConfigs {
                     case "queueCapacity" -> values.getOrDefault("usage.queue-capacity", 50_000);
                     case "spillDir" -> Optional.ofNullable((String) values.get("usage.spill-dir"));
                     case "shutdownFlushTimeout" -> Duration.ofSeconds(2);
+                    case "spillMaxSize" -> new MemorySize(BigInteger.valueOf(
+                            ((Number) values.getOrDefault("usage.spill-max-size", 1L << 30)).longValue()));
+                    case "rejectedMaxFiles" -> values.getOrDefault("usage.rejected-max-files", 1000);
+                    case "rejectedMaxSize" -> new MemorySize(BigInteger.valueOf(
+                            ((Number) values.getOrDefault("usage.rejected-max-size", 16L << 20)).longValue()));
                     default -> throw new UnsupportedOperationException(m.getName());
                 });
         return (GatewayConfig) Proxy.newProxyInstance(TestConfigs.class.getClassLoader(),

@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One of our packaged services ({@code <module>/target/quarkus-app/quarkus-run.jar}) in its own JVM on a free port:
- * a second keypool replica, or the keypool behind a gateway test. Stopped with SIGTERM so shutdown hooks run.
+ * a second keypool replica, or the keypool behind a gateway test. Stopped with SIGTERM so shutdown hooks run
+ * ({@link #close()}), or killed with SIGKILL ({@link #kill()}) to test crashes.
  */
 public final class ServiceProcess implements AutoCloseable {
 
@@ -117,6 +118,20 @@ public final class ServiceProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** kill -9: the process dies at once, without shutdown hooks (a crash, an OOM kill). */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     @Override

@@ -85,12 +85,24 @@ public interface GatewayConfig {
         @WithDefault("1s")
         Duration shipInterval();
 
-        /** Events held in memory; beyond it the oldest spill to a file in spill-dir. */
+        /** Events held in memory while the spill folder cannot be written; beyond it the oldest are dropped. */
         @WithDefault("50000")
         int queueCapacity();
 
-        /** GEMINI_POOL_SPILL_DIR; unset → {java.io.tmpdir}/gemini-pool-spill. */
+        /** GEMINI_POOL_SPILL_DIR (the write-ahead log); unset → {java.io.tmpdir}/gemini-pool-spill. */
         Optional<String> spillDir();
+
+        /** GEMINI_POOL_USAGE_SPILL_MAX_SIZE: undelivered events kept on disk; beyond it the oldest are dropped. */
+        @WithDefault("1G")
+        MemorySize spillMaxSize();
+
+        /** GEMINI_POOL_USAGE_REJECTED_MAX_FILES: files of refused events kept in rejected/. */
+        @WithDefault("1000")
+        int rejectedMaxFiles();
+
+        /** GEMINI_POOL_USAGE_REJECTED_MAX_SIZE: bytes of refused events kept in rejected/. */
+        @WithDefault("16M")
+        MemorySize rejectedMaxSize();
 
         @WithDefault("10s")
         Duration shutdownFlushTimeout();

@@ -182,8 +182,9 @@ public class AttemptLoop {
                 }
                 Buffer b = body.result();
                 if (status / 100 == 2) {
-                    // The answer goes out first; the outcome report (not awaited on success), the usage event and the
-                    // latency metric follow on the same event-loop turn, off the client's response path.
+                    // The usage event is written ahead before the answer goes out (gateway-service README, "Usage
+                    // shipping"): a gateway killed right after the client got its answer must not lose it. The outcome
+                    // report is only started here (not awaited on success), so the answer is not held back by it.
                     long nanos = System.nanoTime() - start;
                     if (lease != null && lease.probe()) {
                         // A call above a provisional limit: its SUCCESS raises that limit. Settle it first, so the
@@ -193,11 +194,8 @@ public class AttemptLoop {
                                         response.getHeader("Content-Type"), b)));
                         return;
                     }
-                    try {
-                        respondSuccess(ex, target, status, response.getHeader("Content-Type"), b);
-                    } finally {
-                        settleTook(ex, target, lease, Classification.of(Outcome.SUCCESS), status, nanos, usageOf(b));
-                    }
+                    settleTook(ex, target, lease, Classification.of(Outcome.SUCCESS), status, nanos, usageOf(b));
+                    respondSuccess(ex, target, status, response.getHeader("Content-Type"), b);
                     return;
                 }
                 // Whatever kind the leased key is, it never travels further than this line in clear.

@@ -15,26 +15,33 @@ import org.geminipool.gateway.config.GatewayConfig;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Set;
 
 /**
- * Ships usage events to usage-service in batches, off the request path (design §4). {@link #record} only queues.
- * A scheduled task ships the memory queue, then replays spill files. When usage-service is down the queue holds up to
- * {@code queue-capacity} events; beyond that the oldest spill to files in GEMINI_POOL_SPILL_DIR (a failed spill is
- * counted as dropped). On shutdown the queue is flushed, and what cannot be delivered in time is spilled for the
- * next start. Delivery is at-least-once; usage-service ignores duplicate event ids.
+ * Ships usage events to usage-service in batches, off the request path (design §4), without losing one to a crash
+ * (gateway-service README, "Usage events"). {@link #record} appends the event to the write-ahead log in
+ * GEMINI_POOL_SPILL_DIR before it returns; a scheduled task seals the open segment, fsyncs it and ships sealed
+ * segments oldest first, deleting each once usage-service has answered for every event in it. A process killed at
+ * any moment leaves its events on disk and the next start ships them. Only when the disk refuses is an event held in
+ * memory (up to {@code queue-capacity}; beyond it, the oldest are dropped and counted). Delivery is at-least-once;
+ * usage-service ignores duplicate event ids.
+ *
+ * <p>Events usage-service refuses as invalid are set aside in {@code rejected/} (bounded, see {@link RejectedStore});
+ * a batch refused as a whole is split in halves until the refused events are alone, so one bad event never takes
+ * the good ones of its batch with it.
  */
 @ApplicationScoped
 public class UsageShipper {
 
     private static final Logger LOG = Logger.getLogger(UsageShipper.class);
+    /** Segments shipped per tick at most (a bound on one tick's work after a long outage; the next tick goes on). */
+    static final int MAX_SEGMENTS_PER_TICK = 2_000;
 
     @Inject
     GatewayConfig config;
@@ -45,15 +52,18 @@ public class UsageShipper {
     @Inject
     MeterRegistry registry;
 
-    private final ArrayDeque<UsageEvent> queue = new ArrayDeque<>();
-    private final AtomicLong spillPending = new AtomicLong();
-    private ExecutorService spillWriter;
-    private SpillStore spill;
+    /** Events the disk refused, waiting in memory (bounded by queue-capacity). */
+    private final ArrayDeque<UsageEvent> memory = new ArrayDeque<>();
+    private WriteAheadLog wal;
+    private RejectedStore rejected;
     private Counter shipped;
     private Counter shipFailures;
     private Counter dropped;
     private Counter spilled;
+    private Counter refused;
+    private Counter discarded;
     private volatile boolean failing;
+    private volatile boolean diskFailing;
     private volatile boolean stopped;
 
     void onStart(@Observes StartupEvent event) {
@@ -61,89 +71,95 @@ public class UsageShipper {
     }
 
     synchronized void init() {
-        if (spill != null) {
+        if (wal != null) {
             return;
         }
         Path dir = config.usage().spillDir().filter(s -> !s.isBlank()).map(Path::of)
-                .orElse(Path.of(System.getProperty("java.io.tmpdir"), "gemini-pool-spill"));
-        spill = new SpillStore(dir);
-        spillWriter = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "usage-spill-writer");
-            t.setDaemon(true);
-            return t;
-        });
-        shipped = Counter.builder("gemini_pool_usage_events_shipped").description("usage events delivered")
-                .register(registry);
+                .orElse(Path.of(System.getProperty("java.io.tmpdir"), "gemini-pool-spill")).toAbsolutePath();
+        shipped = Counter.builder("gemini_pool_usage_events_shipped")
+                .description("usage events delivered (usage-service counted or already knew them)").register(registry);
         shipFailures = Counter.builder("gemini_pool_usage_ship_failures")
-                .description("usage batches that could not be delivered (retried later)").register(registry);
+                .description("usage batches that could not be delivered (kept, retried later)").register(registry);
         dropped = Counter.builder("gemini_pool_usage_events_dropped")
-                .description("usage events lost: queue full and the spill file could not be written").register(registry);
+                .description("usage events lost: spill folder over its size bound, disk and memory both full,"
+                        + " or a line torn by a crash").register(registry);
         spilled = Counter.builder("gemini_pool_usage_events_spilled")
-                .description("usage events written to spill files").register(registry);
-        Gauge.builder("gemini_pool_usage_queue_depth", this, UsageShipper::depth)
-                .description("usage events waiting in memory").register(registry);
-        int onDisk = spill.files().size();
-        if (onDisk > 0) {
-            LOG.infof("usage: %d spill files in %s will be replayed", onDisk, dir);
+                .description("usage events written ahead to the spill folder").register(registry);
+        refused = Counter.builder("gemini_pool_usage_events_rejected")
+                .description("usage events usage-service refused as invalid, set aside in rejected/").register(registry);
+        discarded = Counter.builder("gemini_pool_usage_rejected_discarded")
+                .description("refused usage events deleted from rejected/ to keep it within its bounds")
+                .register(registry);
+        try {
+            wal = WriteAheadLog.open(dir, Math.max(1, config.usage().batchSize()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the usage spill folder " + dir, e);
         }
+        rejected = new RejectedStore(dir.resolve("rejected"), config.usage().rejectedMaxFiles(),
+                config.usage().rejectedMaxSize().asLongValue(), discarded::increment);
+        stopped = false;
+        Gauge.builder("gemini_pool_usage_queue_depth", this, s -> s.depth() + s.spilledOnDisk())
+                .description("usage events recorded and not yet delivered (on disk or in memory)").register(registry);
+        Gauge.builder("gemini_pool_usage_spill_bytes", this, UsageShipper::spilledBytes)
+                .description("bytes of undelivered usage events in the spill folder").register(registry);
     }
 
-    /** Queues one event; never blocks on the network or the disk. */
+    /**
+     * Records one event: appended to the write-ahead log (a page-cache write, no network, no fsync) before this
+     * returns, so a crash right after cannot lose it. When the disk refuses, it waits in memory instead.
+     */
     public void record(UsageEvent event) {
-        List<UsageEvent> overflow = null;
-        synchronized (queue) {
-            queue.addLast(event);
-            if (queue.size() > config.usage().queueCapacity()) {
-                int n = Math.max(1, Math.min(queue.size(), config.usage().batchSize()));
-                overflow = new ArrayList<>(n);
-                for (int i = 0; i < n; i++) {
-                    overflow.add(queue.pollFirst());
-                }
+        try {
+            wal.append(event);
+            spilled.increment();
+            if (diskFailing) {
+                diskFailing = false;
+                LOG.infof("usage: the spill folder %s takes events again", wal.dir());
             }
-        }
-        if (overflow != null) {
-            spillLater(overflow);
+        } catch (IOException e) {
+            if (!diskFailing) {
+                diskFailing = true;
+                LOG.errorf("usage: cannot write ahead to %s (%s); holding events in memory (at most %d) until it works",
+                        wal.dir(), e.getMessage(), config.usage().queueCapacity());
+            }
+            holdInMemory(List.of(event));
         }
     }
 
+    private void holdInMemory(List<UsageEvent> events) {
+        int lost = 0;
+        synchronized (memory) {
+            memory.addAll(events);
+            while (memory.size() > Math.max(1, config.usage().queueCapacity())) {
+                memory.pollFirst();
+                lost++;
+            }
+        }
+        if (lost > 0) {
+            dropped.increment(lost);
+            LOG.errorf("usage: dropped %d events (spill folder unwritable and the memory queue full)", lost);
+        }
+    }
+
+    /** Events held in memory because the disk refused them. */
     public int depth() {
-        synchronized (queue) {
-            return queue.size();
+        synchronized (memory) {
+            return memory.size();
         }
     }
 
+    /** Events written ahead and not delivered yet. */
     public long spilledOnDisk() {
-        return spill == null ? 0 : spill.eventsOnDisk();
+        return wal == null ? 0 : wal.pendingEvents();
     }
 
-    public SpillStore spillStore() {
-        return spill;
+    /** Bytes of undelivered events in the spill folder. */
+    public long spilledBytes() {
+        return wal == null ? 0 : wal.pendingBytes();
     }
 
-    private void spillLater(List<UsageEvent> events) {
-        // Bound what waits for the disk too: beyond one more queue's worth (at least 10 000 events, so a burst on a
-        // small queue does not outrun a working disk), events are dropped and counted.
-        if (spillPending.addAndGet(events.size()) > Math.max(10_000, config.usage().queueCapacity())) {
-            spillPending.addAndGet(-events.size());
-            dropped.increment(events.size());
-            LOG.errorf("usage: dropped %d events (queue and spill writer both full)", events.size());
-            return;
-        }
-        spillWriter.execute(() -> {
-            try {
-                writeSpill(events);
-            } finally {
-                spillPending.addAndGet(-events.size());
-            }
-        });
-    }
-
-    private void writeSpill(List<UsageEvent> events) {
-        if (spill.write(events)) {
-            spilled.increment(events.size());
-        } else {
-            dropped.increment(events.size());
-        }
+    public Path spillDir() {
+        return wal.dir();
     }
 
     @Scheduled(every = "${gemini-pool.usage.ship-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
@@ -152,30 +168,62 @@ public class UsageShipper {
         if (stopped) {
             return;
         }
-        shipQueue(Long.MAX_VALUE);
-        if (!failing) {
-            replaySpill();
+        ship(Long.MAX_VALUE);
+    }
+
+    /** One round: seal and fsync what was written, keep the folder in bounds, ship. True when nothing is left. */
+    synchronized boolean ship(long deadlineNanos) {
+        wal.sealActive();
+        wal.syncSealed();
+        enforceSpillBound();
+        if (!shipMemory(deadlineNanos)) {
+            return false;
+        }
+        for (int i = 0; i < MAX_SEGMENTS_PER_TICK && System.nanoTime() < deadlineNanos; i++) {
+            WriteAheadLog.Segment segment = wal.oldest();
+            if (segment == null) {
+                return depth() == 0;
+            }
+            if (!shipSegment(segment, deadlineNanos)) {
+                return false;
+            }
+        }
+        return wal.oldest() == null && depth() == 0;
+    }
+
+    /** Over GEMINI_POOL_USAGE_SPILL_MAX_SIZE (a long usage-service outage): the oldest segments go, counted. */
+    private void enforceSpillBound() {
+        long max = config.usage().spillMaxSize().asLongValue();
+        while (wal.pendingBytes() > max && wal.sealedCount() > 1) {
+            WriteAheadLog.Segment oldest = wal.oldest();
+            try {
+                wal.remove(oldest);
+            } catch (IOException e) {
+                LOG.warnf("usage: cannot delete %s: %s", oldest, e.getMessage());
+                return;
+            }
+            dropped.increment(oldest.events);
+            LOG.errorf("usage: dropped %d undelivered events (%s): the spill folder %s is over"
+                    + " GEMINI_POOL_USAGE_SPILL_MAX_SIZE (%d bytes)", oldest.events, oldest, wal.dir(), max);
         }
     }
 
-    /** Ships from memory until the queue is empty, a batch fails, or the deadline passes. Returns true when empty. */
-    synchronized boolean shipQueue(long deadlineNanos) {
+    private boolean shipMemory(long deadlineNanos) {
         int batchSize = Math.max(1, config.usage().batchSize());
-        // Bounded: each round ships or stops; at most what is queued now plus what arrives meanwhile, capped.
         for (int round = 0; round < 10_000 && System.nanoTime() < deadlineNanos; round++) {
             List<UsageEvent> batch = new ArrayList<>(batchSize);
-            synchronized (queue) {
-                while (batch.size() < batchSize && !queue.isEmpty()) {
-                    batch.add(queue.pollFirst());
+            synchronized (memory) {
+                while (batch.size() < batchSize && !memory.isEmpty()) {
+                    batch.add(memory.pollFirst());
                 }
             }
             if (batch.isEmpty()) {
                 return true;
             }
-            if (!send(batch)) {
-                synchronized (queue) {
+            if (!deliver(batch)) {
+                synchronized (memory) {
                     for (int i = batch.size() - 1; i >= 0; i--) {
-                        queue.addFirst(batch.get(i));
+                        memory.addFirst(batch.get(i));
                     }
                 }
                 return false;
@@ -184,88 +232,160 @@ public class UsageShipper {
         return depth() == 0;
     }
 
-    private boolean send(List<UsageEvent> batch) {
+    /** Ships one sealed segment; true when it is done (and deleted), false when usage-service is out of reach. */
+    private boolean shipSegment(WriteAheadLog.Segment segment, long deadlineNanos) {
+        EventFiles.Read read;
         try {
-            usage.ship(batch);
-            shipped.increment(batch.size());
-            if (failing) {
-                LOG.info("usage: usage-service reachable again; shipping resumed");
+            read = EventFiles.read(segment.path);
+        } catch (IOException e) {
+            // Unreadable (deleted by hand, permissions): nothing to ship from it; do not let it block the rest.
+            LOG.errorf("usage: cannot read %s (%s); skipping it", segment.path, e.getMessage());
+            removeQuietly(segment);
+            return true;
+        }
+        if (read.unusable() > 0) {
+            dropped.increment(read.unusable());
+        }
+        List<UsageEvent> events = read.events();
+        int batchSize = Math.max(1, config.usage().batchSize());
+        int done = 0;
+        while (done < events.size() && System.nanoTime() < deadlineNanos) {
+            List<UsageEvent> batch = new ArrayList<>(events.subList(done, Math.min(events.size(), done + batchSize)));
+            if (!deliver(batch)) {
+                break;
             }
-            failing = false;
+            done += batch.size();
+        }
+        try {
+            if (done == events.size()) {
+                wal.remove(segment);
+                return true;
+            }
+            if (done > 0 || read.unusable() > 0) {
+                wal.replace(segment, events.subList(done, events.size()));
+            }
+        } catch (IOException e) {
+            // Left as it was: shipped events are sent again later and usage-service ignores them as duplicates.
+            LOG.warnf("usage: cannot update %s: %s", segment.path, e.getMessage());
+        }
+        return false;
+    }
+
+    private void removeQuietly(WriteAheadLog.Segment segment) {
+        try {
+            wal.remove(segment);
+        } catch (IOException e) {
+            LOG.warnf("usage: cannot delete %s: %s", segment.path, e.getMessage());
+        }
+    }
+
+    /**
+     * Delivers a batch: true when usage-service has answered for every event (counted, known, or refused and set
+     * aside), false when it could not be reached (nothing is known; the caller keeps the whole batch). A batch it
+     * refuses without naming the bad events is split in halves until they are alone (at most 2·log2(batch) extra
+     * posts per bad event).
+     */
+    boolean deliver(List<UsageEvent> batch) {
+        try {
+            List<Integer> refusedIndexes = usage.ship(batch);
+            if (!refusedIndexes.isEmpty()) {
+                setAside(pick(batch, refusedIndexes), "usage-service refused " + refusedIndexes.size() + " of "
+                        + batch.size() + " events");
+            }
+            shipped.increment(batch.size() - refusedIndexes.size());
+            reachable();
             return true;
         } catch (UsageClient.RejectedBatchException e) {
-            // Never accepted however often it is sent: keep it on disk for an operator rather than loop forever.
-            LOG.errorf("usage: %s; batch kept in a spill file under %s/rejected", e.getMessage(), spill.dir());
-            new SpillStore(spill.dir().resolve("rejected")).write(batch);
-            shipFailures.increment();
-            return true;
+            reachable();
+            if (!e.refused().isEmpty()) {
+                setAside(pick(batch, e.refused()), e.getMessage());
+                List<UsageEvent> rest = without(batch, e.refused());
+                return rest.isEmpty() || deliver(rest);
+            }
+            if (batch.size() == 1) {
+                setAside(batch, e.getMessage());
+                return true;
+            }
+            int half = batch.size() / 2;
+            return deliver(new ArrayList<>(batch.subList(0, half)))
+                    && deliver(new ArrayList<>(batch.subList(half, batch.size())));
         } catch (RuntimeException e) {
             shipFailures.increment();
             if (!failing) {
-                LOG.warnf("usage: cannot ship %d events (%s); holding them and retrying", batch.size(), e.toString());
+                LOG.warnf("usage: cannot ship %d events (%s); keeping them and retrying", batch.size(), e.toString());
             }
             failing = true;
             return false;
         }
     }
 
-    /** Replays spill files oldest first; stops at the first failure. */
-    synchronized void replaySpill() {
-        for (Path file : spill.files()) {
-            List<UsageEvent> events;
-            try {
-                events = spill.read(file);
-            } catch (IOException e) {
-                LOG.warnf("usage: cannot read spill file %s: %s", file, e.getMessage());
-                continue;
-            }
-            int batchSize = Math.max(1, config.usage().batchSize());
-            int done = 0;
-            while (done < events.size()) {
-                List<UsageEvent> batch = events.subList(done, Math.min(events.size(), done + batchSize));
-                if (!send(new ArrayList<>(batch))) {
-                    break;
-                }
-                done += batch.size();
-            }
-            try {
-                spill.keepOnly(file, events.subList(done, events.size()));
-            } catch (IOException e) {
-                LOG.warnf("usage: cannot update spill file %s: %s", file, e.getMessage());
-            }
-            if (done < events.size()) {
-                return;
-            }
-            LOG.infof("usage: replayed %d spilled events from %s", events.size(), file.getFileName());
+    private void reachable() {
+        if (failing) {
+            LOG.info("usage: usage-service reachable again; shipping resumed");
         }
+        failing = false;
     }
 
-    /** Flushes on shutdown: ships what it can within the flush timeout, spills the rest for the next start. */
+    private void setAside(List<UsageEvent> events, String reason) {
+        refused.increment(events.size());
+        LOG.errorf("usage: %s; %d event(s) kept under %s (first: eventId %s, model of %d characters)", reason,
+                events.size(), rejected.dir(), events.get(0).eventId(),
+                events.get(0).model() == null ? 0 : events.get(0).model().length());
+        rejected.add(events);
+    }
+
+    private static List<UsageEvent> pick(List<UsageEvent> batch, List<Integer> indexes) {
+        List<UsageEvent> out = new ArrayList<>(indexes.size());
+        for (int i : indexes) {
+            out.add(batch.get(i));
+        }
+        return out;
+    }
+
+    private static List<UsageEvent> without(List<UsageEvent> batch, List<Integer> indexes) {
+        Set<Integer> skip = new HashSet<>(indexes);
+        List<UsageEvent> out = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            if (!skip.contains(i)) {
+                out.add(batch.get(i));
+            }
+        }
+        return out;
+    }
+
+    /** Flushes on shutdown: ships what it can within the flush timeout; the rest is on disk for the next start. */
     void onStop(@Observes @Priority(1) ShutdownEvent event) {
         flushForShutdown();
     }
 
     public synchronized void flushForShutdown() {
-        if (spill == null || stopped) {
+        if (wal == null || stopped) {
             return;
         }
         stopped = true;
-        long deadline = System.nanoTime() + config.usage().shutdownFlushTimeout().toNanos();
-        boolean empty = shipQueue(deadline);
-        spillWriter.shutdown();
-        try {
-            spillWriter.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        boolean empty = ship(System.nanoTime() + config.usage().shutdownFlushTimeout().toNanos());
+        List<UsageEvent> inMemory;
+        synchronized (memory) {
+            inMemory = new ArrayList<>(memory);
+            memory.clear();
         }
-        if (!empty) {
-            List<UsageEvent> left;
-            synchronized (queue) {
-                left = new ArrayList<>(queue);
-                queue.clear();
+        int lost = 0;
+        for (UsageEvent e : inMemory) {
+            try {
+                wal.append(e);
+            } catch (IOException ex) {
+                lost++;
             }
-            writeSpill(left);
-            LOG.infof("usage: %d events not delivered before shutdown were spilled to %s", left.size(), spill.dir());
+        }
+        if (lost > 0) {
+            dropped.increment(lost);
+            LOG.errorf("usage: %d events held in memory are lost: the spill folder %s still refuses them", lost,
+                    wal.dir());
+        }
+        wal.close();
+        if (!empty) {
+            LOG.infof("usage: %d events not delivered before shutdown stay in %s for the next start",
+                    wal.pendingEvents(), wal.dir());
         }
     }
 }

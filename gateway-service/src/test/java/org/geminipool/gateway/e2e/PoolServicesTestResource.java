@@ -98,6 +98,14 @@ public class PoolServicesTestResource implements QuarkusTestResourceLifecycleMan
         }
     }
 
+    /** Kills usage-service (SIGKILL: no shutdown, a batch in flight is cut off); {@link #startUsage()} brings it back. */
+    public static synchronized void killUsage() {
+        if (usage != null) {
+            usage.kill();
+            usage = null;
+        }
+    }
+
     /** Starts usage-service again on the same port and database. */
     public static synchronized void startUsage() {
         if (usage == null) {

@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 7's checks from the gateway side: every upstream attempt is one usage event, so usage-service's totals per key
- * equal the simulator's own per-key counters exactly — also when usage-service is down for part of the run.
+ * equal the simulator's own per-key counters exactly — also when usage-service is stopped, or killed with kill -9,
+ * for part of the run.
  */
 @QuarkusTest
 @WithTestResource(PoolServicesTestResource.class)
@@ -115,6 +116,56 @@ class UsageAccountingTest extends GatewayTestBase {
         PoolServicesTestResource.startUsage();
         awaitUsageShipped();
         assertTotalsMatchTheSimulator(days(start));
+
+        // Crash check: usage-service killed with kill -9 (a batch may be cut off mid-write); nothing lost, nothing twice.
+        PoolServicesTestResource.killUsage();
+        for (int round = 8; round < 11; round++) {
+            drive(round);
+        }
+        assertTrue(shipper.spilledOnDisk() > 0, "the events are written ahead while usage-service is dead");
+        PoolServicesTestResource.startUsage();
+        awaitUsageShipped();
+        assertTotalsMatchTheSimulator(days(start));
+    }
+
+    @Test
+    void anEventUsageServiceRefusesDoesNotCostTheOthersTheirUsage() throws Exception {
+        // The row-4 case of the hostile-client checks at the shipper: one event with a 300-character model in a batch
+        // of good ones. The real usage-service refuses it alone; the good ones are counted in /usage/daily.
+        String keyId = unique("refused-batch-key");
+        String bad = "bad-" + java.util.UUID.randomUUID();
+        for (int i = 0; i < 9; i++) {
+            shipper.record(new org.geminipool.gateway.usage.UsageEvent(java.util.UUID.randomUUID().toString(),
+                    java.time.Instant.now().toString(), keyId, "p", "gemini-2.5-flash", "r", "t", "google", "c",
+                    "SUCCESS", 200, 5L, 1L, 1L, null));
+            if (i == 4) {
+                shipper.record(new org.geminipool.gateway.usage.UsageEvent(bad, java.time.Instant.now().toString(),
+                        keyId, "p", "m".repeat(300), "r", "t", "google", "c", "SUCCESS", 200, 5L, 1L, 1L, null));
+            }
+        }
+        awaitUsageShipped();
+        long counted = 0;
+        for (Map<String, Object> row : usageDaily(pacificToday())) {
+            if (keyId.equals(row.get("keyId"))) {
+                counted += number(row, "requests");
+            }
+        }
+        if (counted < 9) { // recorded just before Pacific midnight: the rest is on the day before
+            for (Map<String, Object> row : usageDaily(pacificToday().minusDays(1))) {
+                if (keyId.equals(row.get("keyId"))) {
+                    counted += number(row, "requests");
+                }
+            }
+        }
+        assertEquals(9, counted, "every good event of the batch is counted");
+        java.nio.file.Path rejected = shipper.spillDir().resolve("rejected");
+        boolean kept = false;
+        try (var files = java.nio.file.Files.list(rejected)) {
+            for (java.nio.file.Path f : files.toList()) {
+                kept |= java.nio.file.Files.readString(f).contains(bad);
+            }
+        }
+        assertTrue(kept, "the refused event is kept in " + rejected + " for an operator");
     }
 
     private static LocalDate[] days(LocalDate start) {

@@ -58,6 +58,31 @@ public interface KeypoolConfig {
 
     LeaseExpiry leaseExpiry();
 
+    Retention retention();
+
+    /** The history-pruning job (keypool-service README, "Retention"). */
+    interface Retention {
+        /** GEMINI_POOL_KEYPOOL_PRUNE_EVERY: interval of the job ("off" disables it). */
+        @WithDefault("1h")
+        String every();
+
+        /** GEMINI_POOL_LEASE_RETENTION: how long a closed lease is kept after its expiry time. */
+        @WithDefault("48H")
+        Duration leases();
+
+        /** GEMINI_POOL_KEY_AUDIT_RETENTION: how long a key's audit rows are kept. */
+        @WithDefault("720H")
+        Duration keyAudit();
+
+        /** GEMINI_POOL_KEYPOOL_PRUNE_BATCH_SIZE: rows per DELETE statement. */
+        @WithDefault("5000")
+        int batchSize();
+
+        /** GEMINI_POOL_KEYPOOL_PRUNE_MAX_BATCHES: most DELETE statements per table and run. */
+        @WithDefault("200")
+        int maxBatches();
+    }
+
     interface LeaseExpiry {
         /** GEMINI_POOL_LEASE_EXPIRY_EVERY: interval of the job closing expired leases ("off" disables it). */
         @WithDefault("60s")

@@ -25,6 +25,10 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response badRequest(UsageRequestException e) {
+        if (!e.refused().isEmpty()) {
+            return Response.status(e.status()).type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(Map.of("error", e.getMessage(), "rejected", e.refused())).build();
+        }
         return error(e.status(), e.getMessage());
     }
 

@@ -1,5 +1,11 @@
 package org.geminipool.usage.service;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -10,8 +16,11 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Checks a whole batch before anything is written: the first bad event rejects the batch (400, naming the event's
- * index and field), so a batch is never half-written.
+ * Checks a batch event by event before anything is written. The batch itself must be well-formed (an object with an
+ * {@code events} array of at most {@code maxBatchSize} entries, else 400/413 and nothing is written); each event that
+ * is invalid is refused alone, with its index and the reason, so that one bad event never holds back the good ones of
+ * its batch (the gateway cannot repair an event, and a whole-batch refusal would leave it nothing but to set the good
+ * events aside with the bad one).
  */
 public final class EventValidator {
 
@@ -23,11 +32,18 @@ public final class EventValidator {
     private static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
     private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
     private static final Instant LATEST = Instant.parse("2100-01-01T00:00:00Z");
+    /** Binds one event; unknown fields are ignored (an older usage-service accepts a newer gateway's events). */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private EventValidator() {
     }
 
-    public static List<NewEvent> validate(EventBatch batch, int maxBatchSize) {
+    /** The valid events of a batch, in batch order, and the refused ones. */
+    public record Checked(List<NewEvent> events, List<RefusedEvent> refused) {
+    }
+
+    public static Checked check(EventBatch batch, int maxBatchSize) {
         if (batch == null || batch.events() == null) {
             throw UsageRequestException.badRequest("body must be a JSON object {\"events\":[…]}");
         }
@@ -37,10 +53,44 @@ public final class EventValidator {
                     + "send smaller batches");
         }
         List<NewEvent> events = new ArrayList<>(batch.events().size());
+        List<RefusedEvent> refused = new ArrayList<>();
         for (int i = 0; i < batch.events().size(); i++) {
-            events.add(validate(i, batch.events().get(i)));
+            JsonNode node = batch.events().get(i);
+            try {
+                events.add(validate(i, bind(i, node)));
+            } catch (UsageRequestException e) {
+                refused.add(new RefusedEvent(i, eventIdOf(node), e.getMessage()));
+            }
         }
-        return events;
+        return new Checked(events, refused);
+    }
+
+    private static EventInput bind(int index, JsonNode node) {
+        String at = "events[" + index + "]";
+        if (node == null || node.isNull()) {
+            throw UsageRequestException.badRequest(at + ": must be an object, not null");
+        }
+        if (!node.isObject()) {
+            throw UsageRequestException.badRequest(at + ": must be an object");
+        }
+        try {
+            return JSON.treeToValue(node, EventInput.class);
+        } catch (MismatchedInputException e) {
+            String name = e.getPath().isEmpty() ? null : e.getPath().get(e.getPath().size() - 1).getFieldName();
+            String field = name == null ? "" : "." + name;
+            throw UsageRequestException.badRequest(at + field + ": wrong type ("
+                    + UsageDays.abbreviate(e.getOriginalMessage()) + ")");
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw UsageRequestException.badRequest(at + ": not a usage event");
+        }
+    }
+
+    private static String eventIdOf(JsonNode node) {
+        if (node == null || !node.isObject() || !node.path("eventId").isTextual()) {
+            return null;
+        }
+        String id = node.path("eventId").asText();
+        return id.length() > 64 ? id.substring(0, 64) + "…" : id;
     }
 
     static NewEvent validate(int index, EventInput in) {

@@ -1,5 +1,14 @@
 package org.geminipool.usage.service;
 
-/** Answer of {@code POST /usage/events}: events newly counted, and events already seen (ignored). */
-public record IngestResult(int accepted, int duplicates) {
+import java.util.List;
+
+/**
+ * Answer of {@code POST /usage/events}: events newly counted, events already seen (ignored), and the events refused
+ * as invalid (not counted, each with its index in the batch and the reason).
+ */
+public record IngestResult(int accepted, int duplicates, List<RefusedEvent> rejected) {
+
+    public IngestResult(int accepted, int duplicates) {
+        this(accepted, duplicates, List.of());
+    }
 }

@@ -12,7 +12,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-/** {@code POST /usage/events}: validate the whole batch, write it idempotently, count it. */
+/**
+ * {@code POST /usage/events}: validate each event, write the valid ones idempotently, count them, and name the
+ * refused ones. A batch whose events are all invalid is a 400 (nothing written); a mixed batch is a 200 whose
+ * {@code rejected} lists what was not counted.
+ */
 @ApplicationScoped
 public class IngestService {
 
@@ -30,15 +34,27 @@ public class IngestService {
     UsageMetrics metrics;
 
     public Uni<IngestResult> ingest(EventBatch batch) {
-        List<NewEvent> events;
+        EventValidator.Checked checked;
         try {
-            events = new ArrayList<>(EventValidator.validate(batch, config.usage().maxBatchSize()));
+            checked = EventValidator.check(batch, config.usage().maxBatchSize());
         } catch (UsageRequestException e) {
             metrics.rejectedBatch();
             return Uni.createFrom().failure(e);
         }
+        List<RefusedEvent> refused = checked.refused();
+        if (!refused.isEmpty()) {
+            metrics.refused(refused.size());
+            LOG.warnf("usage: refused %d of %d events of a batch; first: %s", refused.size(), batch.events().size(),
+                    refused.get(0).error());
+        }
+        List<NewEvent> events = new ArrayList<>(checked.events());
         if (events.isEmpty()) {
-            return Uni.createFrom().item(new IngestResult(0, 0));
+            if (refused.isEmpty()) {
+                return Uni.createFrom().item(new IngestResult(0, 0));
+            }
+            metrics.rejectedBatch();
+            return Uni.createFrom().failure(new UsageRequestException(400, refused.get(0).error()
+                    + (refused.size() > 1 ? " (and " + (refused.size() - 1) + " more refused events)" : ""), refused));
         }
         // Same lock order in every transaction: concurrent overlapping batches wait instead of deadlocking.
         events.sort(Comparator.comparing(NewEvent::eventId));
@@ -50,7 +66,7 @@ public class IngestService {
                     metrics.received(size);
                     metrics.accepted(accepted);
                     metrics.duplicates(size - accepted);
-                    return new IngestResult(accepted, size - accepted);
+                    return new IngestResult(accepted, size - accepted, refused);
                 });
     }
 

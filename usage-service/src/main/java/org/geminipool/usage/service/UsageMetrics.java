@@ -13,6 +13,7 @@ public class UsageMetrics {
     private final Counter duplicates;
     private final Counter rejectedBatches;
     private final Counter pruned;
+    private final Counter refused;
 
     public UsageMetrics(MeterRegistry registry) {
         received = Counter.builder("gemini_pool.usage.events.received")
@@ -22,7 +23,10 @@ public class UsageMetrics {
         duplicates = Counter.builder("gemini_pool.usage.events.duplicates")
                 .description("Usage events ignored because their event id was seen before").register(registry);
         rejectedBatches = Counter.builder("gemini_pool.usage.batches.rejected")
-                .description("Event batches rejected as invalid (4xx, nothing written)").register(registry);
+                .description("Event batches rejected as a whole (malformed, too large, or every event invalid; nothing written)").register(registry);
+        refused = Counter.builder("gemini_pool.usage.events.refused")
+                .description("Usage events refused as invalid (not counted; the rest of their batch was)")
+                .register(registry);
         pruned = Counter.builder("gemini_pool.usage.events.pruned")
                 .description("Raw usage events deleted by the retention job").register(registry);
     }
@@ -41,6 +45,10 @@ public class UsageMetrics {
 
     void rejectedBatch() {
         rejectedBatches.increment();
+    }
+
+    void refused(long n) {
+        refused.increment(n);
     }
 
     void pruned(long n) {

@@ -51,27 +51,52 @@ class IngestValidationTest {
     }
 
     @Test
-    void oneBadEventRejectsTheWholeBatch() {
+    void oneBadEventIsRefusedAloneAndTheGoodOnesOfItsBatchAreCounted() {
         String key = unique("key");
         String model = unique("model");
-        assertRejected(key, model, "outcome", "MAYBE", "events[2].outcome");
-        assertRejected(key, model, "occurredAt", "yesterday", "events[2].occurredAt");
-        assertRejected(key, model, "occurredAt", "2026-04-02T18:00:00", "events[2].occurredAt");
-        assertRejected(key, model, "eventId", null, "events[2].eventId: required");
-        assertRejected(key, model, "eventId", "has space", "events[2].eventId");
-        assertRejected(key, model, "model", "", "events[2].model: required");
-        assertRejected(key, model, "model", "m".repeat(129), "events[2].model");
-        assertRejected(key, model, "promptTokens", -1, "events[2].promptTokens");
-        assertRejected(key, model, "httpStatus", 1000, "events[2].httpStatus");
-        assertEquals(0, requests(DAY, key, model));
-        // The valid events of those batches were not written: sent alone now, they are all new.
-        post(events(3, AT, key, model)).statusCode(200).body("accepted", equalTo(3));
+        int sent = 0;
+        sent += assertRefusedAlone(key, model, "outcome", "MAYBE", "events[2].outcome");
+        sent += assertRefusedAlone(key, model, "occurredAt", "yesterday", "events[2].occurredAt");
+        sent += assertRefusedAlone(key, model, "occurredAt", "2026-04-02T18:00:00", "events[2].occurredAt");
+        sent += assertRefusedAlone(key, model, "eventId", null, "events[2].eventId: required");
+        sent += assertRefusedAlone(key, model, "eventId", "has space", "events[2].eventId");
+        sent += assertRefusedAlone(key, model, "model", "", "events[2].model: required");
+        // The hostile-client case: a 300-character model name must not cost the other clients their usage.
+        sent += assertRefusedAlone(key, model, "model", "m".repeat(300), "events[2].model");
+        sent += assertRefusedAlone(key, model, "promptTokens", -1, "events[2].promptTokens");
+        sent += assertRefusedAlone(key, model, "httpStatus", 1000, "events[2].httpStatus");
+        sent += assertRefusedAlone(key, model, "latencyMs", "fast", "events[2].latencyMs");
+        assertEquals(sent, requests(DAY, key, model), "every valid event of those batches is counted");
     }
 
-    private void assertRejected(String key, String model, String field, Object value, String message) {
+    /** Posts 4 events of which #2 is bad; returns how many valid events were sent. */
+    private int assertRefusedAlone(String key, String model, String field, Object value, String message) {
         List<Map<String, Object>> events = new ArrayList<>(events(4, AT, key, model));
         events.set(2, with(events.get(2), field, value));
-        post(events).statusCode(400).contentType("application/json").body("error", containsString(message));
+        post(events).statusCode(200).contentType("application/json")
+                .body("accepted", equalTo(3)).body("duplicates", equalTo(0))
+                .body("rejected.size()", equalTo(1)).body("rejected[0].index", equalTo(2))
+                .body("rejected[0].error", containsString(message));
+        return 3;
+    }
+
+    @Test
+    void aBatchOfOnlyBadEventsIs400NamingEachAndWritesNothing() {
+        String key = unique("key");
+        String model = unique("model");
+        List<Map<String, Object>> events = new ArrayList<>(events(3, AT, key, model));
+        events.set(0, with(events.get(0), "model", "x".repeat(300)));
+        events.set(1, with(events.get(1), "outcome", "MAYBE"));
+        events.set(2, with(events.get(2), "occurredAt", "soon"));
+        post(events).statusCode(400).contentType("application/json")
+                .body("error", containsString("events[0].model"))
+                .body("rejected.index", equalTo(List.of(0, 1, 2)))
+                .body("rejected[1].eventId", equalTo(events.get(1).get("eventId")))
+                .body("rejected[2].error", containsString("events[2].occurredAt"));
+        assertEquals(0, requests(DAY, key, model));
+        // Refused for good: the same batch again gets the same answer and still writes nothing.
+        post(events).statusCode(400);
+        assertEquals(0, requests(DAY, key, model));
     }
 
     @Test

@@ -34,16 +34,37 @@ class EventValidatorTest {
                 EventValidator.validate(0, input("2026-11-26T08:00:00Z", "k", null, null)).day());
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    static EventBatch batch(EventInput... events) {
+        return new EventBatch(java.util.Arrays.stream(events).map(e -> (com.fasterxml.jackson.databind.JsonNode)
+                JSON.valueToTree(e)).toList());
+    }
+
+    @Test
+    void eachEventIsCheckedAloneAndRefusalsNameIndexIdAndReason() {
+        EventInput good = input("2026-01-01T00:00:00Z", "k", null, null);
+        EventInput longModel = new EventInput("e-2", "2026-01-01T00:00:00Z", "k", null, "m".repeat(300), null, null,
+                null, null, "SUCCESS", null, null, null, null, null);
+        var checked = EventValidator.check(batch(good, longModel, good), 10);
+        assertEquals(2, checked.events().size());
+        assertEquals(1, checked.refused().size());
+        RefusedEvent refused = checked.refused().get(0);
+        assertEquals(1, refused.index());
+        assertEquals("e-2", refused.eventId());
+        assertTrue(refused.error().startsWith("events[1].model: longer than 128"), refused.error());
+    }
+
     @Test
     void batchLimits() {
-        var ok = new EventBatch(List.of(input("2026-01-01T00:00:00Z", "k", null, null)));
-        assertEquals(1, EventValidator.validate(ok, 1).size());
-        var tooBig = assertThrows(UsageRequestException.class, () -> EventValidator.validate(ok, 0));
+        var ok = batch(input("2026-01-01T00:00:00Z", "k", null, null));
+        assertEquals(1, EventValidator.check(ok, 1).events().size());
+        var tooBig = assertThrows(UsageRequestException.class, () -> EventValidator.check(ok, 0));
         assertEquals(413, tooBig.status());
         assertEquals(400, assertThrows(UsageRequestException.class,
-                () -> EventValidator.validate(new EventBatch(null), 10)).status());
+                () -> EventValidator.check(new EventBatch(null), 10)).status());
         assertEquals(400, assertThrows(UsageRequestException.class,
-                () -> EventValidator.validate(null, 10)).status());
+                () -> EventValidator.check(null, 10)).status());
     }
 
     @Test
