@@ -9,6 +9,7 @@ import org.geminipool.gateway.upstream.Classification;
 import org.geminipool.gateway.upstream.Outcome;
 import org.geminipool.gateway.upstream.StreamScanner;
 import org.geminipool.gateway.upstream.TokenUsage;
+import org.geminipool.gateway.upstream.UpstreamHttp;
 
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
@@ -23,6 +24,8 @@ import java.util.function.Consumer;
 final class StreamRelay {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The upstream's idle timeout while the client is the one not reading: a day, i.e. none in practice. */
+    static final long PAUSED_IDLE_MILLIS = 86_400_000L;
 
     /** How the relay ended: the attempt's classification, usage seen, and whether the client had received anything. */
     record Result(Classification classification, TokenUsage usage, boolean clientReceivedBytes, String failure) {
@@ -34,20 +37,26 @@ final class StreamRelay {
     private final Consumer<Result> done;
     private final StreamScanner scanner = new StreamScanner();
     private final boolean openAi;
+    private final long idleMillis;
     private Buffer pending = Buffer.buffer();
+    /** True while the upstream is paused because the client does not read fast enough. */
+    private boolean waitingForClient;
     private boolean headersSent;
     private boolean finished;
 
-    private StreamRelay(Exchange ex, HttpClientResponse upstream, String routeHeader, Consumer<Result> done) {
+    private StreamRelay(Exchange ex, HttpClientResponse upstream, String routeHeader, long idleMillis,
+                        Consumer<Result> done) {
         this.ex = ex;
+        this.idleMillis = idleMillis;
         this.upstream = upstream;
         this.routeHeader = routeHeader;
         this.done = done;
         this.openAi = ex.call.protocol() == Protocol.OPENAI;
     }
 
-    static void relay(Exchange ex, HttpClientResponse upstream, String routeHeader, Consumer<Result> done) {
-        new StreamRelay(ex, upstream, routeHeader, done).start();
+    static void relay(Exchange ex, HttpClientResponse upstream, String routeHeader, long idleMillis,
+                      Consumer<Result> done) {
+        new StreamRelay(ex, upstream, routeHeader, idleMillis, done).start();
     }
 
     private void start() {
@@ -97,9 +106,17 @@ final class StreamRelay {
                     .putHeader(AttemptLoop.ROUTE_HEADER, routeHeader).putHeader("x-request-id", ex.requestId);
         }
         out.write(data);
-        if (out.writeQueueFull()) {
+        if (out.writeQueueFull() && !waitingForClient) {
+            // Back-pressure: the client reads slowly. While we wait for it the upstream is silent because of us, so
+            // its idle timeout is suspended (the public port's idle timeout bounds a client that stops reading).
+            waitingForClient = true;
             upstream.pause();
-            out.drainHandler(v -> upstream.resume());
+            upstream.request().idleTimeout(PAUSED_IDLE_MILLIS);
+            out.drainHandler(v -> {
+                waitingForClient = false;
+                upstream.request().idleTimeout(idleMillis);
+                upstream.resume();
+            });
         }
     }
 
@@ -185,13 +202,23 @@ final class StreamRelay {
         }
         String why = "upstream stream failed: " + cause.getClass().getSimpleName()
                 + (cause.getMessage() == null ? "" : " " + cause.getMessage());
+        // The upstream answered 200 and then went silent past its idle timeout (a long thinking pause): it accepted
+        // the call, so it is neither a strike on the key nor retried on another one.
+        boolean silent = UpstreamHttp.isIdleTimeout(cause);
+        boolean answered = headersSent;
         if (headersSent) {
             HttpServerResponse out = ex.ctx.response();
             if (!out.closed() && !out.ended()) {
                 out.end(errorEvent("the upstream stream broke off; the answer is incomplete"));
             }
+        } else if (silent) {
+            GatewayResponses.error(ex.ctx, ex.call, 504, "the upstream accepted the call but sent nothing within"
+                    + " GEMINI_POOL_UPSTREAM_TIMEOUT; it was not retried on another key", null, ex.requestId);
+            answered = true;
         }
-        finish(new Result(Classification.of(Outcome.UPSTREAM_ERROR), scanner.usage(), headersSent, why));
+        // Client back-pressure is never the key's fault: a failure while we were waiting for the client is not a strike.
+        Outcome outcome = waitingForClient || silent ? Outcome.CLIENT_ERROR : Outcome.UPSTREAM_ERROR;
+        finish(new Result(Classification.of(outcome), scanner.usage(), answered, why));
     }
 
     private Buffer errorEvent(String message) {
