@@ -60,9 +60,10 @@ final class StreamRelay {
     }
 
     private void start() {
-        HttpServerResponse out = ex.ctx.response();
-        out.closeHandler(v -> {
-            if (!finished) {
+        // Through the routing context, not response().closeHandler(): that would replace the context's own close
+        // hook, and with it every other end handler of this request (the body budget's release among them).
+        ex.ctx.addEndHandler(ended -> {
+            if (ended.failed() && !finished) {
                 upstream.request().reset();
                 finish(new Result(Classification.of(Outcome.CLIENT_ERROR), scanner.usage(), headersSent,
                         "client closed the connection"));
