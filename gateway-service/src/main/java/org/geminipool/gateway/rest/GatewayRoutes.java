@@ -34,11 +34,11 @@ public class GatewayRoutes {
     void register(@Observes Router router) {
         long limit = config.maxBodySize().asLongValue();
         for (String path : new String[] {"/v1beta/*", "/v1/*"}) {
-            // Two routes, because Vert.x wants a body handler first on its route: the token check runs before any
-            // byte of the body is read.
-            router.route(path).order(-101).handler(this::authenticate).failureHandler(this::failure);
+            // Two routes, because Vert.x wants a body handler first on its route: the token check and the body
+            // budget run before any byte of the body is read.
+            router.route(path).order(-101).handler(this::authenticate).handler(this::reserveBody)
+                    .failureHandler(this::failure);
             router.route(path).order(-100)
-                    .handler(this::reserveBody)
                     .handler(BodyHandler.create(false).setBodyLimit(limit).setHandleFileUploads(false))
                     .handler(requests::handle)
                     .failureHandler(this::failure);

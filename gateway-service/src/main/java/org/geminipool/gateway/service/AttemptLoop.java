@@ -214,6 +214,9 @@ public class AttemptLoop {
         settle(ex, target, lease, Classification.of(Outcome.CLIENT_ERROR), status, start, TokenUsage.NONE);
         ex.finished = true;
         metrics.request(ex.decision.route(), target.model(), "UPSTREAM_TIMEOUT");
+        if (ex.clientGone()) {
+            return;
+        }
         ex.ctx.response().putHeader(ROUTE_HEADER, ex.decision.header(target));
         GatewayResponses.error(ex.ctx, ex.call, 504, "the upstream accepted the call but sent nothing for "
                 + config.upstreamTimeout().toSeconds() + " s (GEMINI_POOL_UPSTREAM_TIMEOUT); it was not retried on"

@@ -12,6 +12,7 @@ import org.geminipool.gateway.upstream.TokenUsage;
 import org.geminipool.gateway.upstream.UpstreamHttp;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -24,8 +25,6 @@ import java.util.function.Consumer;
 final class StreamRelay {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The upstream's idle timeout while the client is the one not reading: a day, i.e. none in practice. */
-    static final long PAUSED_IDLE_MILLIS = 86_400_000L;
 
     /** How the relay ended: the attempt's classification, usage seen, and whether the client had received anything. */
     record Result(Classification classification, TokenUsage usage, boolean clientReceivedBytes, String failure) {
@@ -41,6 +40,7 @@ final class StreamRelay {
     private Buffer pending = Buffer.buffer();
     /** True while the upstream is paused because the client does not read fast enough. */
     private boolean waitingForClient;
+    private long idleTimer = -1;
     private boolean headersSent;
     private boolean finished;
 
@@ -72,12 +72,39 @@ final class StreamRelay {
         upstream.exceptionHandler(this::onUpstreamFailure);
         upstream.handler(this::onData);
         upstream.endHandler(v -> onEnd());
+        watchIdle();
+    }
+
+    /**
+     * GEMINI_POOL_UPSTREAM_TIMEOUT between the stream's bytes (Vert.x's request idle timeout ends with the response
+     * head). Re-armed on every chunk, off while the client is the one not reading, gone when the relay finishes.
+     */
+    private void watchIdle() {
+        stopIdleWatch();
+        if (finished || waitingForClient || idleMillis <= 0) {
+            return;
+        }
+        idleTimer = ex.context.owner().setTimer(idleMillis, id -> ex.context.runOnContext(v -> {
+            if (idleTimer == id && !finished && !waitingForClient) {
+                TimeoutException silent = new TimeoutException("no stream data for " + idleMillis + " ms");
+                upstream.request().reset(0, silent);
+                onUpstreamFailure(silent);
+            }
+        }));
+    }
+
+    private void stopIdleWatch() {
+        if (idleTimer >= 0) {
+            ex.context.owner().cancelTimer(idleTimer);
+            idleTimer = -1;
+        }
     }
 
     private void onData(Buffer data) {
         if (finished) {
             return;
         }
+        watchIdle();
         byte[] bytes = data.getBytes();
         scanner.feed(bytes);
         if (openAi) {
@@ -109,14 +136,14 @@ final class StreamRelay {
         out.write(data);
         if (out.writeQueueFull() && !waitingForClient) {
             // Back-pressure: the client reads slowly. While we wait for it the upstream is silent because of us, so
-            // its idle timeout is suspended (the public port's idle timeout bounds a client that stops reading).
+            // the idle watch is off (the public port's idle timeout bounds a client that stops reading altogether).
             waitingForClient = true;
             upstream.pause();
-            upstream.request().idleTimeout(PAUSED_IDLE_MILLIS);
+            stopIdleWatch();
             out.drainHandler(v -> {
                 waitingForClient = false;
-                upstream.request().idleTimeout(idleMillis);
                 upstream.resume();
+                watchIdle();
             });
         }
     }
@@ -238,6 +265,7 @@ final class StreamRelay {
             return;
         }
         finished = true;
+        stopIdleWatch();
         done.accept(result);
     }
 }
