@@ -260,6 +260,18 @@ public final class GeminiSimulator implements AutoCloseable {
         return state.lastBody(apiKey);
     }
 
+    /**
+     * The request lines ({@code "METHOD uri"}, the raw request target as received, query included) of the last 10,000
+     * requests on the Google and OpenRouter routes, oldest first; for tests that check which paths reached "Google".
+     */
+    public java.util.List<String> requestLog() {
+        return state.requestLog();
+    }
+
+    public void clearRequestLog() {
+        state.clearRequestLog();
+    }
+
     public void resetCounters() {
         state.resetCounters();
     }

@@ -37,6 +37,22 @@ public class ConsoleSettings {
     @ConfigProperty(name = "gemini-pool.console.backend-timeout", defaultValue = "15S")
     Duration backendTimeout;
 
+    /** GEMINI_POOL_CONSOLE_LOGIN_MAX_FAILURES: failed logins per source address within the window before 429. */
+    @ConfigProperty(name = "gemini-pool.console.login-max-failures", defaultValue = "5")
+    int loginMaxFailures;
+
+    /** GEMINI_POOL_CONSOLE_LOGIN_WINDOW: the window failed logins are counted in. */
+    @ConfigProperty(name = "gemini-pool.console.login-window", defaultValue = "1M")
+    Duration loginWindow;
+
+    public int loginMaxFailures() {
+        return Math.max(1, loginMaxFailures);
+    }
+
+    public Duration loginWindow() {
+        return loginWindow;
+    }
+
     public String adminToken() {
         return adminToken.map(String::trim).orElse("");
     }

@@ -3,16 +3,22 @@ package org.geminipool.gateway.console;
 import java.util.List;
 
 /**
- * One routing rule as shown by the console: its match conditions (empty lists / null when absent) and its targets in
- * the order they are tried.
+ * One routing rule as shown by the console: its match conditions (empty lists / null when absent; {@code conditions}
+ * holds the others in words, e.g. "asks for reasoning") and its targets in the order they are tried.
  */
 public record RouteSummary(String name, List<String> keywords, String operation, List<String> models,
-                           List<Target> targets) {
+                           List<String> conditions, List<Target> targets) {
 
     public RouteSummary {
         keywords = keywords == null ? List.of() : List.copyOf(keywords);
         models = models == null ? List.of() : List.copyOf(models);
+        conditions = conditions == null ? List.of() : List.copyOf(conditions);
         targets = targets == null ? List.of() : List.copyOf(targets);
+    }
+
+    public RouteSummary(String name, List<String> keywords, String operation, List<String> models,
+                        List<Target> targets) {
+        this(name, keywords, operation, models, List.of(), targets);
     }
 
     /** {@code provider} is {@code google} or {@code openrouter}; {@code pool} null means any pool serving the model. */
@@ -44,6 +50,9 @@ public record RouteSummary(String name, List<String> keywords, String operation,
         }
         if (!models.isEmpty()) {
             sb.append(sb.length() > 0 ? "; " : "").append("model is one of ").append(String.join(", ", models));
+        }
+        for (String c : conditions) {
+            sb.append(sb.length() > 0 ? "; " : "").append(c);
         }
         return sb.length() == 0 ? "no conditions (used only as the default)" : sb.toString();
     }

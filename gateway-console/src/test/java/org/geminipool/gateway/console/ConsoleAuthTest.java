@@ -8,6 +8,8 @@ import io.restassured.response.Response;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
+import org.geminipool.testsupport.RawHttp;
 
 import static org.geminipool.gateway.console.ConsoleTestSupport.csrf;
 import static org.geminipool.gateway.console.ConsoleTestSupport.keypoolApi;
@@ -61,6 +63,61 @@ class ConsoleAuthTest {
         assertTrue(css.getContentType().startsWith("text/css"), css.getContentType());
     }
 
+    /** Every spelling of a console path the router would serve as one: decided on the routed path, never data. */
+    @Test
+    void encodedConsolePathsNeedASessionToo() {
+        int port = RestAssured.port;
+        List<String> paths = List.of("/%63onsole/api/overview", "/%63onsole/keys", "/consol%65/usage",
+                "/%63onsole/usage/clients.csv", "/%63onsole/usage/keys.csv", "/%63onsole/routes", "/%63onsole",
+                "/%63%6F%6E%73%6F%6C%65/api/overview", "/console/%2e%2e/console/keys", "/x/../console/api/overview",
+                "//console/keys", "/console//api/overview", "/console/./usage", "/console/api/overview;",
+                "/console;a=b/keys", "/%2563onsole/keys");
+        for (String path : paths) {
+            for (String accept : List.of("text/html", "application/json", "text/csv")) {
+                RawHttp.Answer a = RawHttp.get(port, path, Map.of("Accept", accept));
+                assertTrue(a.status() == 303 || a.status() == 401 || a.status() == 404 || a.status() == 400,
+                        path + " (" + accept + ") answered " + a.status() + ": " + a.body());
+                assertFalse(a.body().contains("AIza") || a.body().contains("totals") || a.body().contains("keyId"),
+                        path + ": " + a.body());
+            }
+            RawHttp.Answer post = RawHttp.send(port, "POST", path.replace("api/overview", "keys/1/disable"),
+                    Map.of("Content-Type", "application/x-www-form-urlencoded"), "csrf=x&confirm=yes");
+            assertTrue(post.status() == 401 || post.status() == 404 || post.status() == 400 || post.status() == 405,
+                    path + " POST answered " + post.status());
+        }
+        assertEquals(401, RawHttp.get(port, "/%63onsole/api/overview", Map.of("Accept", "application/json")).status());
+        assertEquals(303, RawHttp.get(port, "/consol%65/usage", Map.of("Accept", "text/html")).status());
+        // Logged in, the same spellings work (it is the same page).
+        String cookie = login();
+        RawHttp.Answer in = RawHttp.get(port, "/%63onsole/api/overview",
+                Map.of("Accept", "application/json", "Cookie", "gp_console=" + cookie));
+        assertEquals(200, in.status(), in.body());
+    }
+
+    @Test
+    void failedLoginsPerSourceAreLimited() {
+        String source = "198.51.100." + (1 + new java.util.Random().nextInt(250));
+        for (int i = 0; i < 5; i++) {
+            Response r = loginFrom(source, "wrong-" + i);
+            assertEquals(401, r.statusCode(), "failure " + (i + 1));
+        }
+        Response locked = loginFrom(source, "wrong-again");
+        assertEquals(429, locked.statusCode());
+        long retry = Long.parseLong(locked.getHeader("Retry-After"));
+        assertTrue(retry >= 1 && retry <= 60, "Retry-After " + retry);
+        // Locked out means locked out: the right token from that source is not heard either.
+        Response right = loginFrom(source, ConsoleServicesTestResource.ADMIN_TOKEN);
+        assertEquals(429, right.statusCode());
+        assertNull(right.getHeader("Set-Cookie"));
+        // Another source is not affected.
+        assertEquals(303, loginFrom("203.0.113.9", ConsoleServicesTestResource.ADMIN_TOKEN).statusCode());
+    }
+
+    private static Response loginFrom(String source, String token) {
+        return RestAssured.given().redirects().follow(false).header("X-Forwarded-For", source)
+                .contentType("application/x-www-form-urlencoded").formParam("token", token).post("/console/login");
+    }
+
     @Test
     void forgedOrExpiredLookingCookiesAreRefused() {
         String good = login();
@@ -79,8 +136,7 @@ class ConsoleAuthTest {
     void wrongTokenGetsNoCookie() {
         for (String token : new String[]{"wrong", "", ConsoleServicesTestResource.ADMIN_TOKEN + "x",
                 ConsoleServicesTestResource.INTERNAL_TOKEN}) {
-            Response r = RestAssured.given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
-                    .formParam("token", token).post("/console/login");
+            Response r = loginFrom("192.0.2.77", token);
             assertEquals(401, r.statusCode(), token);
             assertNull(r.getHeader("Set-Cookie"), token);
             assertTrue(r.asString().contains("not the admin token"), r.asString());

@@ -12,7 +12,9 @@ import org.geminipool.gateway.config.GatewayConfig;
 
 /**
  * The keypool as the gateway sees it. Owns the circuit breaker (a keypool that is down is not asked again for 5 s)
- * and one quick retry of calls that failed to connect; callers own their timeout and fallback.
+ * and one quick retry of calls that failed to connect; callers own their timeout and fallback. Only real keypool
+ * failures (no answer, 5xx, a refused internal token) are exceptions and count for the breaker: a 4xx about the
+ * request is an answer ({@link LeaseAnswer.Invalid}), so one client's bad input never opens the breaker for everyone.
  */
 @ApplicationScoped
 public class KeypoolClient {
@@ -64,6 +66,10 @@ public class KeypoolClient {
         }
         if (status == 404 && (reason == null || "UNKNOWN_MODEL".equals(reason))) {
             return new LeaseAnswer.UnknownModel();
+        }
+        if (status >= 400 && status < 500 && status != 401 && status != 403 && status != 408) {
+            String why = body == null ? null : body.path("message").asText(body.path("error").asText(null));
+            return new LeaseAnswer.Invalid(status, why == null ? "keypool answered " + status : why);
         }
         throw new KeypoolUnavailableException("keypool answered " + status + " to a lease"
                 + (body == null ? "" : ": " + body));

@@ -51,6 +51,13 @@ public interface GatewayConfig {
     @WithDefault("20M")
     MemorySize maxBodySize();
 
+    /**
+     * GEMINI_POOL_MAX_BODY_BYTES_IN_FLIGHT: request body bytes held at once over all requests; beyond, 429. A body is
+     * held about three times (bytes, JSON tree, the copy sent upstream), so the default suits a heap of ~512 MB.
+     */
+    @WithDefault("64M")
+    MemorySize maxBodyBytesInFlight();
+
     /** Upstream calls one client request may cost, over all targets. */
     @WithDefault("10")
     int maxAttempts();

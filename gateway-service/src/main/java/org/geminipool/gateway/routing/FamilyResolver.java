@@ -44,6 +44,8 @@ public class FamilyResolver {
     UpstreamHttp http;
     @Inject
     GatewayConfig config;
+    @Inject
+    org.geminipool.gateway.service.GatewayMetrics metrics;
 
     private volatile List<String> ids;
     private volatile Future<List<String>> inFlight;
@@ -97,7 +99,10 @@ public class FamilyResolver {
             }
             fetch(granted.grant().apiKey(), null, new ArrayList<>(), 0, promise);
         }, promise::fail);
-        return promise.future().onSuccess(list -> ids = List.copyOf(list))
+        return promise.future().onSuccess(list -> {
+                    ids = List.copyOf(list);
+                    metrics.learnModels(list); // listed models label their own metric series
+                })
                 .onFailure(e -> LOG.debugf("models list for family targets not refreshed: %s", e.getMessage()));
     }
 

@@ -147,6 +147,12 @@ public class AttemptLoop {
         } else if (answer instanceof LeaseAnswer.UnknownModel) {
             ex.unknownModelTargets++;
             tryTarget(ex, index + 1);
+        } else if (answer instanceof LeaseAnswer.Invalid invalid) {
+            // The keypool found the request itself invalid: the client's input, answered before any upstream call.
+            ex.finished = true;
+            metrics.request(ex.decision.route(), null, "BAD_REQUEST");
+            GatewayResponses.error(ex.ctx, ex.call, 400, "the key pool refused this request: "
+                    + ProtocolErrors.scrub(invalid.why()), null, ex.requestId);
         } else if (answer instanceof LeaseAnswer.Unavailable unavailable) {
             if (!ex.keypoolDown) {
                 LOG.warnf("[%s] keypool unavailable: %s", ex.requestId, unavailable.why());
@@ -162,6 +168,10 @@ public class AttemptLoop {
                 config.openrouterBaseUrl(), config.openrouterApiKey().orElse(""));
         long start = System.nanoTime();
         http.send(request.method(), request.url(), request.headers(), request.body()).onComplete(ar -> {
+            if (ar.failed() && ar.cause() instanceof UpstreamHttp.SilentUpstreamException) {
+                onSilentUpstream(ex, target, lease, start, 0);
+                return;
+            }
             if (ar.failed()) {
                 onAttemptFailed(ex, index, target, lease, start, UpstreamErrorClassifier.noAnswer(), 0,
                         "no answer: " + ar.cause());
@@ -170,11 +180,15 @@ public class AttemptLoop {
             HttpClientResponse response = ar.result();
             int status = response.statusCode();
             if (status / 100 == 2 && streaming(ex)) {
-                StreamRelay.relay(ex, response, ex.decision.header(target),
+                StreamRelay.relay(ex, response, ex.decision.header(target), config.upstreamTimeout().toMillis(),
                         result -> onStreamDone(ex, index, target, lease, start, result));
                 return;
             }
             response.body().onComplete(body -> {
+                if (body.failed() && UpstreamHttp.isIdleTimeout(body.cause())) {
+                    onSilentUpstream(ex, target, lease, start, status);
+                    return;
+                }
                 if (body.failed()) {
                     onAttemptFailed(ex, index, target, lease, start, UpstreamErrorClassifier.noAnswer(), status,
                             "answer broke off: " + body.cause());
@@ -236,6 +250,24 @@ public class AttemptLoop {
             LOG.infof("[%s] stream on %s ended early: %s", ex.requestId, ex.decision.header(target), result.failure());
         }
         metrics.request(ex.decision.route(), target.model(), result.classification().outcome().name());
+    }
+
+    /**
+     * The upstream accepted the call and then went silent past GEMINI_POOL_UPSTREAM_TIMEOUT (a long thinking call):
+     * not the key's fault, so no strike (CLIENT_ERROR settles the lease, which still counts), and not retried on
+     * another key, which would only spend the same quota again; the client gets 504.
+     */
+    private void onSilentUpstream(Exchange ex, Target target, LeaseGrant lease, long start, int status) {
+        settle(ex, target, lease, Classification.of(Outcome.CLIENT_ERROR), status, start, TokenUsage.NONE);
+        ex.finished = true;
+        metrics.request(ex.decision.route(), target.model(), "UPSTREAM_TIMEOUT");
+        if (ex.clientGone()) {
+            return;
+        }
+        ex.ctx.response().putHeader(ROUTE_HEADER, ex.decision.header(target));
+        GatewayResponses.error(ex.ctx, ex.call, 504, "the upstream accepted the call but sent nothing for "
+                + config.upstreamTimeout().toSeconds() + " s (GEMINI_POOL_UPSTREAM_TIMEOUT); it was not retried on"
+                + " another key", null, ex.requestId);
     }
 
     /** A retryable (or not) failure of one attempt: report it first, so the next lease already avoids the key. */

@@ -61,10 +61,17 @@ public class GatewayRequests {
         String requestId = UUID.randomUUID().toString();
         ApiCall call = null;
         try {
-            call = RequestParser.parse(ctx.request().method(), ctx.request().path(), ctx.request().getParam("alt"));
+            // The routed path (percent-decoded where unreserved, dot segments removed), as the router matched it.
+            call = RequestParser.parse(ctx.request().method(), ctx.normalizedPath(), ctx.request().getParam("alt"));
+            if (call.pathModel() != null) {
+                ModelNames.require(call.pathModel());
+            }
             Buffer body = ctx.body() == null ? null : ctx.body().buffer();
             ObjectNode json = call.operation().models() ? null : RequestParser.body(call, body);
             long estimatedTokens = 0;
+            if (json != null && json.path("model").isTextual() && call.protocol() == Protocol.OPENAI) {
+                ModelNames.require(json.get("model").asText());
+            }
             RouteDecision decision;
             if (call.operation().models()) {
                 String alias = models.aliasModel(new Exchange(ctx, null, call, requestId, null, null, null, null));

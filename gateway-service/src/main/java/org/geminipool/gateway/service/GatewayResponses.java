@@ -11,7 +11,7 @@ public final class GatewayResponses {
 
     public static void error(RoutingContext ctx, ApiCall call, int status, String message, Long retryAfterSeconds,
                              String requestId) {
-        Protocol protocol = call == null ? RequestParser.protocolOf(ctx.request().path()) : call.protocol();
+        Protocol protocol = call == null ? RequestParser.protocolOf(ctx.normalizedPath()) : call.protocol();
         boolean array = call != null && call.arrayStream();
         HttpServerResponse out = ctx.response();
         if (retryAfterSeconds != null && !out.headWritten()) {

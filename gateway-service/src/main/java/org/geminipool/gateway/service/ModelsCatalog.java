@@ -33,6 +33,9 @@ public class ModelsCatalog {
     @Inject
     RouteTable routes;
 
+    @Inject
+    GatewayMetrics metrics;
+
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
     String cacheKey(Exchange ex) {
@@ -92,6 +95,7 @@ public class ModelsCatalog {
             }
             Routes r = routes.current();
             List<String> aliases = r.aliases();
+            metrics.learnModels(listedModels(root));
             if (ex.call.operation() == Operation.LIST_MODELS) {
                 if (ex.ctx.request().getParam("pageToken") != null || !root.path("models").isArray()) {
                     return upstreamBody;
@@ -110,6 +114,18 @@ public class ModelsCatalog {
         } catch (Exception e) {
             return upstreamBody;
         }
+    }
+
+    /** The model ids of a Gemini ({@code models[].name}) or OpenAI ({@code data[].id}) models list. */
+    private static List<String> listedModels(JsonNode root) {
+        List<String> out = new java.util.ArrayList<>();
+        for (JsonNode m : root.path("models")) {
+            out.add(m.path("name").asText(null));
+        }
+        for (JsonNode m : root.path("data")) {
+            out.add(m.path("id").asText(null));
+        }
+        return out;
     }
 
     private static ObjectNode geminiAlias(String alias, RouteRule rule) {

@@ -3,6 +3,7 @@ package org.geminipool.gateway.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.buffer.ByteBufInputStream;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 
@@ -122,7 +123,8 @@ public final class RequestParser {
         }
         JsonNode node;
         try {
-            node = JSON.readTree(body.getBytes());
+            // Read from the buffer itself: no byte[] copy of a body that may be 20 MB.
+            node = JSON.readTree(new ByteBufInputStream(body.getByteBuf()));
         } catch (Exception e) {
             throw new ClientError(400, "the request body is not valid JSON: " + firstLine(e.getMessage()));
         }

@@ -9,8 +9,10 @@ import org.geminipool.common.upstream.Classification;
 import org.geminipool.common.upstream.Outcome;
 import org.geminipool.gateway.upstream.StreamScanner;
 import org.geminipool.gateway.upstream.TokenUsage;
+import org.geminipool.gateway.upstream.UpstreamHttp;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -34,26 +36,34 @@ final class StreamRelay {
     private final Consumer<Result> done;
     private final StreamScanner scanner = new StreamScanner();
     private final boolean openAi;
+    private final long idleMillis;
     private Buffer pending = Buffer.buffer();
+    /** True while the upstream is paused because the client does not read fast enough. */
+    private boolean waitingForClient;
+    private long idleTimer = -1;
     private boolean headersSent;
     private boolean finished;
 
-    private StreamRelay(Exchange ex, HttpClientResponse upstream, String routeHeader, Consumer<Result> done) {
+    private StreamRelay(Exchange ex, HttpClientResponse upstream, String routeHeader, long idleMillis,
+                        Consumer<Result> done) {
         this.ex = ex;
+        this.idleMillis = idleMillis;
         this.upstream = upstream;
         this.routeHeader = routeHeader;
         this.done = done;
         this.openAi = ex.call.protocol() == Protocol.OPENAI;
     }
 
-    static void relay(Exchange ex, HttpClientResponse upstream, String routeHeader, Consumer<Result> done) {
-        new StreamRelay(ex, upstream, routeHeader, done).start();
+    static void relay(Exchange ex, HttpClientResponse upstream, String routeHeader, long idleMillis,
+                      Consumer<Result> done) {
+        new StreamRelay(ex, upstream, routeHeader, idleMillis, done).start();
     }
 
     private void start() {
-        HttpServerResponse out = ex.ctx.response();
-        out.closeHandler(v -> {
-            if (!finished) {
+        // Through the routing context, not response().closeHandler(): that would replace the context's own close
+        // hook, and with it every other end handler of this request (the body budget's release among them).
+        ex.ctx.addEndHandler(ended -> {
+            if (ended.failed() && !finished) {
                 upstream.request().reset();
                 finish(new Result(Classification.of(Outcome.CLIENT_ERROR), scanner.usage(), headersSent,
                         "client closed the connection"));
@@ -62,12 +72,39 @@ final class StreamRelay {
         upstream.exceptionHandler(this::onUpstreamFailure);
         upstream.handler(this::onData);
         upstream.endHandler(v -> onEnd());
+        watchIdle();
+    }
+
+    /**
+     * GEMINI_POOL_UPSTREAM_TIMEOUT between the stream's bytes (Vert.x's request idle timeout ends with the response
+     * head). Re-armed on every chunk, off while the client is the one not reading, gone when the relay finishes.
+     */
+    private void watchIdle() {
+        stopIdleWatch();
+        if (finished || waitingForClient || idleMillis <= 0) {
+            return;
+        }
+        idleTimer = ex.context.owner().setTimer(idleMillis, id -> ex.context.runOnContext(v -> {
+            if (idleTimer == id && !finished && !waitingForClient) {
+                TimeoutException silent = new TimeoutException("no stream data for " + idleMillis + " ms");
+                upstream.request().reset(0, silent);
+                onUpstreamFailure(silent);
+            }
+        }));
+    }
+
+    private void stopIdleWatch() {
+        if (idleTimer >= 0) {
+            ex.context.owner().cancelTimer(idleTimer);
+            idleTimer = -1;
+        }
     }
 
     private void onData(Buffer data) {
         if (finished) {
             return;
         }
+        watchIdle();
         byte[] bytes = data.getBytes();
         scanner.feed(bytes);
         if (openAi) {
@@ -97,9 +134,17 @@ final class StreamRelay {
                     .putHeader(AttemptLoop.ROUTE_HEADER, routeHeader).putHeader("x-request-id", ex.requestId);
         }
         out.write(data);
-        if (out.writeQueueFull()) {
+        if (out.writeQueueFull() && !waitingForClient) {
+            // Back-pressure: the client reads slowly. While we wait for it the upstream is silent because of us, so
+            // the idle watch is off (the public port's idle timeout bounds a client that stops reading altogether).
+            waitingForClient = true;
             upstream.pause();
-            out.drainHandler(v -> upstream.resume());
+            stopIdleWatch();
+            out.drainHandler(v -> {
+                waitingForClient = false;
+                upstream.resume();
+                watchIdle();
+            });
         }
     }
 
@@ -185,13 +230,23 @@ final class StreamRelay {
         }
         String why = "upstream stream failed: " + cause.getClass().getSimpleName()
                 + (cause.getMessage() == null ? "" : " " + cause.getMessage());
+        // The upstream answered 200 and then went silent past its idle timeout (a long thinking pause): it accepted
+        // the call, so it is neither a strike on the key nor retried on another one.
+        boolean silent = UpstreamHttp.isIdleTimeout(cause);
+        boolean answered = headersSent;
         if (headersSent) {
             HttpServerResponse out = ex.ctx.response();
             if (!out.closed() && !out.ended()) {
                 out.end(errorEvent("the upstream stream broke off; the answer is incomplete"));
             }
+        } else if (silent) {
+            GatewayResponses.error(ex.ctx, ex.call, 504, "the upstream accepted the call but sent nothing within"
+                    + " GEMINI_POOL_UPSTREAM_TIMEOUT; it was not retried on another key", null, ex.requestId);
+            answered = true;
         }
-        finish(new Result(Classification.of(Outcome.UPSTREAM_ERROR), scanner.usage(), headersSent, why));
+        // Client back-pressure is never the key's fault: a failure while we were waiting for the client is not a strike.
+        Outcome outcome = waitingForClient || silent ? Outcome.CLIENT_ERROR : Outcome.UPSTREAM_ERROR;
+        finish(new Result(Classification.of(outcome), scanner.usage(), answered, why));
     }
 
     private Buffer errorEvent(String message) {
@@ -210,6 +265,7 @@ final class StreamRelay {
             return;
         }
         finished = true;
+        stopIdleWatch();
         done.accept(result);
     }
 }

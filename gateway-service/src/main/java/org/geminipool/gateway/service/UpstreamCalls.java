@@ -3,6 +3,9 @@ package org.geminipool.gateway.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -46,19 +49,21 @@ final class UpstreamCalls {
         switch (op) {
             case LIST_MODELS, GET_MODEL -> {
                 headers.set("x-goog-api-key", lease.apiKey());
-                String path = op == Operation.LIST_MODELS ? "/models" : "/models/" + enc(ex.call.pathModel());
+                String path = op == Operation.LIST_MODELS ? "/models"
+                        : "/models/" + segment(ModelNames.bare(ex.call.pathModel()));
                 return new UpstreamRequest(HttpMethod.GET, base + "/" + ex.call.apiVersion() + path + query(ex), headers,
                         null);
             }
             case OPENAI_LIST_MODELS, OPENAI_GET_MODEL -> {
                 headers.set("Authorization", "Bearer " + lease.apiKey());
-                String path = op == Operation.OPENAI_LIST_MODELS ? "/models" : "/models/" + ex.call.pathModel();
+                String path = op == Operation.OPENAI_LIST_MODELS ? "/models"
+                        : "/models/" + segment(ModelNames.bare(ex.call.pathModel()));
                 return new UpstreamRequest(HttpMethod.GET, base + "/v1beta/openai" + path, headers, null);
             }
             case CHAT_COMPLETIONS -> {
                 headers.set("Authorization", "Bearer " + lease.apiKey()).set("Content-Type", "application/json");
                 return new UpstreamRequest(HttpMethod.POST, base + "/v1beta/openai/chat/completions", headers,
-                        Buffer.buffer(BodyOptions.openAiChat(ex.json, target).toString()));
+                        json(BodyOptions.openAiChat(ex.json, target)));
             }
             case EMBEDDINGS, IMAGE_GENERATIONS -> {
                 headers.set("Authorization", "Bearer " + lease.apiKey()).set("Content-Type", "application/json");
@@ -68,14 +73,14 @@ final class UpstreamCalls {
             }
             default -> {
                 headers.set("x-goog-api-key", lease.apiKey()).set("Content-Type", "application/json");
-                String url = base + "/" + ex.call.apiVersion() + "/models/" + target.model() + ":"
+                String url = base + "/" + ex.call.apiVersion() + "/models/" + segment(ModelNames.bare(target.model())) + ":"
                         + op.geminiMethod() + query(ex);
                 Buffer body = ex.body;
                 if (op == Operation.BATCH_EMBED_CONTENTS) {
                     body = batchWithModel(ex.json, ex.body, target.model());
                 } else if ((op == Operation.GENERATE_CONTENT || op == Operation.STREAM_GENERATE_CONTENT)
                         && target.rewritesBody()) {
-                    body = Buffer.buffer(BodyOptions.gemini(ex.json, target).toString());
+                    body = json(BodyOptions.gemini(ex.json, target));
                 }
                 return new UpstreamRequest(HttpMethod.POST, url, headers, body);
             }
@@ -96,17 +101,39 @@ final class UpstreamCalls {
         return q.toString();
     }
 
+    /**
+     * One path segment, percent-encoded except for RFC 3986 unreserved characters: whatever a name holds, it stays one
+     * segment of the path the gateway chose (no {@code /}, no dot segment), so no client can steer the upstream path.
+     */
+    static String segment(String s) {
+        if (s.isEmpty() || s.equals(".") || s.equals("..")) {
+            throw new IllegalArgumentException("not a path segment: '" + s + "'");
+        }
+        StringBuilder out = new StringBuilder(s.length());
+        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
+                    || c == '_' || c == '~') {
+                out.append((char) c);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            }
+        }
+        return out.toString();
+    }
+
     private static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
     private static Buffer withModel(ObjectNode json, String model) {
         if (model.equals(json.path("model").asText(null))) {
-            return Buffer.buffer(json.toString());
+            return json(json);
         }
         ObjectNode copy = json.deepCopy();
         copy.put("model", model);
-        return Buffer.buffer(copy.toString());
+        return json(copy);
     }
 
     /** batchEmbedContents' requests[].model must name the URL's model: rewritten only when the route changed it. */
@@ -130,10 +157,21 @@ final class UpstreamCalls {
                 ((ObjectNode) r).put("model", "models/" + model);
             }
         }
-        try {
-            return Buffer.buffer(JSON.writeValueAsBytes(copy));
-        } catch (Exception e) {
-            return original;
+        return json(copy);
+    }
+
+    /**
+     * A JSON tree serialised straight into the buffer that goes upstream (no intermediate String or byte[]: with a
+     * 20 MB body each of those would be another full copy). Value nodes are shared by deepCopy, so the copies above
+     * cost only the containers.
+     */
+    static Buffer json(JsonNode node) {
+        ByteBuf out = Unpooled.buffer();
+        try (ByteBufOutputStream stream = new ByteBufOutputStream(out)) {
+            JSON.writeValue((java.io.OutputStream) stream, node);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
+        return Buffer.buffer(out);
     }
 }

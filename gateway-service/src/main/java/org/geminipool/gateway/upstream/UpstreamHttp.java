@@ -73,8 +73,25 @@ public class UpstreamHttp {
         HttpClient client = absoluteUrl.startsWith("https:") ? tls : plain;
         return client.request(options).compose(request -> {
             request.headers().addAll(headers);
-            return body == null ? request.send() : request.send(body);
+            Future<HttpClientResponse> answer = body == null ? request.send() : request.send(body);
+            return answer.recover(e -> Future.failedFuture(isIdleTimeout(e) ? new SilentUpstreamException(e) : e));
         });
+    }
+
+    /**
+     * The upstream took the whole request and then sent nothing for GEMINI_POOL_UPSTREAM_TIMEOUT: it accepted the call
+     * (and may have counted it), it is just slow (a long thinking call), which is no fault of the key. Distinct from a
+     * connect or pool timeout, which happen before the request is sent.
+     */
+    public static final class SilentUpstreamException extends RuntimeException {
+        SilentUpstreamException(Throwable cause) {
+            super("the upstream sent nothing within the idle timeout", cause, false, false);
+        }
+    }
+
+    /** True for Vert.x's idle timeout of a request whose connection was obtained (not a connect timeout). */
+    public static boolean isIdleTimeout(Throwable e) {
+        return e instanceof java.util.concurrent.TimeoutException || e instanceof SilentUpstreamException;
     }
 
     /** Like {@link #send} but hands back the request too, so a caller can reset it when its client goes away. */

@@ -75,6 +75,12 @@ public class PoolServicesTestResource implements QuarkusTestResourceLifecycleMan
         gw.put("gemini-pool.usage.queue-capacity", "20");
         gw.put("gemini-pool.usage.batch-size", "10");
         gw.put("gemini-pool.max-body-size", "64K");
+        // Room for three largest bodies at once (HostileInputTest fills it on purpose).
+        gw.put("gemini-pool.max-body-bytes-in-flight", "200K");
+        // Short enough for a test to wait out a silent upstream (the simulator answers in milliseconds otherwise).
+        gw.put("gemini-pool.upstream-timeout", "6s");
+        // The console (served by this gateway) with the same admin token as keypool and usage.
+        gw.put("gemini-pool.admin-token", ADMIN_TOKEN);
         gatewayConfig = gw;
         return gw;
     }

@@ -115,6 +115,9 @@ final class AdminApi {
         r.put("/_sim/batch-embed-counting").handler(ctx -> run(ctx, b ->
                 state.setBatchEmbedCountsPerItem(b.getBoolean("perItem", true))));
         r.get("/_sim/counters").handler(ctx -> ok(ctx, countersJson()));
+        r.get("/_sim/requests").handler(ctx -> ok(ctx, new JsonObject().put("requests",
+                new io.vertx.core.json.JsonArray(new java.util.ArrayList<Object>(state.requestLog())))));
+        r.delete("/_sim/requests").handler(ctx -> run(ctx, b -> state.clearRequestLog()));
         r.get("/_sim/counters/keys/:apiKey").handler(ctx -> ok(ctx, new JsonObject()
                 .put("accepted", state.accepted(ctx.pathParam("apiKey")))
                 .put("refused", state.refused(ctx.pathParam("apiKey")))));

@@ -30,6 +30,13 @@ public final class SimServer {
             OpenAiApi openai = new OpenAiApi(vertx, state, natives, seq);
             OpenRouterApi openRouter = new OpenRouterApi(vertx, state, seq);
             Router router = Router.router(vertx);
+            // The request log holds the request line exactly as it arrived (raw path, before any normalisation).
+            router.route().handler(ctx -> {
+                if (!ctx.request().path().startsWith("/_sim/")) {
+                    state.recordRequest(ctx.request().method().name(), ctx.request().uri());
+                }
+                ctx.next();
+            });
             router.route().handler(BodyHandler.create(false).setBodyLimit(32L * 1024 * 1024));
             new AdminApi(state).mount(router);
             router.route().handler(ctx -> {

@@ -800,6 +800,32 @@ public final class SimState {
     private final java.util.concurrent.ConcurrentHashMap<String, String> lastBodies =
             new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** Request lines ("METHOD uri", as received) of the last {@value #MAX_REQUEST_LOG} upstream requests. */
+    static final int MAX_REQUEST_LOG = 10_000;
+    private final java.util.ArrayDeque<String> requestLog = new java.util.ArrayDeque<>();
+
+    public void recordRequest(String method, String uri) {
+        synchronized (requestLog) {
+            if (requestLog.size() >= MAX_REQUEST_LOG) {
+                requestLog.pollFirst();
+            }
+            // A key sent as ?key= is not kept (the log is for paths).
+            requestLog.addLast(method + " " + uri.replaceAll("([?&]key=)[^&]*", "$1…"));
+        }
+    }
+
+    public java.util.List<String> requestLog() {
+        synchronized (requestLog) {
+            return java.util.List.copyOf(requestLog);
+        }
+    }
+
+    public void clearRequestLog() {
+        synchronized (requestLog) {
+            requestLog.clear();
+        }
+    }
+
     public void recordBody(String apiKey, String body) {
         if (apiKey != null && body != null) {
             lastBodies.put(apiKey, body);
@@ -812,6 +838,7 @@ public final class SimState {
 
     public synchronized void reset() {
         lastBodies.clear();
+        clearRequestLog();
         keys.clear();
         catalog = new Catalog();
         familyQuotas.put(ProjectTier.FREE, freeFamilyDefaults());

@@ -11,8 +11,14 @@ import org.geminipool.gateway.console.session.ConsoleSession;
 import org.geminipool.gateway.console.session.SessionManager;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
+import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
 
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 
@@ -21,10 +27,18 @@ import java.util.Optional;
  * login page (303) and anything else (JSON, CSV, a form post) gets 401 — never data. State-changing requests must also
  * come from the console's own origin when the browser says where they come from. Every console answer is marked
  * no-store and may not be framed.
+ *
+ * <p>The decision is made on the path as the router sees it, not as the client spelt it: {@code /%63onsole/keys},
+ * {@code /consol%65/usage} or {@code /x/../console/api/overview} are console paths too. Two checks, so that no spelling
+ * slips through: before matching, on the path fully percent-decoded with dot segments and repeated slashes removed;
+ * after matching, on the resource that is about to answer (every method of {@link ConsoleResource} but the login page
+ * needs a session, whatever the path looked like).
  */
 public class ConsoleAuthFilter {
 
     public static final String SESSION_PROPERTY = "gemini-pool.console.session";
+    /** The {@link ConsoleResource} methods of the login page, the only ones that answer without a session. */
+    private static final Set<String> LOGIN_METHODS = Set.of("loginPage", "login");
 
     @Inject
     SessionManager sessions;
@@ -35,13 +49,28 @@ public class ConsoleAuthFilter {
         if (!isConsole(path)) {
             return null;
         }
+        return guard(context, path, path.equals("/console/login"));
+    }
+
+    /** The routed request: a console resource method answers only with a session (or it is the login page). */
+    @ServerRequestFilter
+    public Response authenticateRouted(ContainerRequestContext context, SimpleResourceInfo resource) {
+        if (resource == null || resource.getResourceClass() != ConsoleResource.class
+                || context.getProperty(SESSION_PROPERTY) != null) {
+            return null;
+        }
+        boolean loginPage = LOGIN_METHODS.contains(resource.getMethodName());
+        return guard(context, "/console/" + resource.getMethodName(), loginPage);
+    }
+
+    private Response guard(ContainerRequestContext context, String path, boolean loginPage) {
         String method = context.getMethod();
         boolean unsafe = !("GET".equals(method) || "HEAD".equals(method) || "OPTIONS".equals(method));
         if (unsafe && !sameOrigin(context)) {
             return Response.status(403).type(MediaType.TEXT_PLAIN_TYPE)
                     .entity("cross-origin form posts to the console are refused").build();
         }
-        if (path.equals("/console/login")) {
+        if (loginPage) {
             return null;
         }
         Cookie cookie = context.getCookies().get(SessionManager.COOKIE);
@@ -63,7 +92,7 @@ public class ConsoleAuthFilter {
 
     @ServerResponseFilter
     public void headers(ContainerRequestContext request, ContainerResponseContext response) {
-        if (!isConsole(path(request))) {
+        if (!isConsole(path(request)) && request.getProperty(SESSION_PROPERTY) == null) {
             return;
         }
         var h = response.getHeaders();
@@ -75,9 +104,40 @@ public class ConsoleAuthFilter {
                 + " form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
     }
 
+    /** The request's path as routed: see {@link #canonical}. */
     static String path(ContainerRequestContext context) {
-        String p = context.getUriInfo().getRequestUri().getRawPath();
-        return p == null ? "" : p;
+        return canonical(context.getUriInfo().getRequestUri().getRawPath());
+    }
+
+    /**
+     * A raw path fully percent-decoded (repeatedly, so {@code %2563} is no way around it), with repeated slashes
+     * collapsed and dot segments removed (RFC 3986 §5.2.4). Undecodable input is kept as it is.
+     */
+    static String canonical(String rawPath) {
+        if (rawPath == null || rawPath.isEmpty()) {
+            return "";
+        }
+        String p = rawPath;
+        for (int i = 0; i < 3 && p.indexOf('%') >= 0; i++) {
+            try {
+                p = URLDecoder.decode(p.replace("+", "%2B"), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                break;
+            }
+        }
+        Deque<String> segments = new ArrayDeque<>();
+        for (String segment : p.split("/+")) {
+            if (segment.isEmpty() || segment.equals(".")) {
+                continue;
+            }
+            if (segment.equals("..")) {
+                segments.pollLast();
+            } else {
+                segments.addLast(segment);
+            }
+        }
+        String out = "/" + String.join("/", segments);
+        return p.endsWith("/") && !segments.isEmpty() ? out + "/" : out;
     }
 
     static boolean isConsole(String path) {

@@ -2,6 +2,9 @@ package org.geminipool.gateway.console.rest;
 
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.common.annotation.NonBlocking;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.CookieParam;
@@ -25,10 +28,12 @@ import org.geminipool.gateway.console.client.UsageAdminClient;
 import org.geminipool.gateway.console.service.ConsolePages;
 import org.geminipool.gateway.console.service.Views;
 import org.geminipool.gateway.console.session.ConsoleSession;
+import org.geminipool.gateway.console.session.LoginThrottle;
 import org.geminipool.gateway.console.session.SessionManager;
 import org.jboss.logging.Logger;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,6 +56,10 @@ public class ConsoleResource {
 
     @Inject
     SessionManager sessions;
+    @Inject
+    LoginThrottle throttle;
+    @Context
+    HttpServerRequest request;
     @Inject
     ConsolePages pages;
     @Inject
@@ -82,18 +91,30 @@ public class ConsoleResource {
     @Path("/login")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    public Response login(@FormParam("token") String token) {
+    @NonBlocking
+    public Uni<Response> login(@FormParam("token") String token) {
         if (!sessions.enabled()) {
-            return Response.status(401).entity(Templates.login(
+            return Uni.createFrom().item(Response.status(401).entity(Templates.login(
                     "No admin token is configured on the gateway (GEMINI_POOL_ADMIN_TOKEN), so nobody can log in.",
-                    false)).build();
+                    false)).build());
+        }
+        String source = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+        long wait = throttle.retryAfterSeconds(source);
+        if (wait > 0) {
+            // Locked out: not even the right token is heard, so guessing cannot go on at any pace.
+            return Uni.createFrom().item(Response.status(429).header("Retry-After", Long.toString(wait))
+                    .entity(Templates.login("Too many failed logins from your address; try again in " + wait
+                            + " s.", true)).build());
         }
         if (!sessions.tokenMatches(token)) {
-            LOG.info("console: failed login");
-            return Response.status(401).entity(Templates.login("That is not the admin token.", true)).build();
+            LOG.infof("console: failed login from %s", source);
+            Duration holdBack = throttle.failed(source);
+            return Uni.createFrom().item(Response.status(401).entity(Templates.login("That is not the admin token.",
+                    true)).build()).onItem().delayIt().by(holdBack);
         }
-        return Response.seeOther(URI.create("/console"))
-                .header(HttpHeaders.SET_COOKIE, sessions.setCookie(sessions.issue(), secure())).build();
+        throttle.succeeded(source);
+        return Uni.createFrom().item(Response.seeOther(URI.create("/console"))
+                .header(HttpHeaders.SET_COOKIE, sessions.setCookie(sessions.issue(), secure())).build());
     }
 
     @POST
