@@ -16,10 +16,13 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
-/** No Google API key (AIza + 35 characters) in any committed file outside test code. */
+/**
+ * No Google API key of any kind Google issues (standard {@code AIza} + 35 characters, auth keys {@code AQ.…} /
+ * {@code IQ.…}) in any committed file outside test code.
+ */
 class SecretScanTest {
 
-    static final Pattern GOOGLE_KEY = Pattern.compile("AIza[0-9A-Za-z_\\-]{35}");
+    static final Pattern GOOGLE_KEY = Pattern.compile("AIza[0-9A-Za-z_\\-]{35}|\\b[AI]Q\\.[0-9A-Za-z_\\-]{6,}\\.[0-9A-Za-z_.\\-]{20,}");
 
     /** Committed files (git ls-files); without git, every file outside build output and local data. */
     static List<Path> committedFiles() throws Exception {
@@ -50,6 +53,10 @@ class SecretScanTest {
         String fake = "AIza" + "Sy" + "A".repeat(33);
         assertTrue(GOOGLE_KEY.matcher("key=" + fake).find());
         assertFalse(GOOGLE_KEY.matcher("AIza-too-short").find());
+        String auth = "AQ." + "Ab8RN6" + "." + "x".repeat(40);
+        assertTrue(GOOGLE_KEY.matcher("x-goog-api-key: " + auth).find());
+        assertTrue(GOOGLE_KEY.matcher(auth.replace("AQ.", "IQ.")).find());
+        assertFalse(GOOGLE_KEY.matcher("AQ.short").find());
     }
 
     @Test
