@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.geminipool.gateway.routing.RequestTraits;
 import org.geminipool.gateway.routing.Target;
 
+import java.util.List;
+
 /**
  * A target's options applied to the body sent upstream (issue 10). The client's body is never modified in place.
  *
@@ -33,20 +35,10 @@ final class BodyOptions {
             list.addObject().putObject("googleSearch");
         }
         if (target.thinkingBudget() != null) {
-            ObjectNode gc = object(copy, "generationConfig", "generation_config");
-            ObjectNode tc = object(gc, "thinkingConfig", "thinking_config");
-            tc.remove("thinking_budget");
-            tc.remove("thinkingLevel");
-            tc.remove("thinking_level");
-            tc.put("thinkingBudget", target.thinkingBudget());
+            thinkingConfig(copy).put("thinkingBudget", target.thinkingBudget());
         }
         if (target.thinkingLevel() != null) {
-            ObjectNode gc = object(copy, "generationConfig", "generation_config");
-            ObjectNode tc = object(gc, "thinkingConfig", "thinking_config");
-            tc.remove("thinkingBudget");
-            tc.remove("thinking_budget");
-            tc.remove("thinking_level");
-            tc.put("thinkingLevel", target.thinkingLevel());
+            thinkingConfig(copy).put("thinkingLevel", target.thinkingLevel());
         }
         return copy;
     }
@@ -105,6 +97,14 @@ final class BodyOptions {
             return "low";
         }
         return budget <= 8192 ? "medium" : "high";
+    }
+
+    /** The body's thinkingConfig with every budget and level removed: Google refuses a budget and a level together. */
+    private static ObjectNode thinkingConfig(ObjectNode body) {
+        ObjectNode gc = object(body, "generationConfig", "generation_config");
+        ObjectNode tc = object(gc, "thinkingConfig", "thinking_config");
+        tc.remove(List.of("thinkingBudget", "thinking_budget", "thinkingLevel", "thinking_level"));
+        return tc;
     }
 
     private static boolean hasGeminiSearchTool(ObjectNode body) {

@@ -137,13 +137,7 @@ public class LeaseRepository {
         return pool.preparedQuery(sql).execute(Tuple.from(args)).map(set -> {
             List<Candidate> out = new ArrayList<>(set.size());
             for (Row r : set) {
-                Bucket bucket = r.getValue("bucket") == null ? Bucket.EMPTY : new Bucket(true,
-                        r.getLong("minute_window"), r.getLong("minute_used"), r.getInteger("day_window"),
-                        r.getLong("day_used"), r.getLong("tpm_window"), r.getLong("tpm_used"),
-                        r.getLong("cooldown_until_ms"), r.getInteger("exhausted_day"), r.getLong("learned_rpm"),
-                        r.getLong("learned_rpm_at_ms"), r.getLong("learned_rpd"), r.getLong("learned_rpd_at_ms"),
-                        r.getLong("learned_tpm"), r.getLong("learned_tpm_at_ms"), r.getInteger("rpm_probe_day"),
-                        r.getInteger("rpd_probe_day"), r.getInteger("tpm_probe_day"));
+                Bucket bucket = r.getValue("bucket") == null ? Bucket.EMPTY : bucket(r);
                 out.add(new Candidate(r.getLong("id"), r.getLong("project_id"), r.getString("name"),
                         KeyState.valueOf(r.getString("state")), r.getBuffer("secret").getBytes(), r.getString("tier"),
                         r.getLong("blocked_until_ms"), r.getString("quota_model"), r.getInteger("retired") == 1,
@@ -154,6 +148,16 @@ public class LeaseRepository {
             }
             return out;
         });
+    }
+
+    /** A gp_quota_bucket row read under its own column names. */
+    static Bucket bucket(Row r) {
+        return new Bucket(true, r.getLong("minute_window"), r.getLong("minute_used"), r.getInteger("day_window"),
+                r.getLong("day_used"), r.getLong("tpm_window"), r.getLong("tpm_used"), r.getLong("cooldown_until_ms"),
+                r.getInteger("exhausted_day"), r.getLong("learned_rpm"), r.getLong("learned_rpm_at_ms"),
+                r.getLong("learned_rpd"), r.getLong("learned_rpd_at_ms"), r.getLong("learned_tpm"),
+                r.getLong("learned_tpm_at_ms"), r.getInteger("rpm_probe_day"), r.getInteger("rpd_probe_day"),
+                r.getInteger("tpm_probe_day"));
     }
 
     public Uni<Void> ensureBucket(long projectId, String quotaModel) {

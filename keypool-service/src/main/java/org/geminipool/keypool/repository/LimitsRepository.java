@@ -54,12 +54,7 @@ public class LimitsRepository {
         return pool.preparedQuery(sql.toString()).execute(Tuple.from(args)).map(set -> {
             List<LeaseRepository.Candidate> out = new ArrayList<>();
             for (Row r : set) {
-                var bucket = new LeaseRepository.Bucket(true, r.getLong("minute_window"), r.getLong("minute_used"),
-                        r.getInteger("day_window"), r.getLong("day_used"), r.getLong("tpm_window"), r.getLong("tpm_used"),
-                        r.getLong("cooldown_until_ms"), r.getInteger("exhausted_day"), r.getLong("learned_rpm"),
-                        r.getLong("learned_rpm_at_ms"), r.getLong("learned_rpd"), r.getLong("learned_rpd_at_ms"),
-                        r.getLong("learned_tpm"), r.getLong("learned_tpm_at_ms"), r.getInteger("rpm_probe_day"),
-                        r.getInteger("rpd_probe_day"), r.getInteger("tpm_probe_day"));
+                var bucket = LeaseRepository.bucket(r);
                 out.add(new LeaseRepository.Candidate(0, r.getLong("project_id"), r.getString("name"), KeyState.ACTIVE,
                         null, r.getString("tier"), r.getLong("blocked_until_ms"), r.getString("model"), false,
                         r.getLong("pq_rpm"), r.getLong("pq_rpd"), r.getLong("pq_tpm"), r.getLong("mq_rpm"),
@@ -94,15 +89,7 @@ public class LimitsRepository {
     /** Forgets what was learned (for one project and/or one quota model, or everything); returns buckets touched. */
     public Uni<Integer> clearLearned(String project, String model) {
         List<Object> args = new ArrayList<>();
-        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
-        if (project != null) {
-            where.append(" AND project_id = (SELECT id FROM gp_project WHERE name = ?)");
-            args.add(project);
-        }
-        if (model != null) {
-            where.append(" AND model = ?");
-            args.add(model);
-        }
+        String where = projectAndModel(project, model, args);
         String hints = "DELETE FROM gp_limit_hint" + (model != null ? " WHERE quota_model = ?" : "");
         return pool.withTransaction(c -> c.preparedQuery("UPDATE gp_quota_bucket SET learned_rpm = NULL,"
                         + " learned_rpm_at_ms = NULL, learned_rpd = NULL, learned_rpd_at_ms = NULL, learned_tpm = NULL,"
@@ -116,16 +103,22 @@ public class LimitsRepository {
     /** Forgets retirements (for one project and/or one model, or all); returns rows removed. */
     public Uni<Integer> clearRetirements(String project, String model) {
         List<Object> args = new ArrayList<>();
-        StringBuilder sql = new StringBuilder("DELETE FROM gp_model_retirement WHERE 1 = 1");
+        return pool.preparedQuery("DELETE FROM gp_model_retirement" + projectAndModel(project, model, args))
+                .execute(Tuple.from(args)).map(set -> set.rowCount());
+    }
+
+    /** {@code WHERE} narrowing to a project (by name) and/or a model; the values are appended to {@code args}. */
+    private static String projectAndModel(String project, String model, List<Object> args) {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
         if (project != null) {
-            sql.append(" AND project_id = (SELECT id FROM gp_project WHERE name = ?)");
+            where.append(" AND project_id = (SELECT id FROM gp_project WHERE name = ?)");
             args.add(project);
         }
         if (model != null) {
-            sql.append(" AND model = ?");
+            where.append(" AND model = ?");
             args.add(model);
         }
-        return pool.preparedQuery(sql.toString()).execute(Tuple.from(args)).map(set -> set.rowCount());
+        return where.toString();
     }
 
     /** Gauge: how many (project or everyone, model) pairs are retired. */
