@@ -293,7 +293,7 @@ class KubernetesManifestsTest {
             assertTrue(selects(selector, service.getMetadata().getLabels()), "the ServiceMonitor misses " + svc);
             assertTrue(service.getSpec().getPorts().stream().anyMatch(p -> p.getName().equals(endpoints.get(0).get("port"))),
                     svc + " has no port named " + endpoints.get(0).get("port"));
-            var template = one(Deployment.class, svc).getSpec().getTemplate();
+            var template = template(workload(svc));
             Map<String, String> ann = template.getMetadata().getAnnotations();
             assertEquals("true", ann.get("prometheus.io/scrape"), svc);
             assertEquals(String.valueOf(Repo.httpPort(svc)), ann.get("prometheus.io/port"), svc);

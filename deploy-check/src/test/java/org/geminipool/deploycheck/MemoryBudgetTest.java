@@ -104,7 +104,7 @@ class MemoryBudgetTest {
     @Test
     void everyLauncherUsesTheSameArgumentFiles() {
         String runSh = Repo.read("run.sh");
-        assertTrue(runSh.contains("java @\"$ROOT/deploy/jvm/common.options\" @\"$ROOT/deploy/jvm/$1.options\" ${JAVA_OPTS:-} -jar"),
+        assertTrue(runSh.contains("java @\"$ROOT/deploy/jvm/common.options\" @\"$ROOT/deploy/jvm/$name.options\" ${JAVA_OPTS:-} -jar"),
                 "run.sh does not start the services with deploy/jvm (then JAVA_OPTS)");
         assertTrue(runSh.contains("java @\"$ROOT/deploy/jvm/local-db.options\""), "run.sh's embedded database JVM");
         assertTrue(runSh.contains("deploy/jvm/native.env"), "run.sh sets MALLOC_ARENA_MAX from deploy/jvm/native.env");
@@ -134,7 +134,7 @@ class MemoryBudgetTest {
             long systemd = mb(SystemdUnitsTest.single(unit, "Service", "MemoryMax", svc));
             assertTrue(systemd >= bounded, svc + ": systemd MemoryMax " + systemd + " MB < " + bounded + " MB");
             KubernetesManifestsTest.render();
-            var resources = KubernetesManifestsTest.podSpec(KubernetesManifestsTest.one(Deployment.class, svc))
+            var resources = KubernetesManifestsTest.podSpec(KubernetesManifestsTest.workload(svc))
                     .getContainers().get(0).getResources();
             long limit = Quantity.getAmountInBytes(resources.getLimits().get("memory")).longValue() >> 20;
             long request = Quantity.getAmountInBytes(resources.getRequests().get("memory")).longValue() >> 20;

@@ -66,7 +66,7 @@ class HostileInputTest extends GatewayTestBase {
                 routes:
                   - name: hostile
                     match: { models: [hostile_pool] }
-                    targets: [ { pool: %s, model: gemini-2.5-flash } ]
+                    targets: [ { pool: %s, model: gemini-3.8-flash } ]
                 """.formatted(pool));
         sim().clearRequestLog();
     }
@@ -164,8 +164,8 @@ class HostileInputTest extends GatewayTestBase {
                 "/v1/models/%2e%2e/%2e%2e/v1beta/files",
                 "/v1/models/%2E%2E%2F%2E%2E%2Fv1beta%2Ffiles",
                 "/v1beta/models/..%2F..%2Fv1beta%2Ffiles",
-                "/v1beta/models/gemini-2.5-flash%2F..%2F..%2Ffiles",
-                "/v1beta/models/gemini-2.5-flash/../../files",
+                "/v1beta/models/gemini-3.8-flash%2F..%2F..%2Ffiles",
+                "/v1beta/models/gemini-3.8-flash/../../files",
                 "/v1beta/models/%252e%252e%252fv1beta%252ffiles",
                 "/v1beta/openai/models/..%2F..%2F..%2Fv1beta%2Ffiles",
                 "/v1beta/models/x/..;/..;/files");
@@ -174,7 +174,7 @@ class HostileInputTest extends GatewayTestBase {
             no5xx(a.status(), target);
         }
         for (String target : List.of("/v1beta/models/..%2F..%2Ffiles:generateContent",
-                "/v1/models/gemini-2.5-flash%2F..%2F..%2Ffiles:generateContent",
+                "/v1/models/gemini-3.8-flash%2F..%2F..%2Ffiles:generateContent",
                 "/v1beta/models/%2e%2e:generateContent", "/v1beta/models/a/../../files:countTokens")) {
             RawHttp.Answer a = RawHttp.send(port(), "POST", target, auth(), geminiBody("x"));
             no5xx(a.status(), target);
@@ -351,7 +351,7 @@ class HostileInputTest extends GatewayTestBase {
                 .then().statusCode(200).extract().asString();
         assertFalse(page.contains("not available"), page);
         assertTrue(page.contains("data-route=\"hostile\""), "the route of this test's table: " + page);
-        assertTrue(page.contains("pool " + pool + ": gemini-2.5-flash"), page);
+        assertTrue(page.contains("pool " + pool + ": gemini-3.8-flash"), page);
         assertTrue(page.contains("hostile_pool"), "its alias: " + page);
         routeTable.reset();
         String builtIn = RestAssured.given().cookie("gp_console", cookie).accept("text/html").get("/console/routes")

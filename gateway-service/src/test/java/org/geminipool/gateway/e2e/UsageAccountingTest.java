@@ -136,7 +136,7 @@ class UsageAccountingTest extends GatewayTestBase {
         String bad = "bad-" + java.util.UUID.randomUUID();
         for (int i = 0; i < 9; i++) {
             shipper.record(new org.geminipool.gateway.usage.UsageEvent(java.util.UUID.randomUUID().toString(),
-                    java.time.Instant.now().toString(), keyId, "p", "gemini-2.5-flash", "r", "t", "google", "c",
+                    java.time.Instant.now().toString(), keyId, "p", "gemini-3.8-flash", "r", "t", "google", "c",
                     "SUCCESS", 200, 5L, 1L, 1L, null));
             if (i == 4) {
                 shipper.record(new org.geminipool.gateway.usage.UsageEvent(bad, java.time.Instant.now().toString(),

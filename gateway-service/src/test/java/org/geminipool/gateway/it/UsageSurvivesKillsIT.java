@@ -91,7 +91,7 @@ class UsageSurvivesKillsIT {
 
     private static int call(ServiceProcess gateway, int i) throws Exception {
         return send(HttpRequest.newBuilder(URI.create(gateway.baseUrl()
-                        + "/v1beta/models/gemini-2.5-flash:generateContent"))
+                        + "/v1beta/models/gemini-3.8-flash:generateContent"))
                 .header("Authorization", "Bearer " + CLIENT).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(
                         "{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"kill test " + i + "\"}]}]}")))

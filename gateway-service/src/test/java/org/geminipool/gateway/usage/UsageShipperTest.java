@@ -85,7 +85,7 @@ class UsageShipperTest {
     }
 
     static UsageEvent event(int i) {
-        return event("e-" + i, "gemini-2.5-flash");
+        return event("e-" + i, "gemini-3.8-flash");
     }
 
     static UsageEvent event(String id, String model) {
@@ -205,7 +205,7 @@ class UsageShipperTest {
         Set<String> good = new HashSet<>();
         for (int i = 0; i < 21; i++) {
             boolean bad = i == 3 || i == 12;
-            s.record(event("e-" + i, bad ? "m".repeat(300) : "gemini-2.5-flash"));
+            s.record(event("e-" + i, bad ? "m".repeat(300) : "gemini-3.8-flash"));
             if (!bad) {
                 good.add("e-" + i);
             }
@@ -226,7 +226,7 @@ class UsageShipperTest {
         UsageShipper s = shipper(dir, usage, Map.of("usage.rejected-max-files", 3));
         for (int i = 0; i < 5; i++) {
             s.record(event("bad-" + i, "m".repeat(300)));
-            s.record(event("good-" + i, "gemini-2.5-flash"));
+            s.record(event("good-" + i, "gemini-3.8-flash"));
             s.tick();
         }
         assertEquals(5, usage.received.size());
