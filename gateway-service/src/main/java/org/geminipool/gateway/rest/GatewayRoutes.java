@@ -1,5 +1,6 @@
 package org.geminipool.gateway.rest;
 
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -100,6 +101,10 @@ public class GatewayRoutes {
     }
 
     private void failure(RoutingContext ctx) {
+        if (ctx.failure() instanceof HttpClosedException || ctx.response().closed()) {
+            // The client went away mid-body: nobody to answer, nothing unexpected.
+            return;
+        }
         int status = ctx.statusCode();
         if (status == 413) {
             GatewayResponses.error(ctx, null, 413, tooLarge(), null, null);

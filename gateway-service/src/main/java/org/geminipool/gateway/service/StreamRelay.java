@@ -87,8 +87,9 @@ final class StreamRelay {
         idleTimer = ex.context.owner().setTimer(idleMillis, id -> ex.context.runOnContext(v -> {
             if (idleTimer == id && !finished && !waitingForClient) {
                 TimeoutException silent = new TimeoutException("no stream data for " + idleMillis + " ms");
-                upstream.request().reset(0, silent);
+                // Settle first: the reset below reports itself to the exception handler, which must find us done.
                 onUpstreamFailure(silent);
+                upstream.request().reset(0, silent);
             }
         }));
     }
