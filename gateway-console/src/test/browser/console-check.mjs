@@ -87,7 +87,7 @@ try {
   const listHtml = await page.content();
   const rows = page.locator('#keys-table tbody tr[data-key-id]');
   check('every imported key is listed', (await rows.count()) === rawKeys.length, `${await rows.count()} rows`);
-  check('keys listed masked (AIza…last4)', rawKeys.every(k => listHtml.includes(`AIza…${k.slice(-4)}`)));
+  check('keys listed masked (first4…last4)', rawKeys.every(k => listHtml.includes(`${k.slice(0, 4)}…${k.slice(-4)}`)));
   check('no raw key in the keys page HTML', rawKeys.every(k => !listHtml.includes(k) && !listHtml.includes(k.slice(4, 34))));
 
   // 6. Disable one: confirmation page, then the result, then the state in the list.

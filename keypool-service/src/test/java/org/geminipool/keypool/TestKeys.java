@@ -5,7 +5,6 @@ import io.restassured.specification.RequestSpecification;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,40 +22,24 @@ public final class TestKeys {
     /** Where the test profile writes the service log (see application.properties). */
     public static final Path LOG = Path.of("target", "keypool-test.log");
 
-    private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final Set<String> GENERATED = ConcurrentHashMap.newKeySet();
 
     private TestKeys() {
     }
 
-    private static final java.util.concurrent.atomic.AtomicInteger KIND = new java.util.concurrent.atomic.AtomicInteger();
-
-    /** A generated fake key; successive calls cycle through every kind Google issues (AIza…, AQ.…, IQ.…). */
+    /** A generated fake key (test-support FakeKeys); successive calls cycle through every kind Google issues. */
     public static String rawKey() {
-        return switch (KIND.getAndIncrement() % 3) {
-            case 0 -> standardKey();
-            case 1 -> authKey("AQ.");
-            default -> authKey("IQ.");
-        };
+        return remember(org.geminipool.testsupport.FakeKeys.anyKind());
     }
 
     /** A fake standard key: AIza + 35 characters. */
     public static String standardKey() {
-        return remember("AIza" + random(35));
+        return remember(org.geminipool.testsupport.FakeKeys.standard());
     }
 
-    /** A fake auth key: the prefix, then dot-separated segments of another length than a standard key's. */
+    /** A fake auth key with the given prefix. */
     public static String authKey(String prefix) {
-        return remember(prefix + random(8) + "." + random(43));
-    }
-
-    private static String random(int n) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < n; i++) {
-            sb.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
-        }
-        return sb.toString();
+        return remember(org.geminipool.testsupport.FakeKeys.auth(prefix));
     }
 
     private static String remember(String key) {

@@ -9,7 +9,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,7 +27,6 @@ final class ConsoleTestSupport {
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private ConsoleTestSupport() {
     }
@@ -58,14 +56,9 @@ final class ConsoleTestSupport {
         return r.asString();
     }
 
-    /** A fake key in Google's format: AIza + 35 characters. */
+    /** A generated fake key (test-support FakeKeys): successive calls cycle through every kind Google issues. */
     static String rawKey() {
-        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
-        StringBuilder sb = new StringBuilder("AIza");
-        for (int i = 0; i < 35; i++) {
-            sb.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
-        }
-        return sb.toString();
+        return org.geminipool.testsupport.FakeKeys.anyKind();
     }
 
     static String unique(String prefix) {

@@ -10,9 +10,9 @@ import org.geminipool.gateway.usage.UsageShipper;
 import org.geminipool.simulator.GeminiSimulator;
 import org.geminipool.simulator.KeyStatus;
 import org.geminipool.simulator.ProjectTier;
+import org.geminipool.testsupport.FakeKeys;
 import org.junit.jupiter.api.AfterEach;
 
-import java.security.SecureRandom;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -30,8 +30,6 @@ import static io.restassured.RestAssured.given;
  */
 public abstract class GatewayTestBase {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final String KEY_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
     private static final AtomicInteger SEQ = new AtomicInteger();
 
     @Inject
@@ -54,22 +52,14 @@ public abstract class GatewayTestBase {
         return prefix + "-" + ProcessHandle.current().pid() + "-" + SEQ.incrementAndGet();
     }
 
-    /** A generated fake key; successive calls alternate the kinds Google issues (AIza… standard, AQ.… auth keys). */
+    /** A generated fake key (test-support FakeKeys); successive calls cycle through every kind Google issues. */
     public static String newKey() {
-        return SEQ.incrementAndGet() % 2 == 0 ? "AIza" + randomChars(35) : authKey();
+        return FakeKeys.anyKind();
     }
 
     /** A generated fake auth key ({@code AQ.} + segments), a kind that is not 39 characters long. */
     public static String authKey() {
-        return "AQ." + randomChars(8) + "." + randomChars(43);
-    }
-
-    private static String randomChars(int n) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < n; i++) {
-            sb.append(KEY_CHARS.charAt(RANDOM.nextInt(KEY_CHARS.length())));
-        }
-        return sb.toString();
+        return FakeKeys.auth("AQ.");
     }
 
     /** A key known to the simulator with the given status, imported into the keypool; returns its keypool id. */

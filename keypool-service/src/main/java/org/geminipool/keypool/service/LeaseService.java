@@ -395,9 +395,9 @@ public class LeaseService {
 
     // ------------------------------------------------------------------ outcomes
 
-    static final String OUTCOMES = "SUCCESS, QUOTA_EXHAUSTED_DAY, RATE_LIMITED, MODEL_UNAVAILABLE, BILLING_DEPLETED,"
-            + " MODEL_RETIRED, INVALID_KEY, PERMISSION_DENIED, PROJECT_DENIED, LOCATION_UNSUPPORTED, OVERLOADED,"
-            + " UPSTREAM_ERROR, CLIENT_ERROR";
+    /** The outcomes a caller may report: every one but EXPIRED, which only the expiry job sets. */
+    static final String OUTCOMES = java.util.Arrays.stream(Outcome.values()).filter(o -> o != Outcome.EXPIRED)
+            .map(Enum::name).collect(Collectors.joining(", "));
     static final int MAX_VIOLATIONS = 16;
     static final long MAX_LIMIT = 1_000_000_000_000L;
 
