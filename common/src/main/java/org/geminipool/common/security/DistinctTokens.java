@@ -1,5 +1,6 @@
 package org.geminipool.common.security;
 
+import org.geminipool.contract.TokenCheck;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;

@@ -1,5 +1,6 @@
 package org.geminipool.common.upstream;
 
+import org.geminipool.contract.Outcome;
 import java.util.List;
 
 /**

@@ -1,8 +1,9 @@
 package org.geminipool.common.upstream;
 
+import org.geminipool.contract.Outcome;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.geminipool.common.keys.ApiKeys;
+import org.geminipool.contract.ApiKeys;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;

@@ -1,5 +1,6 @@
 package org.geminipool.common.upstream;
 
+import org.geminipool.contract.Outcome;
 import org.geminipool.common.upstream.QuotaViolation.Window;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,7 @@
 package org.geminipool.gateway.client;
 
+import org.geminipool.contract.lease.OutcomeReport;
+import org.geminipool.contract.lease.LeaseRequest;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;

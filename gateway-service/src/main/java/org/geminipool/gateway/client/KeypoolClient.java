@@ -1,5 +1,8 @@
 package org.geminipool.gateway.client;
 
+import org.geminipool.contract.lease.OutcomeReport;
+import org.geminipool.contract.lease.LeaseGrant;
+import org.geminipool.contract.lease.LeaseRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

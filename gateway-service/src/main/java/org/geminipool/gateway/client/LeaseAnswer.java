@@ -1,5 +1,6 @@
 package org.geminipool.gateway.client;
 
+import org.geminipool.contract.lease.LeaseGrant;
 /** What the keypool said to a lease request. */
 public sealed interface LeaseAnswer {
 

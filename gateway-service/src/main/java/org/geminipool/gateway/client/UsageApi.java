@@ -8,7 +8,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
-import org.geminipool.gateway.usage.UsageEvent;
+import org.geminipool.contract.usage.UsageEvent;
 
 import java.util.List;
 

@@ -8,7 +8,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.geminipool.gateway.config.GatewayConfig;
-import org.geminipool.gateway.usage.UsageEvent;
+import org.geminipool.contract.usage.UsageEvent;
 
 import java.util.ArrayList;
 import java.util.List;

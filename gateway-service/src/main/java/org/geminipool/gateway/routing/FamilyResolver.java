@@ -11,7 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.geminipool.gateway.client.LeaseAnswer;
 import org.geminipool.gateway.client.KeypoolUnavailableException;
-import org.geminipool.gateway.client.LeaseRequest;
+import org.geminipool.contract.lease.LeaseRequest;
 import org.geminipool.gateway.config.GatewayConfig;
 import org.geminipool.gateway.service.KeyLeases;
 import org.geminipool.gateway.upstream.UpstreamHttp;

@@ -10,20 +10,20 @@ import io.vertx.core.http.HttpServerResponse;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.geminipool.gateway.client.LeaseAnswer;
-import org.geminipool.gateway.client.LeaseGrant;
-import org.geminipool.gateway.client.LeaseRequest;
-import org.geminipool.gateway.client.OutcomeReport;
+import org.geminipool.contract.lease.LeaseGrant;
+import org.geminipool.contract.lease.LeaseRequest;
+import org.geminipool.contract.lease.OutcomeReport;
 import org.geminipool.gateway.config.GatewayConfig;
 import org.geminipool.gateway.routing.RouteTable;
 import org.geminipool.gateway.routing.Target;
-import org.geminipool.common.keys.ApiKeys;
+import org.geminipool.contract.ApiKeys;
 import org.geminipool.common.upstream.Classification;
-import org.geminipool.common.upstream.Outcome;
+import org.geminipool.contract.Outcome;
 import org.geminipool.common.upstream.UpstreamErrorClassifier;
 import org.geminipool.gateway.routing.FamilyResolver;
 import org.geminipool.gateway.upstream.TokenUsage;
 import org.geminipool.gateway.upstream.UpstreamHttp;
-import org.geminipool.gateway.usage.UsageEvent;
+import org.geminipool.contract.usage.UsageEvent;
 import org.geminipool.gateway.usage.UsageShipper;
 import org.jboss.logging.Logger;
 
@@ -318,13 +318,13 @@ public class AttemptLoop {
         usage.record(new UsageEvent(UUID.randomUUID().toString(), Instant.now().toString(),
                 lease == null ? null : lease.keyId(), lease == null ? null : lease.project(), usageModel(ex, target),
                 ex.decision.route(), target.label(), provider, ex.clientTokenId, c.outcome().name(),
-                status == 0 ? null : status, nanos / 1_000_000, toLong(tokens.promptTokens()),
-                toLong(tokens.completionTokens()), toLong(tokens.thoughtTokens())));
+                status == 0 ? null : status, nanos / 1_000_000, tokens.promptTokens(),
+                tokens.completionTokens(), tokens.thoughtTokens()));
         if (lease == null || lease.leaseId() == null) {
             return Future.succeededFuture();
         }
         Promise<Void> promise = Promise.promise();
-        leases.report(lease.leaseId(), OutcomeReport.of(c, tokens.promptTokens(), tokens.completionTokens()))
+        leases.report(lease.leaseId(), KeyLeases.reportOf(c, tokens))
                 .subscribe().with(v -> promise.tryComplete(), e -> promise.tryComplete());
         return promise.future();
     }
@@ -338,10 +338,6 @@ public class AttemptLoop {
             return m.startsWith("models/") ? m.substring("models/".length()) : m;
         }
         return "models";
-    }
-
-    private static Long toLong(Integer i) {
-        return i == null ? null : i.longValue();
     }
 
     private static TokenUsage usageOf(Buffer body) {

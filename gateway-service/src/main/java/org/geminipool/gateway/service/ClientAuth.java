@@ -3,7 +3,7 @@ package org.geminipool.gateway.service;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.geminipool.common.security.TokenCheck;
+import org.geminipool.contract.TokenCheck;
 import org.geminipool.gateway.config.GatewayConfig;
 
 import java.security.MessageDigest;

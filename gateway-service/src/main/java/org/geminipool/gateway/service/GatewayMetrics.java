@@ -1,5 +1,6 @@
 package org.geminipool.gateway.service;
 
+import org.geminipool.contract.ModelNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

@@ -1,5 +1,6 @@
 package org.geminipool.gateway.service;
 
+import org.geminipool.contract.ModelNames;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -64,13 +65,13 @@ public class GatewayRequests {
             // The routed path (percent-decoded where unreserved, dot segments removed), as the router matched it.
             call = RequestParser.parse(ctx.request().method(), ctx.normalizedPath(), ctx.request().getParam("alt"));
             if (call.pathModel() != null) {
-                ModelNames.require(call.pathModel());
+                requireModel(call.pathModel());
             }
             Buffer body = ctx.body() == null ? null : ctx.body().buffer();
             ObjectNode json = call.operation().models() ? null : RequestParser.body(call, body);
             long estimatedTokens = 0;
             if (json != null && json.path("model").isTextual() && call.protocol() == Protocol.OPENAI) {
-                ModelNames.require(json.get("model").asText());
+                requireModel(json.get("model").asText());
             }
             RouteDecision decision;
             if (call.operation().models()) {
@@ -109,6 +110,13 @@ public class GatewayRequests {
         } catch (ClientError e) {
             metrics.request(null, null, "BAD_REQUEST");
             GatewayResponses.error(ctx, call, e.status(), e.getMessage(), null, requestId);
+        }
+    }
+
+    /** 400 in the route's protocol unless {@code name} is a valid model name. */
+    private static void requireModel(String name) {
+        if (!ModelNames.valid(name)) {
+            throw new ClientError(400, ModelNames.problem(name));
         }
     }
 }

@@ -7,9 +7,14 @@ import org.eclipse.microprofile.faulttolerance.Fallback;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.geminipool.gateway.client.KeypoolClient;
 import org.geminipool.gateway.client.LeaseAnswer;
-import org.geminipool.gateway.client.LeaseRequest;
-import org.geminipool.gateway.client.OutcomeReport;
+import org.geminipool.contract.lease.LeaseRequest;
+import org.geminipool.contract.lease.OutcomeReport;
+import org.geminipool.common.upstream.Classification;
+import org.geminipool.common.upstream.QuotaViolation;
+import org.geminipool.gateway.upstream.TokenUsage;
 import org.jboss.logging.Logger;
+
+import java.util.List;
 
 /**
  * The attempt loop's view of the keypool: bounded in time, and never failing — a keypool that does not answer becomes
@@ -45,5 +50,20 @@ public class KeyLeases {
         LOG.warnf("outcome %s of lease %s not delivered (%s); the lease will expire", report.outcome(), leaseId,
                 cause.toString());
         return Uni.createFrom().voidItem();
+    }
+
+    /** The outcome report of one classified answer: Google's message cut to 300 characters, its violations. */
+    static OutcomeReport reportOf(Classification c, TokenUsage tokens) {
+        List<OutcomeReport.Violation> violations = c.violations().isEmpty() ? null : c.violations().stream()
+                .map(KeyLeases::violation).toList();
+        String reason = c.message() == null ? null
+                : c.message().length() <= 300 ? c.message() : c.message().substring(0, 300);
+        Long retryAfter = c.retryAfterSeconds() == null ? null : c.retryAfterSeconds().longValue();
+        return new OutcomeReport(c.outcome().name(), retryAfter, tokens.promptTokens(), tokens.completionTokens(),
+                reason, violations);
+    }
+
+    private static OutcomeReport.Violation violation(QuotaViolation v) {
+        return new OutcomeReport.Violation(v.window().name(), v.limit(), v.quotaModel(), v.freeTier(), v.quotaId());
     }
 }

@@ -119,6 +119,6 @@ public final class ProtocolErrors {
 
     /** Masks every key-shaped token of every kind Google issues (common ApiKeys). */
     public static String scrub(String text) {
-        return org.geminipool.common.keys.ApiKeys.scrub(text);
+        return org.geminipool.contract.ApiKeys.scrub(text);
     }
 }

@@ -6,7 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
 import org.geminipool.common.upstream.Classification;
-import org.geminipool.common.upstream.Outcome;
+import org.geminipool.contract.Outcome;
 import org.geminipool.gateway.upstream.StreamScanner;
 import org.geminipool.gateway.upstream.TokenUsage;
 import org.geminipool.gateway.upstream.UpstreamHttp;

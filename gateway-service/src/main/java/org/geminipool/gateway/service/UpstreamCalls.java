@@ -1,5 +1,6 @@
 package org.geminipool.gateway.service;
 
+import org.geminipool.contract.ModelNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,7 +10,7 @@ import io.netty.buffer.Unpooled;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import org.geminipool.gateway.client.LeaseGrant;
+import org.geminipool.contract.lease.LeaseGrant;
 import org.geminipool.gateway.routing.Target;
 
 import java.net.URLEncoder;

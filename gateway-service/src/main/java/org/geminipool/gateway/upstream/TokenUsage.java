@@ -3,7 +3,7 @@ package org.geminipool.gateway.upstream;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** Tokens of one answer, from Google's usageMetadata or OpenAI's usage. */
-public record TokenUsage(Integer promptTokens, Integer completionTokens, Integer thoughtTokens) {
+public record TokenUsage(Long promptTokens, Long completionTokens, Long thoughtTokens) {
 
     public static final TokenUsage NONE = new TokenUsage(null, null, null);
 
@@ -26,8 +26,8 @@ public record TokenUsage(Integer promptTokens, Integer completionTokens, Integer
         return null;
     }
 
-    private static Integer intOrNull(JsonNode n, String field) {
+    private static Long intOrNull(JsonNode n, String field) {
         JsonNode v = n.get(field);
-        return v != null && v.isNumber() ? v.asInt() : null;
+        return v != null && v.isNumber() ? v.asLong() : null;
     }
 }

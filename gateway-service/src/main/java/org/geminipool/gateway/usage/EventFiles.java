@@ -1,5 +1,6 @@
 package org.geminipool.gateway.usage;
 
+import org.geminipool.contract.usage.UsageEvent;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.jboss.logging.Logger;

@@ -1,5 +1,6 @@
 package org.geminipool.gateway.usage;
 
+import org.geminipool.contract.usage.UsageEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

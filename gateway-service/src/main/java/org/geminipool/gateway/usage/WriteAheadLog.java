@@ -1,5 +1,6 @@
 package org.geminipool.gateway.usage;
 
+import org.geminipool.contract.usage.UsageEvent;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;

@@ -135,11 +135,11 @@ class UsageAccountingTest extends GatewayTestBase {
         String keyId = unique("refused-batch-key");
         String bad = "bad-" + java.util.UUID.randomUUID();
         for (int i = 0; i < 9; i++) {
-            shipper.record(new org.geminipool.gateway.usage.UsageEvent(java.util.UUID.randomUUID().toString(),
+            shipper.record(new org.geminipool.contract.usage.UsageEvent(java.util.UUID.randomUUID().toString(),
                     java.time.Instant.now().toString(), keyId, "p", "gemini-3.8-flash", "r", "t", "google", "c",
                     "SUCCESS", 200, 5L, 1L, 1L, null));
             if (i == 4) {
-                shipper.record(new org.geminipool.gateway.usage.UsageEvent(bad, java.time.Instant.now().toString(),
+                shipper.record(new org.geminipool.contract.usage.UsageEvent(bad, java.time.Instant.now().toString(),
                         keyId, "p", "m".repeat(300), "r", "t", "google", "c", "SUCCESS", 200, 5L, 1L, 1L, null));
             }
         }

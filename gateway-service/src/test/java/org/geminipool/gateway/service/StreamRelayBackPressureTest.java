@@ -11,7 +11,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.Router;
 import org.geminipool.gateway.routing.RouteDecision;
 import org.geminipool.gateway.routing.Target;
-import org.geminipool.common.upstream.Outcome;
+import org.geminipool.contract.Outcome;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -24,7 +24,7 @@ class StreamScannerTest {
         for (int piece : new int[] {1, 3, 7, 1000}) {
             StreamScanner s = new StreamScanner();
             feedInPieces(s, sse, piece);
-            assertEquals(new TokenUsage(3, 9, 4), s.usage());
+            assertEquals(new TokenUsage(3L, 9L, 4L), s.usage());
             assertNull(s.error());
         }
     }
@@ -45,6 +45,6 @@ class StreamScannerTest {
         StreamScanner s = new StreamScanner();
         feedInPieces(s, "data: {\"choices\":[{\"delta\":{\"content\":\"x\"}}],\"usage\":null}\n\n"
                 + "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":11}}\n\ndata: [DONE]\n\n", 4);
-        assertEquals(new TokenUsage(7, 11, null), s.usage());
+        assertEquals(new TokenUsage(7L, 11L, null), s.usage());
     }
 }

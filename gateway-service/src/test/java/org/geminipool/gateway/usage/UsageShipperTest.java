@@ -1,5 +1,6 @@
 package org.geminipool.gateway.usage;
 
+import org.geminipool.contract.usage.UsageEvent;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.geminipool.gateway.TestConfigs;
 import org.geminipool.gateway.client.UsageClient;

@@ -8,7 +8,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.faulttolerance.Bulkhead;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
-import org.geminipool.common.upstream.Outcome;
+import org.geminipool.contract.Outcome;
 import org.geminipool.common.upstream.UpstreamErrorClassifier;
 
 import java.time.temporal.ChronoUnit;

@@ -5,7 +5,7 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.geminipool.common.security.TokenCheck;
+import org.geminipool.contract.TokenCheck;
 import org.geminipool.keypool.config.Tokens;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 

@@ -29,7 +29,7 @@ public class ErrorMappers {
     public Response json(JsonProcessingException e) {
         String detail = e.getOriginalMessage() == null ? "malformed JSON" : e.getOriginalMessage();
         // Jackson quotes the offending input; never echo something that could be a key.
-        detail = org.geminipool.common.keys.ApiKeys.scrub(detail);
+        detail = org.geminipool.contract.ApiKeys.scrub(detail);
         if (detail.length() > 200) {
             detail = detail.substring(0, 200) + "…";
         }
@@ -68,7 +68,7 @@ public class ErrorMappers {
         if (e instanceof ApiException api) {
             return api(api);
         }
-        LOG.errorf("internal error: %s", org.geminipool.common.keys.ApiKeys.scrub(e.toString()));
+        LOG.errorf("internal error: %s", org.geminipool.contract.ApiKeys.scrub(e.toString()));
         return error(500, "internal error");
     }
 

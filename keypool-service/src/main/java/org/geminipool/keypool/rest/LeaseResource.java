@@ -10,9 +10,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.geminipool.keypool.service.LeaseService;
-import org.geminipool.keypool.service.LeaseService.LeaseGrant;
-import org.geminipool.keypool.service.LeaseService.LeaseRequest;
-import org.geminipool.keypool.service.LeaseService.OutcomeRequest;
+import org.geminipool.contract.lease.LeaseGrant;
+import org.geminipool.contract.lease.LeaseRequest;
+import org.geminipool.contract.lease.OutcomeReport;
 
 /** Internal API for the gateway (internal token): leases and their outcomes. */
 @Path("/leases")
@@ -30,7 +30,7 @@ public class LeaseResource {
 
     @POST
     @Path("/{leaseId}/outcome")
-    public Uni<Response> outcome(@PathParam("leaseId") String leaseId, OutcomeRequest request) {
+    public Uni<Response> outcome(@PathParam("leaseId") String leaseId, OutcomeReport request) {
         return Uni.createFrom().deferred(() -> leases.settle(leaseId, request))
                 .map(v -> Response.noContent().build());
     }

@@ -87,7 +87,7 @@ public class KeyAdminService {
             String[] tokens = line.split("\\s+");
             String raw = tokens[0];
             // Any kind Google issues (AIza…, AQ.…, IQ.…, whatever comes next): only what cannot be a key is refused.
-            String keyProblem = org.geminipool.common.keys.ApiKeys.problem(raw);
+            String keyProblem = org.geminipool.contract.ApiKeys.problem(raw);
             if (keyProblem != null) {
                 rejected.add(new Rejected(lineNo, "not an API key: " + keyProblem));
                 continue;

@@ -106,7 +106,7 @@ public class KeyCrypto {
     }
 
     public static String mask(String rawKey) {
-        return org.geminipool.common.keys.ApiKeys.mask(rawKey);
+        return org.geminipool.contract.ApiKeys.mask(rawKey);
     }
 
     private static byte[] hmac(SecretKeySpec key, byte[] data) {

@@ -6,7 +6,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.geminipool.keypool.KeyState;
-import org.geminipool.common.upstream.Outcome;
+import org.geminipool.contract.Outcome;
 import org.geminipool.common.upstream.QuotaViolation;
 import org.geminipool.common.upstream.UpstreamErrorClassifier;
 import org.geminipool.keypool.quota.FamilyQuotas;
@@ -18,6 +18,10 @@ import org.geminipool.keypool.config.KeypoolConfig;
 import org.geminipool.keypool.repository.LeaseRepository;
 import org.geminipool.keypool.repository.LeaseRepository.Candidate;
 import org.geminipool.keypool.repository.LeaseRepository.LeaseRow;
+import org.geminipool.contract.lease.LeaseGrant;
+import org.geminipool.contract.lease.LeaseRefusal;
+import org.geminipool.contract.lease.LeaseRequest;
+import org.geminipool.contract.lease.OutcomeReport;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,33 +49,7 @@ public class LeaseService {
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9._:/-]{1,128}");
     static final long MAX_ESTIMATED_TOKENS = 100_000_000L;
 
-    /**
-     * {@code excludePools}: optional JSON array of pool names; with {@code pool} null, keys that are members of any of
-     * them are not candidates (the gateway sends its paid pools for direct requests). Ignored when {@code pool} is set.
-     * {@code estimatedTokens}: the request's estimated prompt tokens, reserved in the input-tokens-per-minute window.
-     */
-    public record LeaseRequest(String pool, String model, String requestId, Boolean quotaFree,
-                               com.fasterxml.jackson.databind.JsonNode excludePools, Long estimatedTokens) {
-    }
-
     static final int MAX_EXCLUDED_POOLS = 256;
-
-    /** {@code probe}: this lease goes above a provisional limit; its outcome decides whether the limit is raised. */
-    public record LeaseGrant(String leaseId, String keyId, String project, String apiKey, String model,
-                             String expiresAt, boolean probe) {
-    }
-
-    /** One QuotaFailure violation as the gateway read it (window RPM|RPD|TPM, limit, quota model, tier, quotaId). */
-    public record ViolationBody(String window, Long limit, String quotaModel, Boolean freeTier, String quotaId) {
-    }
-
-    public record OutcomeRequest(String outcome, Long retryAfterSeconds, Long promptTokens, Long completionTokens,
-                                 String reason, List<ViolationBody> violations) {
-    }
-
-    /** Why no key can serve, and when one frees up. */
-    public record Refusal(String reason, long retryAfterSeconds) {
-    }
 
     /** A candidate with its effective limits. */
     record Scored(Candidate c, WindowLimits limits) {
@@ -126,25 +104,22 @@ public class LeaseService {
                 : families.ensureLoaded().flatMap(v -> reserveLease(pool, ex, m, request.requestId(), tokens, 0));
     }
 
-    /** Absent/null/empty → none; otherwise an array of pool names, else 400. */
-    static List<String> excludedPools(com.fasterxml.jackson.databind.JsonNode node) {
-        if (node == null || node.isNull() || node.isMissingNode()) {
+    /** Absent/null/empty → none; otherwise pool names, else 400. */
+    static List<String> excludedPools(List<String> names) {
+        if (names == null || names.isEmpty()) {
             return List.of();
         }
-        if (!node.isArray()) {
-            throw ApiException.badRequest("excludePools must be an array of pool names");
-        }
-        if (node.size() > MAX_EXCLUDED_POOLS) {
+        if (names.size() > MAX_EXCLUDED_POOLS) {
             throw ApiException.badRequest("excludePools may name at most " + MAX_EXCLUDED_POOLS + " pools");
         }
-        List<String> out = new ArrayList<>(node.size());
-        for (var e : node) {
-            if (!e.isTextual() || !NAME.matcher(e.textValue()).matches()) {
+        List<String> out = new ArrayList<>(names.size());
+        for (String name : names) {
+            if (name == null || !NAME.matcher(name).matches()) {
                 throw ApiException.badRequest("excludePools must be an array of pool names (1-128 characters of"
                         + " [A-Za-z0-9._:/-])");
             }
-            if (!out.contains(e.textValue())) {
-                out.add(e.textValue());
+            if (!out.contains(name)) {
+                out.add(name);
             }
         }
         return List.copyOf(out);
@@ -156,7 +131,7 @@ public class LeaseService {
             List<Candidate> active = candidates.stream().filter(c -> c.state() == KeyState.ACTIVE).toList();
             if (active.isEmpty()) {
                 boolean anyBanned = candidates.stream().anyMatch(c -> c.state() == KeyState.BANNED);
-                throw refused(new Refusal(anyBanned ? "ALL_BANNED" : "NO_KEYS", noKeysSeconds()));
+                throw refused(new LeaseRefusal(anyBanned ? "ALL_BANNED" : "NO_KEYS", noKeysSeconds()));
             }
             // Prefer a key whose project is not cooling down for this model; any active key otherwise.
             List<Candidate> rested = active.stream().filter(c -> c.bucket().cooldownUntilMs() <= now).toList();
@@ -293,13 +268,13 @@ public class LeaseService {
      * have no quota for it on their tier (limit 0); DAY_EXHAUSTED when nothing frees up before Pacific midnight;
      * otherwise MINUTE_EXHAUSTED.
      */
-    Refusal classify(List<Scored> candidates, long now, long tokens) {
+    LeaseRefusal classify(List<Scored> candidates, long now, long tokens) {
         long minute = TimeSource.minuteWindow(now);
         int day = TimeSource.dayWindow(now);
         List<Scored> active = candidates.stream().filter(s -> s.c().state() == KeyState.ACTIVE).toList();
         if (active.isEmpty()) {
             boolean anyBanned = candidates.stream().anyMatch(s -> s.c().state() == KeyState.BANNED);
-            return new Refusal(anyBanned ? "ALL_BANNED" : "NO_KEYS", noKeysSeconds());
+            return new LeaseRefusal(anyBanned ? "ALL_BANNED" : "NO_KEYS", noKeysSeconds());
         }
         long midnight = TimeSource.nextPacificMidnight(now);
         long earliest = Long.MAX_VALUE;
@@ -345,13 +320,13 @@ public class LeaseService {
             earliest = Math.min(earliest, freeAt);
         }
         if (allRetired) {
-            return new Refusal("MODEL_RETIRED", RETIRED_RETRY_SECONDS);
+            return new LeaseRefusal("MODEL_RETIRED", RETIRED_RETRY_SECONDS);
         }
         long seconds = Math.max(1, (earliest - now + 999) / 1000);
         if (allUnavailable) {
-            return new Refusal("MODEL_UNAVAILABLE", seconds);
+            return new LeaseRefusal("MODEL_UNAVAILABLE", seconds);
         }
-        return new Refusal(allDay ? "DAY_EXHAUSTED" : "MINUTE_EXHAUSTED", seconds);
+        return new LeaseRefusal(allDay ? "DAY_EXHAUSTED" : "MINUTE_EXHAUSTED", seconds);
     }
 
     static final long RETIRED_RETRY_SECONDS = 3600;
@@ -360,7 +335,7 @@ public class LeaseService {
         return Math.max(1, config.noKeysRetryAfter().toSeconds());
     }
 
-    ApiException refused(Refusal refusal) {
+    ApiException refused(LeaseRefusal refusal) {
         counter("keypool_leases_refused_total", "reason", refusal.reason()).increment();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("reason", refusal.reason());
@@ -406,7 +381,7 @@ public class LeaseService {
      * idempotent (204, no second effect); with a different outcome it is a 409. A lease closed as EXPIRED by the
      * scheduler can still be settled once (the gateway's answer is better information than the expiry).
      */
-    public Uni<Void> settle(String leaseId, OutcomeRequest request) {
+    public Uni<Void> settle(String leaseId, OutcomeReport request) {
         if (request == null || request.outcome() == null) {
             throw ApiException.badRequest("outcome is required: one of " + OUTCOMES);
         }
@@ -459,7 +434,7 @@ public class LeaseService {
     }
 
     /** The violations of the outcome body, validated (at most 16, known windows, sane numbers and names). */
-    static List<QuotaViolation> violations(List<ViolationBody> bodies) {
+    static List<QuotaViolation> violations(List<OutcomeReport.Violation> bodies) {
         if (bodies == null || bodies.isEmpty()) {
             return List.of();
         }
@@ -467,7 +442,7 @@ public class LeaseService {
             throw ApiException.badRequest("at most " + MAX_VIOLATIONS + " violations");
         }
         List<QuotaViolation> out = new ArrayList<>();
-        for (ViolationBody b : bodies) {
+        for (OutcomeReport.Violation b : bodies) {
             if (b == null || b.window() == null) {
                 throw ApiException.badRequest("each violation needs a window: RPM, RPD or TPM");
             }
@@ -492,7 +467,7 @@ public class LeaseService {
     }
 
     private Uni<Void> applyEffects(io.vertx.mutiny.sqlclient.SqlConnection c, LeaseRow lease, Outcome outcome,
-                                   OutcomeRequest request, List<QuotaViolation> violations, long now) {
+                                   OutcomeReport request, List<QuotaViolation> violations, long now) {
         String reason = LeaseRepositoryText.clip(request.reason());
         Uni<Void> tokens = Uni.createFrom().voidItem();
         if (request.promptTokens() != null && lease.estTokens() != request.promptTokens()) {
@@ -600,7 +575,7 @@ public class LeaseService {
             if (s == null) {
                 return null;
             }
-            String scrubbed = org.geminipool.common.keys.ApiKeys.scrub(s);
+            String scrubbed = org.geminipool.contract.ApiKeys.scrub(s);
             return scrubbed.length() <= 300 ? scrubbed : scrubbed.substring(0, 300);
         }
     }

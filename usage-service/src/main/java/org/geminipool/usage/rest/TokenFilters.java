@@ -10,7 +10,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
-import org.geminipool.common.security.TokenCheck;
+import org.geminipool.contract.TokenCheck;
 import org.geminipool.usage.config.UsageConfig;
 
 import java.util.Map;

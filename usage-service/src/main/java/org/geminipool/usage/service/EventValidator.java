@@ -1,5 +1,7 @@
 package org.geminipool.usage.service;
 
+import org.geminipool.contract.usage.UsageEvent;
+import org.geminipool.contract.Outcome;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -65,7 +67,7 @@ public final class EventValidator {
         return new Checked(events, refused);
     }
 
-    private static EventInput bind(int index, JsonNode node) {
+    private static UsageEvent bind(int index, JsonNode node) {
         String at = "events[" + index + "]";
         if (node == null || node.isNull()) {
             throw UsageRequestException.badRequest(at + ": must be an object, not null");
@@ -74,7 +76,7 @@ public final class EventValidator {
             throw UsageRequestException.badRequest(at + ": must be an object");
         }
         try {
-            return JSON.treeToValue(node, EventInput.class);
+            return JSON.treeToValue(node, UsageEvent.class);
         } catch (MismatchedInputException e) {
             String name = e.getPath().isEmpty() ? null : e.getPath().get(e.getPath().size() - 1).getFieldName();
             String field = name == null ? "" : "." + name;
@@ -93,7 +95,7 @@ public final class EventValidator {
         return id.length() > 64 ? id.substring(0, 64) + "…" : id;
     }
 
-    static NewEvent validate(int index, EventInput in) {
+    static NewEvent validate(int index, UsageEvent in) {
         String at = "events[" + index + "]";
         if (in == null) {
             throw UsageRequestException.badRequest(at + ": must be an object, not null");
@@ -158,13 +160,18 @@ public final class EventValidator {
         return instant;
     }
 
+    /** The outcomes a gateway reports: all but EXPIRED, which only the keypool's expiry job sets on its leases. */
+    private static final List<Outcome> REPORTED = Arrays.stream(Outcome.values()).filter(o -> o != Outcome.EXPIRED)
+            .toList();
+
     private static Outcome outcome(String at, String value) {
-        try {
-            return Outcome.valueOf(value.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw UsageRequestException.badRequest(at + ".outcome: '" + UsageDays.abbreviate(value)
-                    + "' is not one of " + Arrays.toString(Outcome.values()));
+        for (Outcome o : REPORTED) {
+            if (o.name().equalsIgnoreCase(value)) {
+                return o;
+            }
         }
+        throw UsageRequestException.badRequest(at + ".outcome: '" + UsageDays.abbreviate(value)
+                + "' is not one of " + REPORTED);
     }
 
     private static long count(String at, String field, Long value) {

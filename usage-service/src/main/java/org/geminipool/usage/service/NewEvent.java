@@ -1,5 +1,6 @@
 package org.geminipool.usage.service;
 
+import org.geminipool.contract.Outcome;
 import java.time.Instant;
 import java.time.LocalDate;
 

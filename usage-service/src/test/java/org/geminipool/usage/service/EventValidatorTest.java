@@ -1,5 +1,7 @@
 package org.geminipool.usage.service;
 
+import org.geminipool.contract.usage.UsageEvent;
+import org.geminipool.contract.Outcome;
 import org.junit.jupiter.api.Test;
 
 import java.time.LocalDate;
@@ -12,8 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EventValidatorTest {
 
-    static EventInput input(String occurredAt, String keyId, String provider, String client) {
-        return new EventInput("e-1", occurredAt, keyId, null, "gemini-2.5-flash", "bulk", null, provider, client,
+    static UsageEvent input(String occurredAt, String keyId, String provider, String client) {
+        return new UsageEvent("e-1", occurredAt, keyId, null, "gemini-2.5-flash", "bulk", null, provider, client,
                 "success", null, null, 3L, null, null);
     }
 
@@ -36,15 +38,15 @@ class EventValidatorTest {
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
-    static EventBatch batch(EventInput... events) {
+    static EventBatch batch(UsageEvent... events) {
         return new EventBatch(java.util.Arrays.stream(events).map(e -> (com.fasterxml.jackson.databind.JsonNode)
                 JSON.valueToTree(e)).toList());
     }
 
     @Test
     void eachEventIsCheckedAloneAndRefusalsNameIndexIdAndReason() {
-        EventInput good = input("2026-01-01T00:00:00Z", "k", null, null);
-        EventInput longModel = new EventInput("e-2", "2026-01-01T00:00:00Z", "k", null, "m".repeat(300), null, null,
+        UsageEvent good = input("2026-01-01T00:00:00Z", "k", null, null);
+        UsageEvent longModel = new UsageEvent("e-2", "2026-01-01T00:00:00Z", "k", null, "m".repeat(300), null, null,
                 null, null, "SUCCESS", null, null, null, null, null);
         var checked = EventValidator.check(batch(good, longModel, good), 10);
         assertEquals(2, checked.events().size());

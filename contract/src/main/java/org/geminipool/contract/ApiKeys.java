@@ -1,4 +1,4 @@
-package org.geminipool.common.keys;
+package org.geminipool.contract;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

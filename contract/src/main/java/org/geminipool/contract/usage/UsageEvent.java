@@ -1,10 +1,11 @@
-package org.geminipool.gateway.usage;
+package org.geminipool.contract.usage;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
- * One upstream attempt, as usage-service ingests it (design §4). {@code clientTokenId} is the first 16 hex characters
- * of SHA-256(client token), never the token; {@code keyId} is the keypool's id, never the key.
+ * One upstream attempt (gateway → usage-service, design §4). {@code clientTokenId} is the first 16 hex characters of
+ * SHA-256(client token), never the token; {@code keyId} is the keypool's id, never the key. Boxed, so usage-service's
+ * per-event validation (not the JSON binder) decides what is missing or wrong and says so with the event's index.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record UsageEvent(String eventId, String occurredAt, String keyId, String project, String model, String route,

@@ -1,4 +1,4 @@
-package org.geminipool.common.security;
+package org.geminipool.contract;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package org.geminipool.common.keys;
+package org.geminipool.contract;
 
 import org.junit.jupiter.api.Test;
 

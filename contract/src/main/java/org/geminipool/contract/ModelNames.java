@@ -1,13 +1,13 @@
-package org.geminipool.gateway.service;
+package org.geminipool.contract;
 
 import java.util.regex.Pattern;
 
 /**
- * The one pattern a model name from a client must match before anything is leased or sent upstream (design §6: bad
- * input is a 4xx, never a 5xx; §3: the client's fault is never the key's). Google's model ids are letters, digits,
- * {@code .}, {@code -} and {@code _}, optionally prefixed {@code models/}; route aliases follow the same rule. The
- * first character is a letter or digit, so no name is a dot segment, and the whole name is at most {@link #MAX_LENGTH}
- * characters (the keypool's and usage-service's model columns hold 128).
+ * The one pattern a model name must match before anything is leased, sent upstream or counted (design §6: bad input is
+ * a 4xx, never a 5xx; §3: the client's fault is never the key's). Google's model ids are letters, digits, {@code .},
+ * {@code -} and {@code _}, optionally prefixed {@code models/}; route aliases follow the same rule. The first character
+ * is a letter or digit, so no name is a dot segment, and the whole name is at most {@link #MAX_LENGTH} characters (the
+ * keypool's and usage-service's model columns hold 128).
  */
 public final class ModelNames {
 
@@ -26,17 +26,15 @@ public final class ModelNames {
         return name.startsWith("models/") ? name.substring("models/".length()) : name;
     }
 
-    /** 400 in the route's protocol unless {@code name} is a valid model name. */
-    static void require(String name) {
-        if (!valid(name)) {
-            throw new ClientError(400, "invalid model name '" + shown(name) + "': a model name is 1-" + MAX_LENGTH
-                    + " characters of letters, digits, '.', '-' and '_' (optionally prefixed models/), starting with"
-                    + " a letter or digit");
-        }
+    /** Why {@code name} is refused, for a 400 that shows the name safely. */
+    public static String problem(String name) {
+        return "invalid model name '" + shown(name) + "': a model name is 1-" + MAX_LENGTH
+                + " characters of letters, digits, '.', '-' and '_' (optionally prefixed models/), starting with"
+                + " a letter or digit";
     }
 
     /** The name as an error message may show it: printable ASCII only, at most 64 characters. */
-    static String shown(String name) {
+    public static String shown(String name) {
         if (name == null) {
             return "";
         }

@@ -1,4 +1,4 @@
-package org.geminipool.common.upstream;
+package org.geminipool.contract;
 
 /**
  * How one upstream call on a leased key ended (design §3 and its 2026 table in the gateway README), as the gateway
