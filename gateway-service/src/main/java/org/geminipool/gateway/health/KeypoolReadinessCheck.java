@@ -7,7 +7,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
-import org.geminipool.gateway.client.KeypoolHealthApi;
+import org.geminipool.gateway.quota.KeypoolHealthApi;
 
 import java.time.Duration;
 

@@ -9,11 +9,11 @@ import io.vertx.core.Promise;
 import io.vertx.core.http.HttpMethod;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.geminipool.gateway.client.LeaseAnswer;
-import org.geminipool.gateway.client.KeypoolUnavailableException;
+import org.geminipool.gateway.quota.LeaseAnswer;
+import org.geminipool.gateway.quota.KeypoolUnavailableException;
 import org.geminipool.contract.lease.LeaseRequest;
 import org.geminipool.gateway.config.GatewayConfig;
-import org.geminipool.gateway.service.KeyLeases;
+import org.geminipool.gateway.quota.KeyLeases;
 import org.geminipool.gateway.upstream.UpstreamHttp;
 import org.jboss.logging.Logger;
 
@@ -45,7 +45,7 @@ public class FamilyResolver {
     @Inject
     GatewayConfig config;
     @Inject
-    org.geminipool.gateway.service.GatewayMetrics metrics;
+    org.geminipool.gateway.metrics.GatewayMetrics metrics;
 
     private volatile List<String> ids;
     private volatile Future<List<String>> inFlight;

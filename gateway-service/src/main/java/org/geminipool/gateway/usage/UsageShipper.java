@@ -11,7 +11,7 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.geminipool.gateway.client.UsageClient;
+import org.geminipool.gateway.usage.UsageClient;
 import org.geminipool.gateway.config.GatewayConfig;
 import org.jboss.logging.Logger;
 

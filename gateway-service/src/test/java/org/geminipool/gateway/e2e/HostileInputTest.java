@@ -6,7 +6,7 @@ import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
-import org.geminipool.gateway.rest.BodyBudget;
+import org.geminipool.gateway.http.BodyBudget;
 import org.geminipool.simulator.KeyStatus;
 import org.geminipool.testsupport.RawHttp;
 import org.junit.jupiter.api.AfterEach;

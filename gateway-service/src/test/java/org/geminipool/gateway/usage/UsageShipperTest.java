@@ -3,7 +3,7 @@ package org.geminipool.gateway.usage;
 import org.geminipool.contract.usage.UsageEvent;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.geminipool.gateway.TestConfigs;
-import org.geminipool.gateway.client.UsageClient;
+import org.geminipool.gateway.usage.UsageClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

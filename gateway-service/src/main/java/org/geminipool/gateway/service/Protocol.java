@@ -1,6 +1,0 @@
-package org.geminipool.gateway.service;
-
-/** The wire protocol of a client route: errors are answered in it (design §2). */
-public enum Protocol {
-    GEMINI, OPENAI
-}
