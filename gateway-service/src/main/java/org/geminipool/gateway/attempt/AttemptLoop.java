@@ -331,7 +331,7 @@ public class AttemptLoop {
             return Future.succeededFuture();
         }
         Promise<Void> promise = Promise.promise();
-        leases.report(lease.leaseId(), KeyLeases.reportOf(c, tokens))
+        leases.report(lease, KeyLeases.reportOf(c, tokens))
                 .subscribe().with(v -> promise.tryComplete(), e -> promise.tryComplete());
         return promise.future();
     }

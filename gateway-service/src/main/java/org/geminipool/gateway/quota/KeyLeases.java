@@ -3,23 +3,23 @@ package org.geminipool.gateway.quota;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.faulttolerance.Fallback;
-import org.eclipse.microprofile.faulttolerance.Timeout;
-import org.geminipool.gateway.quota.KeypoolClient;
-import org.geminipool.gateway.quota.LeaseAnswer;
-import org.geminipool.contract.lease.LeaseRequest;
-import org.geminipool.contract.lease.OutcomeReport;
 import org.geminipool.common.upstream.Classification;
 import org.geminipool.common.upstream.QuotaViolation;
+import org.geminipool.contract.Outcome;
+import org.geminipool.contract.lease.LeaseGrant;
+import org.geminipool.contract.lease.LeaseRequest;
+import org.geminipool.contract.lease.OutcomeBatch;
+import org.geminipool.contract.lease.OutcomeReport;
 import org.geminipool.gateway.upstream.TokenUsage;
 import org.jboss.logging.Logger;
 
 import java.util.List;
 
 /**
- * The attempt loop's view of the keypool: bounded in time, and never failing — a keypool that does not answer becomes
+ * The attempt loop's view of the keypool: never failing — a keypool that does not answer becomes
  * {@link LeaseAnswer.Unavailable} (the loop answers 503 in the route's protocol), a lost outcome is logged (the lease
- * expires and still counts, design §3).
+ * expires and still counts, design §3). SUCCESS outcomes of ordinary leases are batched ({@link OutcomeBatcher});
+ * everything that changes a key's, a project's or a limit's state, and every probe, is sent at once.
  */
 @ApplicationScoped
 public class KeyLeases {
@@ -29,27 +29,25 @@ public class KeyLeases {
     @Inject
     KeypoolClient keypool;
 
-    @Timeout(4000)
-    @Fallback(fallbackMethod = "keypoolUnavailable")
+    @Inject
+    OutcomeBatcher batcher;
+
     public Uni<LeaseAnswer> lease(LeaseRequest request) {
-        return keypool.lease(request);
+        return Uni.createFrom().completionStage(() -> keypool.lease(request).toCompletionStage());
     }
 
-    Uni<LeaseAnswer> keypoolUnavailable(LeaseRequest request, Throwable cause) {
-        return Uni.createFrom().item(new LeaseAnswer.Unavailable(cause.getClass().getSimpleName() + ": "
-                + cause.getMessage()));
-    }
-
-    @Timeout(4000)
-    @Fallback(fallbackMethod = "outcomeLost")
-    public Uni<Void> report(String leaseId, OutcomeReport report) {
-        return keypool.reportOutcome(leaseId, report);
-    }
-
-    Uni<Void> outcomeLost(String leaseId, OutcomeReport report, Throwable cause) {
-        LOG.warnf("outcome %s of lease %s not delivered (%s); the lease will expire", report.outcome(), leaseId,
-                cause.toString());
-        return Uni.createFrom().voidItem();
+    /** Completes when the keypool has the outcome — at once for a batched success. */
+    public Uni<Void> report(LeaseGrant lease, OutcomeReport report) {
+        if (Outcome.SUCCESS.name().equals(report.outcome()) && !lease.probe()) {
+            batcher.add(new OutcomeBatch.Entry(lease.leaseId(), report));
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.createFrom().completionStage(() -> keypool.outcome(lease.leaseId(), report)
+                .recover(cause -> {
+                    LOG.warnf("outcome %s of lease %s not delivered (%s); the lease will expire", report.outcome(),
+                            lease.leaseId(), cause.toString());
+                    return io.vertx.core.Future.succeededFuture();
+                }).toCompletionStage());
     }
 
     /** The outcome report of one classified answer: Google's message cut to 300 characters, its violations. */

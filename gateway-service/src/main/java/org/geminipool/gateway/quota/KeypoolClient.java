@@ -1,66 +1,163 @@
 package org.geminipool.gateway.quota;
 
-import org.geminipool.contract.lease.OutcomeReport;
-import org.geminipool.contract.lease.LeaseGrant;
-import org.geminipool.contract.lease.LeaseRequest;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.smallrye.mutiny.Uni;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
-import org.eclipse.microprofile.faulttolerance.Retry;
-import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.geminipool.contract.lease.LeaseGrant;
+import org.geminipool.contract.lease.LeaseRequest;
+import org.geminipool.contract.lease.OutcomeBatch;
+import org.geminipool.contract.lease.OutcomeReport;
 import org.geminipool.gateway.config.GatewayConfig;
 
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
 /**
- * The keypool as the gateway sees it. Owns the circuit breaker (a keypool that is down is not asked again for 5 s)
- * and one quick retry of calls that failed to connect; callers own their timeout and fallback. Only real keypool
- * failures (no answer, 5xx, a refused internal token) are exceptions and count for the breaker: a 4xx about the
- * request is an answer ({@link LeaseAnswer.Invalid}), so one client's bad input never opens the breaker for everyone.
+ * The keypool's lease API on the request path, as one plain Vert.x HTTP/1.1 client with keep-alive connections: the
+ * request body is written by Jackson straight to bytes, the answer read from one buffer. Owns the circuit breaker
+ * ({@link KeypoolBreaker}: 8 calls, 75 % failed → 5 s open) and one quick retry of a call that could not connect. Only
+ * real keypool failures (no answer, 5xx, a refused internal token) fail the future and count for the breaker: a 4xx
+ * about the request is an answer ({@link LeaseAnswer.Invalid}), so one client's bad input never opens the breaker for
+ * everyone. Off the request path (readiness) the gateway uses a REST client ({@link KeypoolHealthApi}).
  */
 @ApplicationScoped
 public class KeypoolClient {
 
+    static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final long TIMEOUT_MS = 4000;
+
     @Inject
-    @RestClient
-    KeypoolApi api;
+    Vertx vertx;
 
     @Inject
     GatewayConfig config;
 
-    @CircuitBreaker(requestVolumeThreshold = 8, failureRatio = 0.75, delay = 5000, successThreshold = 1)
-    @Retry(maxRetries = 1, delay = 50, abortOn = KeypoolUnavailableException.class)
-    public Uni<LeaseAnswer> lease(LeaseRequest request) {
-        return api.lease(authorization(), request).map(KeypoolClient::toAnswer);
+    private final KeypoolBreaker breaker = new KeypoolBreaker(8, 0.75, 5000);
+    private HttpClient http;
+    private String host;
+    private int port;
+    private String basePath;
+    private String authorization;
+
+    @PostConstruct
+    void init() {
+        URI uri = URI.create(config.keypoolUrl());
+        host = uri.getHost();
+        boolean tls = "https".equalsIgnoreCase(uri.getScheme());
+        port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        authorization = "Bearer " + config.internalToken().orElse("");
+        http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(60)
+                .setTcpNoDelay(true).setSsl(tls).setProtocolVersion(HttpVersion.HTTP_1_1).setConnectTimeout(2000),
+                new PoolOptions().setHttp1MaxSize(64).setMaxWaitQueueSize(10_000));
     }
 
-    @CircuitBreaker(requestVolumeThreshold = 8, failureRatio = 0.75, delay = 5000, successThreshold = 1)
-    @Retry(maxRetries = 2, delay = 100, abortOn = KeypoolUnavailableException.class)
-    public Uni<Void> reportOutcome(String leaseId, OutcomeReport report) {
-        return api.outcome(authorization(), leaseId, report).map(response -> {
-            int status = response.getStatus();
-            if (status >= 500 || status == 401 || status == 403) {
-                throw new KeypoolUnavailableException("keypool answered " + status + " to an outcome");
-            }
-            return null;
-        });
-    }
-
-    private String authorization() {
-        return "Bearer " + config.internalToken().orElse("");
-    }
-
-    static LeaseAnswer toAnswer(Response response) {
-        int status = response.getStatus();
-        if (status == 200) {
-            return new LeaseAnswer.Granted(response.readEntity(LeaseGrant.class));
+    @PreDestroy
+    void close() {
+        if (http != null) {
+            http.close();
         }
+    }
+
+    /** Never fails: a keypool that does not answer is {@link LeaseAnswer.Unavailable}. */
+    public Future<LeaseAnswer> lease(LeaseRequest request) {
+        return post("/leases", request).map(KeypoolClient::toAnswer)
+                .recover(e -> Future.succeededFuture(new LeaseAnswer.Unavailable(e.getClass().getSimpleName() + ": "
+                        + e.getMessage())));
+    }
+
+    /** Fails when the keypool did not take the outcome. */
+    public Future<Void> outcome(String leaseId, OutcomeReport report) {
+        return post("/leases/" + URLEncoder.encode(leaseId, StandardCharsets.UTF_8) + "/outcome", report)
+                .map(answer -> {
+                    if (answer.status >= 400 && answer.status != 404 && answer.status != 409) {
+                        // 404/409: the lease is gone or settled already — nothing more to deliver.
+                        throw new KeypoolUnavailableException("keypool answered " + answer.status + " to an outcome");
+                    }
+                    return null;
+                });
+    }
+
+    /** The HTTP status of {@code POST /outcomes} (404/405: a keypool without batches). */
+    public Future<Integer> outcomes(OutcomeBatch batch) {
+        return post("/outcomes", batch).map(answer -> answer.status);
+    }
+
+    record Answer(int status, Buffer body) {
+    }
+
+    private Future<Answer> post(String path, Object body) {
+        long now = System.currentTimeMillis();
+        if (!breaker.allow(now)) {
+            return Future.failedFuture(new KeypoolUnavailableException("circuit open: the keypool failed recently"));
+        }
+        Buffer bytes;
+        try {
+            bytes = Buffer.buffer(JSON.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            return Future.failedFuture(e);
+        }
+        return send(path, bytes).recover(e -> e instanceof ConnectException ? send(path, bytes) : Future.failedFuture(e))
+                .andThen(ar -> {
+                    if (ar.succeeded()) {
+                        breaker.success();
+                    } else {
+                        breaker.failure(System.currentTimeMillis());
+                    }
+                });
+    }
+
+    private Future<Answer> send(String path, Buffer bytes) {
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port)
+                .setURI(basePath + path).setIdleTimeout(TIMEOUT_MS).setConnectTimeout(2000)
+                .putHeader("Authorization", authorization).putHeader("Content-Type", "application/json")
+                .putHeader("Accept", "application/json");
+        return http.request(options)
+                .compose(req -> req.send(bytes))
+                .compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), b)))
+                .map(answer -> {
+                    if (answer.status >= 500 || answer.status == 401 || answer.status == 403) {
+                        throw new KeypoolUnavailableException("keypool answered " + answer.status + " to " + path);
+                    }
+                    return answer;
+                });
+    }
+
+    static LeaseAnswer toAnswer(Answer answer) {
+        int status = answer.status;
         JsonNode body = null;
         try {
-            body = response.readEntity(JsonNode.class);
-        } catch (RuntimeException ignored) {
+            body = answer.body == null || answer.body.length() == 0 ? null : JSON.readTree(answer.body.getBytes());
+        } catch (java.io.IOException ignored) {
             // no usable body
+        }
+        if (status == 200) {
+            if (body == null) {
+                throw new KeypoolUnavailableException("keypool granted a lease without a body");
+            }
+            try {
+                return new LeaseAnswer.Granted(JSON.treeToValue(body, LeaseGrant.class));
+            } catch (JsonProcessingException e) {
+                throw new KeypoolUnavailableException("keypool granted an unreadable lease");
+            }
         }
         String reason = body == null ? null : body.path("reason").asText(null);
         if (status == 429) {
@@ -70,11 +167,10 @@ public class KeypoolClient {
         if (status == 404 && (reason == null || "UNKNOWN_MODEL".equals(reason))) {
             return new LeaseAnswer.UnknownModel();
         }
-        if (status >= 400 && status < 500 && status != 401 && status != 403 && status != 408) {
+        if (status >= 400 && status < 500 && status != 408) {
             String why = body == null ? null : body.path("message").asText(body.path("error").asText(null));
             return new LeaseAnswer.Invalid(status, why == null ? "keypool answered " + status : why);
         }
-        throw new KeypoolUnavailableException("keypool answered " + status + " to a lease"
-                + (body == null ? "" : ": " + body));
+        throw new KeypoolUnavailableException("keypool answered " + status + " to a lease");
     }
 }
