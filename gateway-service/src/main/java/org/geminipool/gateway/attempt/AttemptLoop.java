@@ -349,7 +349,7 @@ public class AttemptLoop {
 
     private static TokenUsage usageOf(Buffer body) {
         try {
-            TokenUsage u = TokenUsage.from(JSON.readTree(body.getBytes()));
+            TokenUsage u = TokenUsage.scan(body.getBytes());
             return u == null ? TokenUsage.NONE : u;
         } catch (Exception e) {
             return TokenUsage.NONE;

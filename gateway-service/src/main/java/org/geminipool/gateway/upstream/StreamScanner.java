@@ -13,6 +13,7 @@ import java.io.ByteArrayOutputStream;
 public final class StreamScanner {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final byte[] ERROR_KEY = "\"error\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     /** An object bigger than this (an inline image) is skipped rather than held in memory. */
     private static final int MAX_OBJECT_BYTES = 16 * 1024 * 1024;
 
@@ -71,23 +72,37 @@ public final class StreamScanner {
     }
 
     private void onObject(byte[] bytes) {
-        try {
-            JsonNode node = JSON.readTree(bytes);
-            if (node == null) {
+        // Most events are answer chunks: only one that may hold an error is read as a tree.
+        if (contains(bytes, ERROR_KEY)) {
+            try {
+                JsonNode node = JSON.readTree(bytes);
+                JsonNode e = node == null ? null : node.get("error");
+                if (e != null && !e.isNull()) {
+                    error = e;
+                    return;
+                }
+            } catch (Exception ignored) {
+                // not JSON after all (a stray brace in an SSE comment): nothing to learn from it
                 return;
             }
-            JsonNode e = node.get("error");
-            if (e != null && !e.isNull()) {
-                error = e;
-                return;
-            }
-            TokenUsage u = TokenUsage.from(node);
-            if (u != null) {
-                usage = u;
-            }
-        } catch (Exception ignored) {
-            // not JSON after all (a stray brace in an SSE comment): nothing to learn from it
         }
+        TokenUsage u = TokenUsage.scan(bytes);
+        if (u != null) {
+            usage = u;
+        }
+    }
+
+    private static boolean contains(byte[] b, byte[] key) {
+        outer:
+        for (int i = 0; i <= b.length - key.length; i++) {
+            for (int j = 0; j < key.length; j++) {
+                if (b[i + j] != key[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     public TokenUsage usage() {
