@@ -215,6 +215,15 @@ echo "== max throughput, $CONNS connections, ${SECS} s each"
 for t in direct nginx gateway; do run_wrk max-$t $t 0 "$CONNS" "$SECS"; done
 echo "== paced at $RATE req/s ($PACED_CONNS connections), ${SECS} s each"
 for t in direct nginx gateway; do run_wrk paced-$t $t "$RATE" "$PACED_CONNS" "$SECS"; done
+echo "== 4 connections, max, ${SECS} s each (added latency at low concurrency)"
+for t in direct nginx gateway; do run_wrk c4-$t $t 0 4 "$SECS"; done
+echo "== streaming: time to the first byte of streamGenerateContent?alt=sse, sequential, one connection"
+STREAM_PATH=/v1beta/models/$MODEL:streamGenerateContent?alt=sse
+declare -A TTFB
+for t in direct nginx gateway; do
+  TTFB[$t]=$(timeout 150 python3 "$HERE/ttfb.py" "${URL[$t]}" "$STREAM_PATH" "${HDR[$t]}" "$BODY" 400 | grep '^RESULT' || echo "RESULT n=0")
+  printf '  %-22s %s\n' "ttfb-$t" "${TTFB[$t]#RESULT }"
+done
 echo "== keypool POST /leases alone (the gateway's lease), paced at $RATE req/s, then max with $CONNS connections"
 run_wrk paced-lease lease "$RATE" "$PACED_CONNS" "$SECS"
 run_wrk max-lease lease 0 "$CONNS" "$SECS"
@@ -276,6 +285,19 @@ REPORT=$HERE/results/$TS.md
     "concurrency; latency is wrk's (request write → response end), not corrected for coordinated omission."
   section max "Max throughput ($CONNS connections, simulator latency 0)"
   section paced "Paced at $RATE req/s (simulator latency 0)"
+  section c4 "4 connections, max (simulator latency 0)"
+  echo
+  echo "### Streaming: time to first byte (\`POST $STREAM_PATH\`, sequential on one keep-alive connection, first 20 not counted)"
+  echo
+  echo '| target | n | p50 ms | p90 ms | p99 ms | errors |'
+  echo '|---|---|---|---|---|---|'
+  for t in direct nginx gateway; do
+    tf() { echo "${TTFB[$t]}" | sed -n "s/.* $1=\([0-9]*\).*/\1/p"; }
+    echo "| $t | $(tf n) | $(ms "$(tf p50_us)") | $(ms "$(tf p90_us)") | $(ms "$(tf p99_us)") | $(tf errors) |"
+  done
+  echo
+  tp() { echo "${TTFB[$1]}" | sed -n "s/.* p50_us=\([0-9]*\).*/\1/p"; }
+  echo "First-byte overhead over direct, p50: nginx $(diffms "$(tp nginx)" "$(tp direct)") ms, gateway $(diffms "$(tp gateway)" "$(tp direct)") ms."
   [ "$LAT_MS" -gt 0 ] && section lat "Paced at $RATE req/s, simulator latency $LAT_MS ms"
   echo
   echo "Simulator counters for the direct/nginx key's project: $SIM_COUNTERS"
