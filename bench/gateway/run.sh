@@ -36,7 +36,7 @@ done
 WARMUP=${BENCH_WARMUP:-30}
 NKEYS=${BENCH_KEYS:-20}
 JOPTS=${JAVA_OPTS:--Xmx512m}
-MODEL=gemini-2.5-flash-lite
+MODEL=gemini-3.5-flash-lite
 # Paced runs: enough connections that the schedule, not the connection count, sets the rate (also with --latency-ms).
 PACED_CONNS=$(( RATE * (LAT_MS + 20) / 1000 + 16 ))
 

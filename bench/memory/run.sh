@@ -79,7 +79,7 @@ i=0
 for pool in flash-lite flash-lite flash-lite flash-lite pro pro embedding embedding; do
   key="AIza$(head -c 64 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' | head -c 35)"
   curl -fsS -o /dev/null -H 'Content-Type: application/json' -d "{\"apiKey\":\"$key\",\"project\":\"mem-$i\"}" "$SIM/_sim/keys"
-  for model in gemini-2.5-flash-lite gemini-2.5-flash-lite-preview-09-2025 gemini-2.5-pro gemini-embedding-001; do
+  for model in gemini-3.5-flash-lite gemini-3.1-flash-lite gemini-3.8-flash gemini-4-argon gemini-3.1-pro-preview gemini-embedding-001; do
     curl -fsS -o /dev/null -X PUT -H 'Content-Type: application/json' -d "$QUOTA" "$SIM/_sim/projects/mem-$i/quotas/$model"
   done
   import+="$key pool=$pool project=mem-$i"$'\n'
@@ -87,7 +87,7 @@ for pool in flash-lite flash-lite flash-lite flash-lite pro pro embedding embedd
 done
 AUTH="Authorization: Bearer $GEMINI_POOL_ADMIN_TOKEN"
 curl -fsS -o /dev/null -H "$AUTH" -H 'Content-Type: text/plain' --data-binary "$import" "http://127.0.0.1:$KP_PORT/admin/keys/import"
-for model in gemini-2.5-flash-lite gemini-2.5-flash-lite-preview-09-2025 gemini-2.5-pro gemini-embedding-001; do
+for model in gemini-3.5-flash-lite gemini-3.1-flash-lite gemini-3.8-flash gemini-4-argon gemini-3.1-pro-preview gemini-embedding-001; do
   curl -fsS -o /dev/null -X PUT -H "$AUTH" -H 'Content-Type: application/json' -d "$QUOTA" \
     "http://127.0.0.1:$KP_PORT/admin/quotas/$model"
 done
