@@ -300,8 +300,10 @@ final class FilesApi {
             return;
         }
         long keep = state.objectSettings().keepBytesUpTo();
+        objects.openChunk(u);
         req.handler(buf -> objects.append(u, buf.getBytes(), keep));
         req.endHandler(v -> {
+            objects.closeChunk(u);
             if (u.declaredSize >= 0 && u.received > u.declaredSize) {
                 objects.remove(ProjectObjects.Kind.UPLOAD, u.project, u.id);
                 count(key, false);
@@ -335,7 +337,8 @@ final class FilesApi {
             objects.put(ProjectObjects.Kind.FILE, f);
             Resources.json(ctx, 200, new JsonObject().put("file", resource(ctx, f)));
         });
-        req.exceptionHandler(t -> objects.remove(ProjectObjects.Kind.UPLOAD, u.project, u.id));
+        // A chunk cut off mid-way keeps the session and the bytes that arrived: the client asks with "query" and resumes.
+        req.exceptionHandler(t -> objects.closeChunk(u));
         req.resume();
     }
 

@@ -313,13 +313,38 @@ public final class ProjectObjects {
 
     // ---------------------------------------------------------------- upload bytes
 
-    /** Opens a temporary file for an upload's bytes. */
+    /**
+     * Gives an upload a temporary file for its bytes. The file is open only while a chunk arrives
+     * ({@link #openChunk}/{@link #closeChunk}), so sessions a client abandons hold no file handle.
+     */
     public synchronized void keepBytes(Upload u) {
         try {
             u.tmp = Files.createTempFile(tmpDir, "upload-", ".bin");
-            u.out = Files.newOutputStream(u.tmp);
         } catch (IOException e) {
             throw new IllegalStateException("cannot store upload: " + e, e);
+        }
+    }
+
+    /** Opens the upload's file for appending one chunk (nothing when its bytes are not kept). */
+    public synchronized void openChunk(Upload u) {
+        if (u.tmp != null && u.out == null) {
+            try {
+                u.out = Files.newOutputStream(u.tmp, java.nio.file.StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                closeUpload(u, true);
+            }
+        }
+    }
+
+    /** Closes the upload's file after a chunk; the session and the bytes so far stay (the client may resume). */
+    public synchronized void closeChunk(Upload u) {
+        if (u.out != null) {
+            try {
+                u.out.close();
+            } catch (IOException e) {
+                closeUpload(u, true);
+            }
+            u.out = null;
         }
     }
 
