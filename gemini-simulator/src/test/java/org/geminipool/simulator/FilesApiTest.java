@@ -189,4 +189,42 @@ class FilesApiTest extends SimTestBase {
         assertEquals(400, api().header("x-goog-api-key", key).get("/v1beta/files/" + id + ":download?alt=media")
                 .statusCode());
     }
+
+    @Test
+    void aChunkCutOffMidBodyKeepsTheSessionForAResume() throws Exception {
+        String key = validKey("p1");
+        String path = start(key, "application/pdf", 100, "{}");
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", sim.port())) {
+            socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n"
+                    + "X-Goog-Upload-Command: upload, finalize\r\nX-Goog-Upload-Offset: 0\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(new byte[40]);
+            socket.getOutputStream().flush();
+            // the client goes away with 60 bytes unsent; ask until the simulator has seen all 40 (bounded)
+            String received = null;
+            for (int i = 0; i < 50; i++) {
+                received = api().header("X-Goog-Upload-Command", "query").post(path).header("X-Goog-Upload-Size-Received");
+                if ("40".equals(received)) {
+                    break;
+                }
+                Thread.sleep(20);
+            }
+            assertEquals("40", received);
+        }
+        Response rest = api().header("X-Goog-Upload-Command", "upload, finalize").header("X-Goog-Upload-Offset", 40)
+                .body(new byte[60]).post(path);
+        assertEquals(200, rest.statusCode(), rest.asString());
+        assertEquals("100", new JsonObject(rest.asString()).getJsonObject("file").getString("sizeBytes"));
+    }
+
+    @Test
+    void anUploadAboveTheKeepLimitIsOnlyCountedNotStored() {
+        String key = validKey("p1");
+        sim.setKeepUploadBytesUpTo(10);
+        String jsonl = "{\"key\":\"a\",\"request\":" + userText("too big to keep") + "}\n";
+        String name = upload(key, "application/jsonl", jsonl.getBytes(StandardCharsets.UTF_8)).getString("name");
+        Response batch = json("{\"batch\":{\"inputConfig\":{\"fileName\":\"" + name + "\"}}}")
+                .header("x-goog-api-key", key).post("/v1beta/models/gemini-3.8-flash:batchGenerateContent");
+        assertEquals(400, batch.statusCode(), "no bytes were kept to read the requests from");
+    }
 }

@@ -300,10 +300,10 @@ final class FilesApi {
             return;
         }
         long keep = state.objectSettings().keepBytesUpTo();
-        objects.openChunk(u);
+        int seq = objects.openChunk(u);
         req.handler(buf -> objects.append(u, buf.getBytes(), keep));
         req.endHandler(v -> {
-            objects.closeChunk(u);
+            objects.closeChunk(u, seq);
             if (u.declaredSize >= 0 && u.received > u.declaredSize) {
                 objects.remove(ProjectObjects.Kind.UPLOAD, u.project, u.id);
                 count(key, false);
@@ -338,7 +338,7 @@ final class FilesApi {
             Resources.json(ctx, 200, new JsonObject().put("file", resource(ctx, f)));
         });
         // A chunk cut off mid-way keeps the session and the bytes that arrived: the client asks with "query" and resumes.
-        req.exceptionHandler(t -> objects.closeChunk(u));
+        req.exceptionHandler(t -> objects.closeChunk(u, seq));
         req.resume();
     }
 

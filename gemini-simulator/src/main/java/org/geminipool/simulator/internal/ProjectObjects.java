@@ -79,6 +79,8 @@ public final class ProjectObjects {
         public long received;
         public boolean finished;
         public boolean cancelled;
+        /** Counts chunk requests, so a cut-off chunk's late clean-up leaves a newer chunk's file open. */
+        int chunkSeq;
         /** Non-null for an upload into a File Search store. */
         public String storeId;
         final MessageDigest digest = sha256();
@@ -325,8 +327,9 @@ public final class ProjectObjects {
         }
     }
 
-    /** Opens the upload's file for appending one chunk (nothing when its bytes are not kept). */
-    public synchronized void openChunk(Upload u) {
+    /** Opens the upload's file for appending one chunk (nothing when its bytes are not kept); returns the chunk's number. */
+    public synchronized int openChunk(Upload u) {
+        int seq = ++u.chunkSeq;
         if (u.tmp != null && u.out == null) {
             try {
                 u.out = Files.newOutputStream(u.tmp, java.nio.file.StandardOpenOption.APPEND);
@@ -334,11 +337,15 @@ public final class ProjectObjects {
                 closeUpload(u, true);
             }
         }
+        return seq;
     }
 
-    /** Closes the upload's file after a chunk; the session and the bytes so far stay (the client may resume). */
-    public synchronized void closeChunk(Upload u) {
-        if (u.out != null) {
+    /**
+     * Closes the upload's file after chunk {@code seq}, unless a newer chunk is arriving; the session and the bytes so
+     * far stay (the client may resume).
+     */
+    public synchronized void closeChunk(Upload u, int seq) {
+        if (u.out != null && u.chunkSeq == seq) {
             try {
                 u.out.close();
             } catch (IOException e) {
