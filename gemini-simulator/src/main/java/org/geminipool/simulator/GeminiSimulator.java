@@ -331,6 +331,14 @@ public final class GeminiSimulator implements AutoCloseable {
         state.objectSettings().setKeepBytesUpTo(bytes);
     }
 
+    /**
+     * Live API: concurrent sessions per project (default 3), milliseconds from setup to the goAway (default 9 min) and
+     * the goAway's timeLeft before the server closes (default 60 s).
+     */
+    public void setLive(int concurrentSessions, long goAwayAfterMs, long goAwayNoticeMs) {
+        state.objectSettings().setLive(concurrentSessions, goAwayAfterMs, goAwayNoticeMs);
+    }
+
     /** The ids of a project's stored objects per kind (FILE, CACHE, BATCH, INTERACTION, OPERATION, STORE, OPENAI_VIDEO). */
     public java.util.Map<String, java.util.List<String>> objects(String project) {
         java.util.Map<String, java.util.List<String>> out = new java.util.LinkedHashMap<>();

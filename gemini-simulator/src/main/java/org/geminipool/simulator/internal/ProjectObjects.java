@@ -33,7 +33,7 @@ import java.util.function.Predicate;
 public final class ProjectObjects {
 
     /** Which kinds of object exist; the map key of each per-project table. */
-    public enum Kind { FILE, CACHE, BATCH, INTERACTION, OPERATION, STORE, UPLOAD, OPENAI_VIDEO }
+    public enum Kind { FILE, CACHE, BATCH, INTERACTION, OPERATION, STORE, UPLOAD, OPENAI_VIDEO, LIVE_HANDLE }
 
     /** Base of every stored object: its project and its id (the part after {@code files/}, {@code batches/} …). */
     public abstract static class Obj {
@@ -182,6 +182,16 @@ public final class ProjectObjects {
 
         VideoJob(String project, String id, Instant created) {
             super(project, id, created);
+        }
+    }
+
+    /** A Live API session resumption handle and the history it resumes (§10). */
+    public static final class LiveHandle extends Obj {
+        public final String history;
+
+        LiveHandle(String project, String id, Instant created, String history) {
+            super(project, id, created);
+            this.history = history;
         }
     }
 
