@@ -227,4 +227,16 @@ class FilesApiTest extends SimTestBase {
                 .header("x-goog-api-key", key).post("/v1beta/models/gemini-3.8-flash:batchGenerateContent");
         assertEquals(400, batch.statusCode(), "no bytes were kept to read the requests from");
     }
+
+    @Test
+    void anOversizedStartBodyIsA400NotABufferedGigabyte() {
+        String key = validKey("p1");
+        byte[] big = new byte[2 * 1024 * 1024];
+        java.util.Arrays.fill(big, (byte) ' ');
+        Response r = api().contentType("application/json").body(big).header("x-goog-api-key", key)
+                .header("X-Goog-Upload-Protocol", "resumable").header("X-Goog-Upload-Command", "start")
+                .post("/upload/v1beta/files");
+        assertEquals(400, r.statusCode());
+        assertTrue(r.jsonPath().getString("error.message").contains("larger than"), r.asString());
+    }
 }

@@ -39,6 +39,8 @@ final class FilesApi {
     private static final Pattern FILE_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
     /** Bytes of a multipart body read to find its first part and the media part's headers. */
     private static final int MULTIPART_HEAD = 1024 * 1024;
+    /** The largest metadata body of a resumable start (the simulator's bound; Google's is unpublished). */
+    static final int MAX_START_BODY = 1024 * 1024;
 
     private final Vertx vertx;
     private final SimState state;
@@ -142,12 +144,29 @@ final class FilesApi {
             }
             return;
         }
-        ctx.request().body().onComplete(ar -> {
-            if (ar.failed()) {
+        // The start body is metadata: read it with a bound, as the body handler does for every other route.
+        HttpServerRequest req = ctx.request();
+        Buffer meta = Buffer.buffer();
+        boolean[] tooLarge = {false};
+        req.handler(b -> {
+            if (!tooLarge[0] && meta.length() + b.length() > MAX_START_BODY) {
+                tooLarge[0] = true;
+            } else if (!tooLarge[0]) {
+                meta.appendBuffer(b);
+            }
+        });
+        req.endHandler(v -> {
+            if (tooLarge[0]) {
+                NativeApi.Caller c = auth(ctx, "CreateFile");
+                if (c != null) {
+                    refuse(ctx, c, GoogleErrors.invalidArgument("The upload metadata is larger than "
+                            + MAX_START_BODY + " bytes."));
+                }
                 return;
             }
-            start(ctx, ar.result(), storeId);
+            start(ctx, meta, storeId);
         });
+        req.resume();
     }
 
     private static String header(RoutingContext ctx, String name) {
