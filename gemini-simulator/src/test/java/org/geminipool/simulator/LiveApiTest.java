@@ -30,12 +30,16 @@ class LiveApiTest extends SimTestBase {
         WebSocket ws;
 
         static Client connect(String query, String headerKey) throws Exception {
+            return connect(PATH, query, headerKey == null ? null : "x-goog-api-key", headerKey);
+        }
+
+        static Client connect(String path, String query, String header, String value) throws Exception {
             Client c = new Client();
             WebSocket.Builder b = HttpClient.newHttpClient().newWebSocketBuilder();
-            if (headerKey != null) {
-                b.header("x-goog-api-key", headerKey);
+            if (header != null) {
+                b.header(header, value);
             }
-            c.ws = b.buildAsync(URI.create(sim.baseUrl().replace("http", "ws") + PATH + query), c)
+            c.ws = b.buildAsync(URI.create(sim.baseUrl().replace("http", "ws") + path + query), c)
                     .get(10, TimeUnit.SECONDS);
             return c;
         }
@@ -185,5 +189,29 @@ class LiveApiTest extends SimTestBase {
         stranger.send("{\"setup\":{\"model\":\"models/gemini-3.1-flash-live-preview\",\"sessionResumption\":"
                 + "{\"handle\":\"" + handle + "\"}}}");
         assertEquals("1008 Session handle is invalid or expired.", stranger.close());
+    }
+
+    @Test
+    void ephemeralTokensOpenConstrainedSessionsOfTheirProjectForTheirUses() throws Exception {
+        String key = validKey("p1");
+        String constrained = "/ws/google.ai.generativelanguage.v1alpha.GenerativeService.BidiGenerateContentConstrained";
+        String token = json("{\"uses\":1,\"bidiGenerateContentSetup\":{\"model\":\"models/gemini-3.1-flash-live-preview\"}}")
+                .header("x-goog-api-key", key).post("/v1alpha/auth_tokens").then().statusCode(200).extract().jsonPath()
+                .getString("name");
+        assertTrue(token.matches("auth_tokens/[a-z0-9]{32}"), token);
+        assertEquals(400, json("{\"uses\":0}").header("x-goog-api-key", key).post("/v1alpha/auth_tokens").statusCode());
+        assertEquals(403, json("{}").post("/v1alpha/auth_tokens").statusCode(), "a token needs a key");
+        Client c = Client.connect(constrained, "?access_token=" + token, null, null);
+        c.send("{\"setup\":{}}");
+        assertEquals("{\"setupComplete\":{}}", c.next().encode(), "the token's setup names the model");
+        Client again = Client.connect(constrained, "", "Authorization", "Token " + token);
+        again.send(SETUP);
+        assertEquals("1008 The auth token is invalid, used up or expired.", again.close());
+        String fresh = json("{}").header("x-goog-api-key", key).post("/v1alpha/auth_tokens").jsonPath().getString("name");
+        sim.advanceClock(java.time.Duration.ofSeconds(61));
+        Client late = Client.connect(constrained, "", "Authorization", "Token " + fresh);
+        late.send(SETUP);
+        assertEquals("1008 The auth token is invalid, used up or expired.", late.close(), "new sessions within 60 s");
+        assertTrue(sim.objects("p1").get("AUTH_TOKEN").size() >= 2);
     }
 }

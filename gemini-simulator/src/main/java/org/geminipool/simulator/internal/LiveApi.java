@@ -49,13 +49,72 @@ final class LiveApi {
 
     void handle(RoutingContext ctx, String method) {
         String apiVersion = method.startsWith("google.ai.generativelanguage.v1alpha.") ? "v1alpha" : "v1beta";
-        if (!method.equals("google.ai.generativelanguage." + apiVersion + ".GenerativeService.BidiGenerateContent")) {
+        String prefix = "google.ai.generativelanguage." + apiVersion + ".GenerativeService.";
+        boolean constrained = method.equals(prefix + "BidiGenerateContentConstrained");
+        if (!constrained && !method.equals(prefix + "BidiGenerateContent")) {
             Http.googleError(ctx, GoogleErrors.notFound("The requested URL " + ctx.request().path()
                     + " was not found on this server."), false);
             return;
         }
-        String key = NativeApi.nativeKey(ctx);
-        ctx.request().toWebSocket().onSuccess(ws -> new Session(ws, key, method).start());
+        String key = constrained ? null : NativeApi.nativeKey(ctx);
+        String token = constrained ? ephemeralToken(ctx) : null;
+        ctx.request().toWebSocket().onSuccess(ws -> new Session(ws, key, token, method).start());
+    }
+
+    /** {@code ?access_token=auth_tokens/…} (JS) or {@code Authorization: Token auth_tokens/…} (Python) [§10]. */
+    private static String ephemeralToken(RoutingContext ctx) {
+        String q = Http.nonBlank(ctx.request().getParam("access_token"));
+        if (q != null) {
+            return q;
+        }
+        String auth = ctx.request().getHeader("Authorization");
+        if (auth != null && auth.regionMatches(true, 0, "Token ", 0, 6)) {
+            return Http.nonBlank(auth.substring(6).trim());
+        }
+        return null;
+    }
+
+    /**
+     * {@code POST /v1alpha/auth_tokens} with normal key auth: {@code {"uses","expireTime","newSessionExpireTime",
+     * "bidiGenerateContentSetup"}} → {@code {"name":"auth_tokens/<id>"}}; defaults one use, expiry 30 min, new
+     * sessions within 60 s [PY-tok 113-150]. The token belongs to the key's project.
+     */
+    void createToken(RoutingContext ctx, NativeApi natives) {
+        NativeApi.Caller c = natives.authenticate(ctx, NativeApi.nativeKey(ctx), false,
+                "google.ai.generativelanguage.v1alpha.AuthTokenService.CreateToken");
+        if (c == null) {
+            return;
+        }
+        JsonObject body;
+        java.time.Instant now = state.now();
+        ProjectObjects.AuthToken t = new ProjectObjects.AuthToken(c.project(), state.objects().newId(32), now);
+        try {
+            body = Generation.parseObject(ctx.body().asString());
+            t.uses = body.getInteger("uses", 1);
+            t.expires = body.getValue("expireTime") == null ? now.plusSeconds(1800)
+                    : java.time.Instant.parse(body.getString("expireTime"));
+            t.newSessionExpires = body.getValue("newSessionExpireTime") == null ? now.plusSeconds(60)
+                    : java.time.Instant.parse(body.getString("newSessionExpireTime"));
+            t.setup = body.getJsonObject("bidiGenerateContentSetup");
+        } catch (Generation.Invalid e) {
+            state.count(c.apiKey(), null, null, false);
+            Http.googleError(ctx, e.error, false);
+            return;
+        } catch (RuntimeException e) {
+            state.count(c.apiKey(), null, null, false);
+            Http.googleError(ctx, GoogleErrors.invalidArgument("Invalid auth token request: uses must be a number, "
+                    + "expireTime and newSessionExpireTime RFC 3339 timestamps."), false);
+            return;
+        }
+        if (t.uses < 1 || !t.expires.isAfter(now) || t.expires.isAfter(now.plusSeconds(20 * 3600))) {
+            state.count(c.apiKey(), null, null, false);
+            Http.googleError(ctx, GoogleErrors.invalidArgument("uses must be at least 1 and expireTime within 20 hours."),
+                    false);
+            return;
+        }
+        state.objects().put(ProjectObjects.Kind.AUTH_TOKEN, t);
+        state.count(c.apiKey(), null, null, true);
+        Resources.json(ctx, 200, new JsonObject().put("name", "auth_tokens/" + t.id));
     }
 
     private static void close(ServerWebSocket ws, int code, String reason) {
@@ -76,6 +135,7 @@ final class LiveApi {
     private final class Session {
         private final ServerWebSocket ws;
         private final String key;
+        private final String token;
         private final String rpc;
         private String project;
         private ModelCatalog.Model model;
@@ -85,9 +145,10 @@ final class LiveApi {
         private String history = "";
         private long goAwayTimer = -1;
 
-        Session(ServerWebSocket ws, String key, String rpc) {
+        Session(ServerWebSocket ws, String key, String token, String rpc) {
             this.ws = ws;
             this.key = key;
+            this.token = token;
             this.rpc = rpc;
         }
 
@@ -165,6 +226,27 @@ final class LiveApi {
                 close(ws, 1007, GoogleErrors.locationUnsupported().error().getString("message"));
                 return;
             }
+            if (token != null || (key == null && rpc.endsWith("Constrained"))) {
+                ProjectObjects.AuthToken t = token == null ? null : state.objects().findAnywhere(
+                        ProjectObjects.Kind.AUTH_TOKEN, SimState.stripPrefix(token, "auth_tokens/"));
+                java.time.Instant now = state.now();
+                boolean usable = t != null && state.objects().locked(() -> {
+                    if (t.uses <= 0 || !now.isBefore(t.expires) || !now.isBefore(t.newSessionExpires)) {
+                        return false;
+                    }
+                    t.uses--;
+                    return true;
+                });
+                if (!usable) {
+                    close(ws, 1008, "The auth token is invalid, used up or expired.");
+                    return;
+                }
+                if (t.setup != null && t.setup.getValue("model") != null) {
+                    setup = setup.copy().put("model", t.setup.getString("model"));
+                }
+                startSession(setup, t.project);
+                return;
+            }
             if (key == null) {
                 close(ws, 1008, GoogleErrors.missingKey().error().getString("message"));
                 return;
@@ -185,7 +267,11 @@ final class LiveApi {
                 close(ws, refusal.code() == 400 ? 1007 : 1008, refusal.error().getString("message"));
                 return;
             }
-            project = k.project();
+            startSession(setup, k.project());
+        }
+
+        private void startSession(JsonObject setup, String sessionProject) {
+            project = sessionProject;
             String name = ModelCatalog.bare(setup.getString("model", ""));
             Catalog.Lookup found = state.lookup(name, project);
             if (found.model() == null || !found.model().supports("bidiGenerateContent")) {

@@ -33,7 +33,7 @@ import java.util.function.Predicate;
 public final class ProjectObjects {
 
     /** Which kinds of object exist; the map key of each per-project table. */
-    public enum Kind { FILE, CACHE, BATCH, INTERACTION, OPERATION, STORE, UPLOAD, OPENAI_VIDEO, LIVE_HANDLE }
+    public enum Kind { FILE, CACHE, BATCH, INTERACTION, OPERATION, STORE, UPLOAD, OPENAI_VIDEO, LIVE_HANDLE, AUTH_TOKEN }
 
     /** Base of every stored object: its project and its id (the part after {@code files/}, {@code batches/} …). */
     public abstract static class Obj {
@@ -192,6 +192,18 @@ public final class ProjectObjects {
         LiveHandle(String project, String id, Instant created, String history) {
             super(project, id, created);
             this.history = history;
+        }
+    }
+
+    /** An ephemeral token for the Live API (§10): {@code uses} sessions may start before {@code newSessionExpires}. */
+    public static final class AuthToken extends Obj {
+        public int uses;
+        public Instant expires;
+        public Instant newSessionExpires;
+        public JsonObject setup;
+
+        AuthToken(String project, String id, Instant created) {
+            super(project, id, created);
         }
     }
 

@@ -97,6 +97,7 @@ public final class SimServer {
             openaiObjects.mount(router);
             LiveApi live = new LiveApi(vertx, state);
             router.get("/ws/:method").handler(ctx -> live.handle(ctx, ctx.pathParam("method")));
+            router.post("/v1alpha/auth_tokens").handler(ctx -> live.createToken(ctx, natives));
             router.get("/v1beta/openai/models").handler(ctx -> openai.models(ctx, null));
             router.getWithRegex("/v1beta/openai/models/(.+)").handler(ctx -> openai.models(ctx, ctx.pathParam("param0")));
             router.post("/v1beta/openai/chat/completions").handler(openai::chat);
