@@ -129,6 +129,9 @@ class OpenAiObjectsAndAdminTest extends SimTestBase {
         assertEquals(403, log.get(0).status());
         assertFalse(log.get(0).keyMask().contains(stranger.substring(6, stranger.length() - 4)), "masked");
         assertEquals(List.of("GET /v1beta/" + batch), sim.requestLog(stranger));
+        assertTrue(log.get(0).headers().stream().anyMatch(h -> h.equalsIgnoreCase("x-goog-api-key: "
+                + log.get(0).keyMask())), log.get(0).headers().toString());
+        assertTrue(log.get(0).headers().stream().noneMatch(h -> h.contains(stranger)), "no key in the headers");
         assertTrue(sim.requestLog(owner).isEmpty());
         JsonPath detail = api().get("/_sim/requests/detail").jsonPath();
         assertEquals("stranger", detail.getString("requests[0].project"));

@@ -81,7 +81,7 @@ final class AdminApi {
         JsonArray a = new JsonArray();
         for (SimState.RequestRecord r : state.requestRecords()) {
             JsonObject o = new JsonObject().put("line", r.line).put("project", r.project()).put("key", r.keyMask)
-                    .put("status", r.status());
+                    .put("status", r.status()).put("headers", new JsonArray(new java.util.ArrayList<Object>(r.headers)));
             a.add(o);
         }
         return new JsonObject().put("requests", a);

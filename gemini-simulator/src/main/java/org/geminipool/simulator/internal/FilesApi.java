@@ -408,6 +408,7 @@ final class FilesApi {
         HttpServerRequest req = ctx.request();
         NativeApi.Caller c = auth(ctx, "CreateFile");
         if (c == null) {
+            discard(req);
             return;
         }
         String ct = req.getHeader("Content-Type");

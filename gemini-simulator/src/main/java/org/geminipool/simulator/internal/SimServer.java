@@ -37,8 +37,10 @@ public final class SimServer {
             // Each entry also names the key (hashed), the project and, once the head is written, the status.
             router.route().handler(ctx -> {
                 if (!ctx.request().path().startsWith("/_sim/")) {
+                    java.util.List<String> headers = new java.util.ArrayList<>();
+                    ctx.request().headers().forEach(h -> headers.add(h.getKey() + ": " + h.getValue()));
                     SimState.RequestRecord rec = state.recordRequest(ctx.request().method().name(), ctx.request().uri(),
-                            presentedKey(ctx));
+                            presentedKey(ctx), headers);
                     ctx.put(LOG_RECORD, rec);
                     ctx.addHeadersEndHandler(v -> rec.status(ctx.response().getStatusCode()));
                 }
