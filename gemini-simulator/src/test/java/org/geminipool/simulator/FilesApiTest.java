@@ -239,4 +239,20 @@ class FilesApiTest extends SimTestBase {
         assertEquals(400, r.statusCode());
         assertTrue(r.jsonPath().getString("error.message").contains("larger than"), r.asString());
     }
+
+    @Test
+    void cloudStorageFilesRegisterAsRegisteredFilesOfTheProject() {
+        String key = validKey("p1");
+        String stranger = validKey("p2");
+        Response r = json("{\"uris\":[\"gs://bucket/report.pdf\"]}").header("x-goog-api-key", key)
+                .post("/v1beta/files:register");
+        assertEquals(200, r.statusCode(), r.asString());
+        String name = r.jsonPath().getString("files[0].name");
+        assertEquals("REGISTERED", r.jsonPath().getString("files[0].source"));
+        assertEquals("report.pdf", r.jsonPath().getString("files[0].displayName"));
+        assertEquals(200, json(withFile(name)).header("x-goog-api-key", key).post(GENERATE).statusCode());
+        assertEquals(403, json(withFile(name)).header("x-goog-api-key", stranger).post(GENERATE).statusCode());
+        assertEquals(400, json("{\"uris\":[\"https://example.com/x\"]}").header("x-goog-api-key", key)
+                .post("/v1beta/files:register").statusCode());
+    }
 }

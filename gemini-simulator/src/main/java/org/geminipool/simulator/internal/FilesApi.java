@@ -641,6 +641,44 @@ final class FilesApi {
         }
     }
 
+    /**
+     * {@code POST /v1beta/files:register} {@code {"uris":["gs://…"]}} [PY-files 110, 520]: each Cloud Storage object
+     * becomes a REGISTERED, ACTIVE file of the caller's project (no bytes are fetched; size 0).
+     */
+    void register(RoutingContext ctx) {
+        NativeApi.Caller c = auth(ctx, "RegisterFiles");
+        if (c == null) {
+            return;
+        }
+        JsonArray uris;
+        try {
+            JsonObject body = Generation.parseObject(ctx.body().asString());
+            uris = body.getValue("uris") instanceof JsonArray a ? a : null;
+            if (uris == null || uris.isEmpty() || uris.size() > 100) {
+                throw new Generation.Invalid(GoogleErrors.invalidArgument("* RegisterFilesRequest.uris: between 1 and "
+                        + "100 gs:// URIs are required\n"));
+            }
+            for (Object u : uris) {
+                if (!(u instanceof String us) || !us.startsWith("gs://") || us.length() < 6) {
+                    throw new Generation.Invalid(GoogleErrors.invalidArgument("Only gs:// URIs can be registered: " + u));
+                }
+            }
+        } catch (Generation.Invalid e) {
+            refuse(ctx, c, e.error);
+            return;
+        }
+        JsonArray out = new JsonArray();
+        for (Object u : uris) {
+            String uri = (String) u;
+            ProjectObjects.FileObj f = newFile(c.project(), null, uri.substring(uri.lastIndexOf('/') + 1), null);
+            f.source = "REGISTERED";
+            f.sha256Hex = SimState.fingerprint(uri);
+            objects.put(ProjectObjects.Kind.FILE, f);
+            out.add(resource(ctx, f));
+        }
+        ok(ctx, c, new JsonObject().put("files", out));
+    }
+
     private void get(RoutingContext ctx, String id) {
         NativeApi.Caller c = auth(ctx, "GetFile");
         if (c == null) {

@@ -84,6 +84,7 @@ public final class SimServer {
                 Http.googleError(ctx, GoogleErrors.notFound("The requested URL " + ctx.request().path()
                         + " was not found on this server."), false);
             });
+            router.postWithRegex("/v1beta/files(?::|%3A|%3a)register").handler(files::register);
             router.routeWithRegex("/v1beta/files(/.*)?").handler(ctx -> files.handle(ctx,
                     rest(ctx.request().path(), "/v1beta/files"), false));
             router.routeWithRegex("/download/v1beta/files/(.+)").handler(ctx -> files.handle(ctx,
