@@ -42,6 +42,12 @@ public class GatewayRoutesView implements RoutesView {
     }
 
     @Override
+    public List<org.geminipool.gateway.console.RoutePool> pools() {
+        return table.current().pools().stream()
+                .map(p -> new org.geminipool.gateway.console.RoutePool(p.name(), p.paid(), p.direct())).toList();
+    }
+
+    @Override
     public String source() {
         return config.routes().filter(s -> !s.isBlank()).orElse("the built-in default routes");
     }
