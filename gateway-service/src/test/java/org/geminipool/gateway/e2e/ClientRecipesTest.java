@@ -35,13 +35,13 @@ class ClientRecipesTest extends GatewayTestBase {
 
     private static final Path NODE_DIR = Path.of("src", "test", "node", "clients").toAbsolutePath();
     private static String flashKey;
-    private static String proKey;
+    private static String proProject;
 
     @TestHTTPResource("/")
     URL gateway;
 
     @BeforeEach
-    void keys() {
+    void keys() throws InterruptedException {
         boolean required = System.getenv("CI_REQUIRE_NODE") != null && !System.getenv("CI_REQUIRE_NODE").isBlank();
         boolean installed = Files.isDirectory(NODE_DIR.resolve("node_modules"));
         Assumptions.assumeTrue(installed || required,
@@ -56,12 +56,12 @@ class ClientRecipesTest extends GatewayTestBase {
                 sim().setProjectLegacy(project, true);
                 flashKey = newKey();
                 addKey(flashKey, project, KeyStatus.VALID, "flash");
-                String pro = unique("p-clients-pro");
-                sim().setProjectLegacy(pro, true);
-                proKey = newKey();
-                addKey(proKey, pro, KeyStatus.VALID, "pro");
+                proProject = unique("p-clients-pro");
+                sim().setProjectLegacy(proProject, true);
+                addKey(newKey(), proProject, KeyStatus.VALID, "pro");
             }
         }
+        Warmup.untilServed();
     }
 
     private String run(String section) throws Exception {
@@ -94,13 +94,14 @@ class ClientRecipesTest extends GatewayTestBase {
     @Test
     void geminiCliStaysOnTheModelItNamed() throws Exception {
         sim().clearRequestLog();
-        long proBefore = sim().accepted(proKey) + sim().refused(proKey);
+        long proBefore = sim().accepted(proProject, "gemini-2.5-flash") + sim().refused(proProject, "gemini-2.5-flash");
         run("gemini-cli");
         List<String> log = sim().requestLog();
         assertTrue(log.stream().anyMatch(l -> l.contains("/models/gemini-2.5-flash:streamGenerateContent")), log.toString());
         assertFalse(log.stream().anyMatch(l -> l.contains("-pro")),
                 "gemini-cli's includeThoughts moved a call to the pro route: " + log);
-        assertEquals(proBefore, sim().accepted(proKey) + sim().refused(proKey), "the pro pool's key served gemini-cli");
+        assertEquals(proBefore, sim().accepted(proProject, "gemini-2.5-flash")
+                + sim().refused(proProject, "gemini-2.5-flash"), "the pro pool's key served gemini-cli");
         // What the CLI sends reached the simulator as sent: a large body with its tools and thinking settings.
         String body = sim().lastRequestBody(flashKey);
         assertTrue(body != null && body.length() > 20_000, "gemini-cli body of " + (body == null ? 0 : body.length()));

@@ -24,8 +24,9 @@ class PoolIsolationTest extends GatewayTestBase {
             + "\"generationConfig\":{\"thinkingConfig\":{\"includeThoughts\":true,\"thinkingBudget\":8192}}}";
 
     @Test
-    void directRequestsNeverSpendReservedPools() {
+    void directRequestsNeverSpendReservedPools() throws InterruptedException {
         ensureDefaultPools();
+        Warmup.untilServed();
         // gemini-2.5-flash is closed to new projects: legacy projects still serve it (as the users had).
         String flashProject = unique("p-iso-flash");
         String proProject = unique("p-iso-pro");
@@ -39,8 +40,10 @@ class PoolIsolationTest extends GatewayTestBase {
         addKey(flashKey, flashProject, KeyStatus.VALID, "flash");
         addKey(proKey, proProject, KeyStatus.VALID, "pro");
         addKey(embKey, embProject, KeyStatus.VALID, "embedding");
-        long proBefore = sim().accepted(proKey) + sim().refused(proKey);
-        long embBefore = sim().accepted(embKey) + sim().refused(embKey);
+        // Generate calls on gemini-2.5-flash's quota from the reserved pools' projects (quota-free models-list calls,
+        // e.g. the family resolver's, may use any key and are not direct traffic).
+        long proBefore = sim().accepted(proProject, "gemini-2.5-flash") + sim().refused(proProject, "gemini-2.5-flash");
+        long embBefore = sim().accepted(embProject, "gemini-2.5-flash") + sim().refused(embProject, "gemini-2.5-flash");
         long flashBefore = sim().accepted(flashKey);
 
         for (int i = 0; i < 4; i++) {
@@ -52,9 +55,10 @@ class PoolIsolationTest extends GatewayTestBase {
                     .post("/v1beta/models/gemini-2.5-flash:generateContent").then().statusCode(200)
                     .header("x-gemini-pool-route", equalTo("direct/gemini-2.5-flash"));
         }
-        assertEquals(proBefore, sim().accepted(proKey) + sim().refused(proKey), "the pro pool's key served a direct call");
-        assertEquals(embBefore, sim().accepted(embKey) + sim().refused(embKey),
-                "the embedding pool's key served a direct call");
+        assertEquals(proBefore, sim().accepted(proProject, "gemini-2.5-flash")
+                + sim().refused(proProject, "gemini-2.5-flash"), "the pro pool's key served a direct call");
+        assertEquals(embBefore, sim().accepted(embProject, "gemini-2.5-flash")
+                + sim().refused(embProject, "gemini-2.5-flash"), "the embedding pool's key served a direct call");
         assertTrue(sim().accepted(flashKey) > flashBefore, "the flash pool's legacy key served gemini-2.5-flash");
         assertEquals(8192, io.restassured.path.json.JsonPath.from(sim().lastRequestBody(flashKey))
                 .getInt("generationConfig.thinkingConfig.thinkingBudget"), "the client's thinking budget went up unchanged");
@@ -69,7 +73,8 @@ class PoolIsolationTest extends GatewayTestBase {
     }
 
     @Test
-    void aReservedPoolServesDirectRequestsWhenItSaysSo() {
+    void aReservedPoolServesDirectRequestsWhenItSaysSo() throws InterruptedException {
+        Warmup.untilServed();
         String pool = unique("iso-open");
         String kept = unique("iso-kept");
         String model = unique("gemini-iso");
