@@ -260,7 +260,7 @@ async function ccr() {
   try {
     await waitFor(`http://127.0.0.1:${port}/`, 60_000);
     await check('CCR (OpenAI provider) answers an Anthropic /v1/messages request through the gateway', async () => {
-      const r = await messages({ model: 'claude-sonnet-4-5', max_tokens: 256,
+      const r = await messages({ model: 'claude-sonnet-4-5', max_tokens: 4096,
         messages: [{ role: 'user', content: 'Hello through Claude Code Router' }] });
       assert(r.status === 200, `${r.status} ${r.text}\n${log}`);
       const m = JSON.parse(r.text);
@@ -269,14 +269,14 @@ async function ccr() {
       assert(text.length > 0, r.text);
     });
     await check('CCR streams an Anthropic request (SSE message events)', async () => {
-      const r = await messages({ model: 'claude-sonnet-4-5', max_tokens: 256, stream: true,
+      const r = await messages({ model: 'claude-sonnet-4-5', max_tokens: 4096, stream: true,
         messages: [{ role: 'user', content: 'Stream through Claude Code Router' }] });
       assert(r.status === 200, `${r.status} ${r.text}`);
       assert(r.text.includes('event: message_start') && r.text.includes('content_block_delta'), r.text.slice(0, 800));
       assert(r.text.includes('message_stop'), r.text.slice(-400));
     });
     await check('CCR gemini-transformer provider (explicit provider,model)', async () => {
-      const r = await messages({ model: 'pool-gemini,gemini-2.5-flash', max_tokens: 256,
+      const r = await messages({ model: 'pool-gemini,gemini-2.5-flash', max_tokens: 4096,
         messages: [{ role: 'user', content: 'Hello via the gemini transformer' }] });
       assert(r.status === 200, `${r.status} ${r.text}\n${log}`);
       const m = JSON.parse(r.text);

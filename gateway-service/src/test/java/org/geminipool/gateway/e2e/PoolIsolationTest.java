@@ -44,24 +44,27 @@ class PoolIsolationTest extends GatewayTestBase {
         // e.g. the family resolver's, may use any key and are not direct traffic).
         long proBefore = sim().accepted(proProject, "gemini-2.5-flash") + sim().refused(proProject, "gemini-2.5-flash");
         long embBefore = sim().accepted(embProject, "gemini-2.5-flash") + sim().refused(embProject, "gemini-2.5-flash");
-        long flashBefore = sim().accepted(flashKey);
 
-        for (int i = 0; i < 4; i++) {
-            client().contentType(ContentType.JSON).body(chatBody("gemini-2.5-flash", "hello " + i, false))
-                    .post("/v1/chat/completions").then().statusCode(200)
-                    .header("x-gemini-pool-route", equalTo("direct/gemini-2.5-flash"));
-            // gemini-cli's shape: includeThoughts + budget 8192 on a concrete model stays direct, not think → pro
-            client().contentType(ContentType.JSON).body(CLI_BODY)
-                    .post("/v1beta/models/gemini-2.5-flash:generateContent").then().statusCode(200)
-                    .header("x-gemini-pool-route", equalTo("direct/gemini-2.5-flash"));
+        try {
+            for (int i = 0; i < 4; i++) {
+                client().contentType(ContentType.JSON).body(chatBody("gemini-2.5-flash", "hello " + i, false))
+                        .post("/v1/chat/completions").then().statusCode(200)
+                        .header("x-gemini-pool-route", equalTo("direct/gemini-2.5-flash"));
+                // gemini-cli's shape: includeThoughts + budget 8192 on a concrete model stays direct, not think → pro
+                client().contentType(ContentType.JSON).body(CLI_BODY)
+                        .post("/v1beta/models/gemini-2.5-flash:generateContent").then().statusCode(200)
+                        .header("x-gemini-pool-route", equalTo("direct/gemini-2.5-flash"));
+            }
+            assertEquals(proBefore, sim().accepted(proProject, "gemini-2.5-flash")
+                    + sim().refused(proProject, "gemini-2.5-flash"), "the pro pool's key served a direct call");
+            assertEquals(embBefore, sim().accepted(embProject, "gemini-2.5-flash")
+                    + sim().refused(embProject, "gemini-2.5-flash"), "the embedding pool's key served a direct call");
+        } finally {
+            // other tests' gemini-2.5-flash calls must not land on these keys (ClientRecipesTest reads its own key's body)
+            for (String p : new String[]{flashProject, proProject, embProject}) {
+                sim().setProjectLegacy(p, false);
+            }
         }
-        assertEquals(proBefore, sim().accepted(proProject, "gemini-2.5-flash")
-                + sim().refused(proProject, "gemini-2.5-flash"), "the pro pool's key served a direct call");
-        assertEquals(embBefore, sim().accepted(embProject, "gemini-2.5-flash")
-                + sim().refused(embProject, "gemini-2.5-flash"), "the embedding pool's key served a direct call");
-        assertTrue(sim().accepted(flashKey) > flashBefore, "the flash pool's legacy key served gemini-2.5-flash");
-        assertEquals(8192, io.restassured.path.json.JsonPath.from(sim().lastRequestBody(flashKey))
-                .getInt("generationConfig.thinkingConfig.thinkingBudget"), "the client's thinking budget went up unchanged");
 
         // embeddings still use their pool
         client().contentType(ContentType.JSON).body("{\"content\":{\"parts\":[{\"text\":\"vector me\"}]}}")
@@ -95,5 +98,24 @@ class PoolIsolationTest extends GatewayTestBase {
                 .post("/v1/chat/completions").then().statusCode(200)
                 .header("x-gemini-pool-route", equalTo("r/" + kept + ":" + model));
         assertEquals(keptBefore + 1, sim().accepted(keptKey), "the route still uses its reserved pool");
+    }
+
+    @Test
+    void theRoutesPageShowsWhichPoolsDirectRequestsMayUse() {
+        io.restassured.response.Response login = io.restassured.RestAssured.given().redirects().follow(false)
+                .contentType("application/x-www-form-urlencoded")
+                .formParam("token", PoolServicesTestResource.ADMIN_TOKEN).post("/console/login");
+        assertEquals(303, login.statusCode(), login.asString());
+        String page = io.restassured.RestAssured.given().cookie("gp_console", login.getCookie("gp_console"))
+                .accept("text/html").get("/console/routes").then().statusCode(200).extract().asString();
+        for (String[] row : new String[][]{{"flash-lite", "true"}, {"flash", "true"}, {"pro", "false"},
+                {"embedding", "false"}, {"image", "false"}}) {
+            assertTrue(java.util.regex.Pattern.compile("<tr data-pool=\"" + row[0] + "\"><th scope=\"row\">[^<]+</th>"
+                    + "<td data-direct=\"" + row[1] + "\">").matcher(page).find(), row[0] + " direct=" + row[1] + ": " + page);
+        }
+        useRoutes("routes:\n  - name: only\n    match: { models: [x_alias] }\n    targets: [ { pool: p, model: m } ]\n");
+        page = io.restassured.RestAssured.given().cookie("gp_console", login.getCookie("gp_console"))
+                .accept("text/html").get("/console/routes").then().statusCode(200).extract().asString();
+        assertTrue(page.contains("direct requests may use every pool"), page);
     }
 }
