@@ -67,6 +67,9 @@ public class GatewayRoutesView implements RoutesView {
         if (rule.image() != null) {
             out.add(rule.image() ? "asks for an image" : "does not ask for an image");
         }
+        if (rule.readsParameters()) {
+            out.add("only for requests naming an alias or no model (a concrete model gets that model)");
+        }
         if (rule.header() != null) {
             out.add("header x-gemini-pool-route: " + rule.header() + " from an allowed client token");
         }

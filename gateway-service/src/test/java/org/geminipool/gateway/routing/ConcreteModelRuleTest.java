@@ -181,4 +181,12 @@ class ConcreteModelRuleTest {
                 """));
         assertTrue(e.getMessage().startsWith("line 2: pools.p.direct must be true or false"), e.getMessage());
     }
+
+    @Test
+    void theConsoleSaysWhichRulesReadParameters() {
+        assertTrue(GatewayRoutesView.conditions(routes.rule("think")).stream()
+                .anyMatch(c -> c.startsWith("only for requests naming an alias or no model")));
+        assertFalse(GatewayRoutesView.conditions(routes.rule("search")).stream()
+                .anyMatch(c -> c.startsWith("only for requests naming an alias")));
+    }
 }
