@@ -62,6 +62,7 @@ class ClientRecipesTest extends GatewayTestBase {
             }
         }
         Warmup.untilServed();
+        Warmup.untilServed("gemini-2.5-flash");
     }
 
     private String run(String section) throws Exception {

@@ -40,6 +40,7 @@ class PoolIsolationTest extends GatewayTestBase {
         addKey(flashKey, flashProject, KeyStatus.VALID, "flash");
         addKey(proKey, proProject, KeyStatus.VALID, "pro");
         addKey(embKey, embProject, KeyStatus.VALID, "embedding");
+        Warmup.untilServed("gemini-2.5-flash");
         // Generate calls on gemini-2.5-flash's quota from the reserved pools' projects (quota-free models-list calls,
         // e.g. the family resolver's, may use any key and are not direct traffic).
         long proBefore = sim().accepted(proProject, "gemini-2.5-flash") + sim().refused(proProject, "gemini-2.5-flash");
