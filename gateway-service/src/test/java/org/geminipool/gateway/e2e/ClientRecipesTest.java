@@ -56,6 +56,8 @@ class ClientRecipesTest extends GatewayTestBase {
                 sim().setProjectLegacy(project, true);
                 flashKey = newKey();
                 addKey(flashKey, project, KeyStatus.VALID, "flash");
+                // a paid-tier-like budget: the recipes make a few dozen calls a minute, the free tier allows 10
+                projectQuota(project, "gemini-2.5-flash", 200, 5000);
                 proProject = unique("p-clients-pro");
                 sim().setProjectLegacy(proProject, true);
                 addKey(newKey(), proProject, KeyStatus.VALID, "pro");

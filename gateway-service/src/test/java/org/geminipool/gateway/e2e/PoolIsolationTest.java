@@ -38,6 +38,7 @@ class PoolIsolationTest extends GatewayTestBase {
         String proKey = newKey();
         String embKey = newKey();
         addKey(flashKey, flashProject, KeyStatus.VALID, "flash");
+        projectQuota(flashProject, "gemini-2.5-flash", 200, 5000); // beyond the free tier's 10 RPM
         addKey(proKey, proProject, KeyStatus.VALID, "pro");
         addKey(embKey, embProject, KeyStatus.VALID, "embedding");
         Warmup.untilServed("gemini-2.5-flash");
