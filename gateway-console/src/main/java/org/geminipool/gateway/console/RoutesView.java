@@ -17,6 +17,14 @@ public interface RoutesView {
         return null;
     }
 
+    /**
+     * The pools the routing file declares, with whether direct requests may use them. Empty: the file declares none,
+     * so direct requests may use every pool.
+     */
+    default List<RoutePool> pools() {
+        return List.of();
+    }
+
     /** Where the rules come from (a file path, "built-in default"), or null. */
     default String source() {
         return null;

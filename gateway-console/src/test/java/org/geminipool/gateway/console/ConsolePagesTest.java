@@ -249,6 +249,18 @@ class ConsolePagesTest {
         assertTrue(routes.contains("Calls today per route and target"));
     }
 
+    @Test
+    void routesPageShowsWhichPoolsDirectRequestsMayUse() {
+        String routes = page(login(), "/console/routes");
+        assertTrue(routes.contains("Pools and direct requests"), routes);
+        for (String[] row : new String[][]{{"flash-lite", "true"}, {"pro", "false"}, {"image", "false"}}) {
+            Matcher m = Pattern.compile("<tr data-pool=\"" + row[0] + "\"><th scope=\"row\">[^<]+</th><td data-direct=\""
+                    + row[1] + "\">").matcher(routes);
+            assertTrue(m.find(), row[0] + " direct=" + row[1] + " in\n" + routes);
+        }
+        assertTrue(routes.contains("no (reserved for its routes)") && routes.contains("may use it"), routes);
+    }
+
     static long hourMetric(String html, String name) {
         Matcher m = Pattern.compile("data-hour-metric=\"" + name + "\">(\\d+)<").matcher(html);
         assertTrue(m.find(), "this-hour metric " + name + " on the page");

@@ -30,6 +30,12 @@ public class TestRoutesView implements RoutesView {
     }
 
     @Override
+    public List<RoutePool> pools() {
+        return List.of(new RoutePool("flash-lite", false, true), new RoutePool("pro", false, false),
+                new RoutePool("image", true, false));
+    }
+
+    @Override
     public String source() {
         return "the test route table";
     }

@@ -128,8 +128,8 @@ public class AttemptLoop {
     }
 
     private void leaseFor(Exchange ex, int index, Target target) {
-        // Any-pool (direct) leases must not spend keys of pools the routes flag paid.
-        var excluded = target.pool() == null ? routeTable.current().paidPools() : java.util.List.<String>of();
+        // Any-pool (direct) leases must not spend keys of pools the routes reserve (declared without direct: true).
+        var excluded = target.pool() == null ? routeTable.current().directExcludedPools() : java.util.List.<String>of();
         boolean quotaFree = ex.call.operation().quotaFree();
         LeaseRequest request = new LeaseRequest(target.pool(), target.model(), ex.requestId, quotaFree,
                 excluded.isEmpty() ? null : excluded, quotaFree || ex.estimatedTokens <= 0 ? null : ex.estimatedTokens);

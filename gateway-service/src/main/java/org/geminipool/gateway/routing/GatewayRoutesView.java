@@ -42,6 +42,12 @@ public class GatewayRoutesView implements RoutesView {
     }
 
     @Override
+    public List<org.geminipool.gateway.console.RoutePool> pools() {
+        return table.current().pools().stream()
+                .map(p -> new org.geminipool.gateway.console.RoutePool(p.name(), p.paid(), p.direct())).toList();
+    }
+
+    @Override
     public String source() {
         return config.routes().filter(s -> !s.isBlank()).orElse("the built-in default routes");
     }
@@ -60,6 +66,9 @@ public class GatewayRoutesView implements RoutesView {
         }
         if (rule.image() != null) {
             out.add(rule.image() ? "asks for an image" : "does not ask for an image");
+        }
+        if (rule.readsParameters()) {
+            out.add("only for requests naming an alias or no model (a concrete model gets that model)");
         }
         if (rule.header() != null) {
             out.add("header x-gemini-pool-route: " + rule.header() + " from an allowed client token");

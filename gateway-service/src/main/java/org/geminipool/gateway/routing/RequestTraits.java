@@ -15,9 +15,43 @@ import java.util.Locale;
  * @param webSearch             the request carries a search tool or names a {@code -search} alias
  * @param image                 the request asks for an image (IMAGE modality, an image model, images/generations)
  * @param routeHeader           {@code x-gemini-pool-route} of a client token allowed to pick routes, else null
+ * @param imageEndpoint         the request came through an image endpoint ({@code POST /v1/images/generations})
  */
 public record RequestTraits(OperationKind kind, String model, String latestUserText, long estimatedPromptTokens,
-                            boolean thinking, boolean webSearch, boolean image, String routeHeader) {
+                            boolean thinking, boolean webSearch, boolean image, String routeHeader,
+                            boolean imageEndpoint) {
+
+    public RequestTraits(OperationKind kind, String model, String latestUserText, long estimatedPromptTokens,
+                         boolean thinking, boolean webSearch, boolean image, String routeHeader) {
+        this(kind, model, latestUserText, estimatedPromptTokens, thinking, webSearch, image, routeHeader, false);
+    }
+
+    /**
+     * Search as far as the model name says ({@code -search} alias), without the request's tools: what a rule's
+     * {@code webSearch} condition reads when the request names a concrete model (design §5, issue 19).
+     */
+    public boolean webSearchByName() {
+        return isSearchAlias(model);
+    }
+
+    /** Image as far as the model name or the endpoint says, without {@code responseModalities} (see above). */
+    public boolean imageByName() {
+        return imageEndpoint || isImageModel(model);
+    }
+
+    /**
+     * A Google model ID ({@code gemini-…}, {@code gemma-…}, {@code imagen-…}, {@code veo-…}, with or without the
+     * gateway's {@code -search}/{@code -non-thinking} suffixes), as opposed to a route alias or another vendor's name
+     * ({@code gpt-4o}, {@code text-embedding-3-small}, {@code dall-e-3}). Whether it is an alias of the routing file is
+     * {@link Routes#namesConcreteModel}'s question.
+     */
+    public static boolean isGoogleModelId(String model) {
+        if (model == null) {
+            return false;
+        }
+        String m = model.toLowerCase(Locale.ROOT);
+        return ModelFamily.parse(m).isPresent() || m.startsWith("imagen-") || m.startsWith("veo-");
+    }
 
     /** A model alias suffix that asks for Google Search grounding ({@code gemini-2.5-flash-search}). */
     public static final String SEARCH_SUFFIX = "-search";
@@ -64,7 +98,7 @@ public record RequestTraits(OperationKind kind, String model, String latestUserT
         boolean nonThinking = m != null && m.endsWith(NON_THINKING_SUFFIX);
         return new RequestTraits(kind, m, PromptText.latestUserOpenAi(body), tokens(chars),
                 !nonThinking && thinkingOpenAi(body), isSearchAlias(m) || searchToolOpenAi(body),
-                imageOperation || isImageModel(m), blankToNull(routeHeader));
+                imageOperation || isImageModel(m), blankToNull(routeHeader), imageOperation);
     }
 
     /**

@@ -30,7 +30,25 @@ public record RouteRule(String name, List<String> keywords, String operation, Li
     }
 
     public boolean matches(RequestTraits r) {
+        return matches(r, false);
+    }
+
+    /** True when the rule has a condition that reads request parameters: thinking or longContext. */
+    public boolean readsParameters() {
+        return thinking != null || longContextTokens != null;
+    }
+
+    /**
+     * As {@link #matches(RequestTraits)}; with {@code concreteModel} (the request names a Google model ID that is no
+     * alias, design §5) the conditions on request parameters do not apply: a rule with {@code thinking} or
+     * {@code longContext} does not match, and {@code webSearch} / {@code image} read only the model name (and the
+     * images endpoint), not the request's tools or response modalities.
+     */
+    public boolean matches(RequestTraits r, boolean concreteModel) {
         if (!hasConditions()) {
+            return false;
+        }
+        if (concreteModel && readsParameters()) {
             return false;
         }
         if (operation != null && !operation.equals(r.kind().yamlName())) {
@@ -48,10 +66,10 @@ public record RouteRule(String name, List<String> keywords, String operation, Li
         if (thinking != null && thinking != r.thinking()) {
             return false;
         }
-        if (webSearch != null && webSearch != r.webSearch()) {
+        if (webSearch != null && webSearch != (concreteModel ? r.webSearchByName() : r.webSearch())) {
             return false;
         }
-        if (image != null && image != r.image()) {
+        if (image != null && image != (concreteModel ? r.imageByName() : r.image())) {
             return false;
         }
         if (!keywords.isEmpty()) {

@@ -12,16 +12,43 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-/** A parsed, validated routing file (design §5). Immutable. */
-public record Routes(String defaultRoute, List<RouteRule> rules, List<String> paidPools) {
+/**
+ * A parsed, validated routing file (design §5). Immutable.
+ *
+ * @param paidPools pools flagged {@code paid} in the {@code pools:} section
+ * @param pools     every pool the {@code pools:} section declares, with its flags, in file order (empty: no section)
+ */
+public record Routes(String defaultRoute, List<RouteRule> rules, List<String> paidPools, List<PoolFlags> pools) {
 
     public Routes(String defaultRoute, List<RouteRule> rules) {
-        this(defaultRoute, rules, List.of());
+        this(defaultRoute, rules, List.of(), List.of());
     }
 
-    /** Pools flagged {@code paid} in the {@code pools:} section; direct (any-pool) leases exclude their keys. */
+    public Routes(String defaultRoute, List<RouteRule> rules, List<String> paidPools) {
+        this(defaultRoute, rules, paidPools, List.of());
+    }
+
     public Routes {
         paidPools = paidPools == null ? List.of() : List.copyOf(paidPools);
+        pools = pools == null ? List.of() : List.copyOf(pools);
+    }
+
+    /**
+     * A pool declared in the routing file. {@code direct}: its keys may serve direct requests (a concrete model named
+     * that no rule claims, leased from "any pool"); declared pools are reserved for the routes that name them unless
+     * they say {@code direct: true} (a {@code paid} pool too).
+     */
+    public record PoolFlags(String name, boolean paid, boolean direct) {
+    }
+
+    /**
+     * Pools a direct (any-pool) lease must not use: every declared pool without {@code direct: true}. Pools the file
+     * does not declare are unknown to the gateway and not excluded (a file without {@code pools:} reserves none).
+     */
+    public List<String> directExcludedPools() {
+        return pools.stream().filter(p -> !p.direct()).map(PoolFlags::name)
+                // keypool pool names are [A-Za-z0-9._:/-]{1,128}: no key can be in a pool named otherwise
+                .filter(n -> KEYPOOL_POOL_NAME.matcher(n).matches()).toList();
     }
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -56,7 +83,7 @@ public record Routes(String defaultRoute, List<RouteRule> rules, List<String> pa
     private static final Set<String> TARGET_FIELDS = Set.of("pool", "model", "family", "provider", "addTools",
             "thinkingBudget", "thinkingLevel");
     private static final Set<String> THINKING_LEVELS = Set.of("MINIMAL", "LOW", "MEDIUM", "HIGH");
-    private static final Set<String> POOL_FLAGS = Set.of("paid");
+    private static final Set<String> POOL_FLAGS = Set.of("paid", "direct");
     private static final Set<String> TOOLS = Set.of(Target.GOOGLE_SEARCH);
     /** {@code longContext: true} means more than this many estimated prompt tokens. */
     public static final long DEFAULT_LONG_CONTEXT_TOKENS = 60_000;
@@ -77,7 +104,11 @@ public record Routes(String defaultRoute, List<RouteRule> rules, List<String> pa
                 throw fail(f, f + " is unknown at the top level (routes, default, pools)");
             }
         }
-        Map<String, Boolean> pools = pools(root.get("pools"));
+        Map<String, PoolFlags> declared = pools(root.get("pools"));
+        Map<String, Boolean> pools = declared == null ? null : new LinkedHashMap<>();
+        if (declared != null) {
+            declared.forEach((n, f) -> pools.put(n, f.paid()));
+        }
         JsonNode routesNode = root.get("routes");
         if (routesNode == null || !routesNode.isArray() || routesNode.isEmpty()) {
             throw fail("routes", "'routes' must be a non-empty list");
@@ -173,37 +204,41 @@ public record Routes(String defaultRoute, List<RouteRule> rules, List<String> pa
                 : pools.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey)
                 // keypool pool names are [A-Za-z0-9._:/-]{1,64}: no key can be in a pool named otherwise
                 .filter(n -> KEYPOOL_POOL_NAME.matcher(n).matches()).toList();
-        return new Routes(def, List.copyOf(rules), paid);
+        return new Routes(def, List.copyOf(rules), paid,
+                declared == null ? List.of() : List.copyOf(declared.values()));
     }
 
     /** The optional {@code pools:} mapping (name → flags); null when absent (then any pool name is accepted). */
-    private static Map<String, Boolean> pools(JsonNode node) {
+    private static Map<String, PoolFlags> pools(JsonNode node) {
         if (node == null || node.isNull()) {
             return null;
         }
         if (!node.isObject()) {
             throw fail("pools", "pools must be a mapping of pool name to flags, e.g. { image: { paid: true } }");
         }
-        Map<String, Boolean> out = new LinkedHashMap<>();
+        Map<String, PoolFlags> out = new LinkedHashMap<>();
         for (var it = node.fields(); it.hasNext(); ) {
             var e = it.next();
             String where = "pools." + e.getKey();
             JsonNode flags = e.getValue();
             boolean paid = false;
+            boolean direct = false;
             if (flags != null && !flags.isNull()) {
                 if (!flags.isObject()) {
-                    throw fail(where, where + " must be a mapping of flags (paid)");
+                    throw fail(where, where + " must be a mapping of flags (paid, direct)");
                 }
                 for (var f = flags.fieldNames(); f.hasNext(); ) {
                     String flag = f.next();
                     if (!POOL_FLAGS.contains(flag)) {
-                        throw fail(where + "." + flag, where + "." + flag + " is an unknown pool flag (paid)");
+                        throw fail(where + "." + flag, where + "." + flag + " is an unknown pool flag (paid, direct)");
                     }
                 }
                 Boolean p = bool(flags.get("paid"), where + ".paid");
                 paid = p != null && p;
+                Boolean d = bool(flags.get("direct"), where + ".direct");
+                direct = d != null && d;
             }
-            out.put(e.getKey(), paid);
+            out.put(e.getKey(), new PoolFlags(e.getKey(), paid, direct));
         }
         return out;
     }
@@ -384,13 +419,35 @@ public record Routes(String defaultRoute, List<RouteRule> rules, List<String> pa
     }
 
     /**
+     * True when the request names a concrete model: a Google model ID ({@link RequestTraits#isGoogleModelId}) that is
+     * neither a route name nor an alias listed in a rule's {@code models}. Such a request gets that model: rules on
+     * request parameters do not claim it (design §5, issue 19).
+     */
+    public boolean namesConcreteModel(String model) {
+        return model != null && rule(model) == null && !aliases().contains(model)
+                && RequestTraits.isGoogleModelId(model);
+    }
+
+    /**
      * As above, on every trait of the request. A concrete model named with a {@code -search} suffix goes direct with
-     * googleSearch added; with {@code -non-thinking}, direct with thinkingBudget 0 where the model allows it.
+     * googleSearch added; with {@code -non-thinking}, direct with thinkingBudget 0 where the model allows it. A
+     * concrete model is matched only by conditions that do not read request parameters (operation, models, keywords,
+     * header, and webSearch / image as far as the model name says); a rule matched through webSearch / image by the
+     * model name serves the named model from its pools (its Google targets, the model replaced by the named one).
      */
     public RouteDecision resolve(RequestTraits request) {
         String m = request.model();
+        boolean concrete = namesConcreteModel(m);
         for (RouteRule r : rules) {
-            if (r.matches(request)) {
+            if (r.matches(request, concrete)) {
+                if (concrete && (r.webSearch() != null || r.image() != null) && r.keywords().isEmpty()
+                        && r.header() == null) {
+                    List<Target> pinned = pinned(r, m);
+                    if (!pinned.isEmpty()) {
+                        return new RouteDecision(r.name(), pinned);
+                    }
+                    continue;
+                }
                 return new RouteDecision(r.name(), r.targets());
             }
         }
@@ -406,6 +463,26 @@ public record Routes(String defaultRoute, List<RouteRule> rules, List<String> pa
             return new RouteDecision(d.name(), d.targets());
         }
         return null;
+    }
+
+    /** The rule's Google targets in their pools, serving {@code model} (its {@code -search} suffix as googleSearch). */
+    private static List<Target> pinned(RouteRule rule, String model) {
+        Target named = direct(model);
+        List<Target> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (Target t : rule.targets()) {
+            if (t.openRouter()) {
+                continue; // another vendor's model ID: not the model the client named
+            }
+            List<String> tools = new ArrayList<>(t.addTools());
+            named.addTools().stream().filter(x -> !tools.contains(x)).forEach(tools::add);
+            Target p = new Target(t.pool(), named.model(), Target.GOOGLE, tools, named.thinkingBudget(), t.paid(),
+                    null, null);
+            if (seen.add(p.label() + tools)) {
+                out.add(p);
+            }
+        }
+        return List.copyOf(out);
     }
 
     private static Target direct(String model) {

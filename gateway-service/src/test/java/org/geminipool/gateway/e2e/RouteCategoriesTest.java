@@ -106,7 +106,7 @@ class RouteCategoriesTest extends GatewayTestBase {
         client().contentType(ContentType.JSON)
                 .body("{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"news today\"}]}],"
                         + "\"tools\":[{\"google_search\":{}}]}")
-                .post("/v1beta/models/gemini-3.8-flash:generateContent").then().statusCode(200)
+                .post("/v1beta/models/default:generateContent").then().statusCode(200)
                 .header("x-gemini-pool-route", equalTo("search/" + lite + ":gemini-3.5-flash-lite"));
         JsonPath sent = lastBody(liteKey);
         assertEquals(1, sent.getList("tools").size(), "the client's search tool is not doubled");
@@ -118,7 +118,8 @@ class RouteCategoriesTest extends GatewayTestBase {
         client().contentType(ContentType.JSON).body(geminiBody("what happened"))
                 .queryParam("alt", "sse").post("/v1beta/models/gemini-3.8-flash-search:streamGenerateContent")
                 .then().statusCode(200)
-                .header("x-gemini-pool-route", equalTo("search/" + lite + ":gemini-3.5-flash-lite"));
+                .header("x-gemini-pool-route", equalTo("search/" + lite + ":gemini-3.8-flash"));
+        // a concrete model named with -search: that model, from the search route's pool, with googleSearch added
         assertEquals(java.util.Map.of(), lastBody(liteKey).getMap("tools[0].googleSearch"));
     }
 
@@ -137,7 +138,7 @@ class RouteCategoriesTest extends GatewayTestBase {
     @Test
     void thinkingRequestsLandOnPro() {
         client().contentType(ContentType.JSON)
-                .body("{\"model\":\"gemini-3.8-flash\",\"reasoning_effort\":\"high\","
+                .body("{\"model\":\"default\",\"reasoning_effort\":\"high\","
                         + "\"messages\":[{\"role\":\"user\",\"content\":\"prove it\"}]}")
                 .post("/v1/chat/completions").then().statusCode(200)
                 .header("x-gemini-pool-route", equalTo("think/" + pro + ":gemini-3.1-pro-preview"));
@@ -145,7 +146,7 @@ class RouteCategoriesTest extends GatewayTestBase {
         client().contentType(ContentType.JSON)
                 .body("{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"think\"}]}],"
                         + "\"generationConfig\":{\"thinkingConfig\":{\"thinkingBudget\":2048}}}")
-                .post("/v1beta/models/gemini-3.8-flash:generateContent").then().statusCode(200)
+                .post("/v1beta/models/default:generateContent").then().statusCode(200)
                 .header("x-gemini-pool-route", equalTo("think/" + pro + ":gemini-3.1-pro-preview"))
                 .body("usageMetadata.thoughtsTokenCount", notNullValue());
         // reasoning_effort "minimal" asks for a quick answer: not the think route.
@@ -158,7 +159,7 @@ class RouteCategoriesTest extends GatewayTestBase {
     @Test
     void longContextLandsOnPro() {
         String longText = "word ".repeat(1700); // 8500 characters ≈ 2125 estimated tokens > 2000
-        client().contentType(ContentType.JSON).body(chatBody("gemini-3.8-flash", longText, false))
+        client().contentType(ContentType.JSON).body(chatBody("default", longText, false))
                 .post("/v1/chat/completions").then().statusCode(200)
                 .header("x-gemini-pool-route", equalTo("long-context/" + pro + ":gemini-3.1-pro-preview"));
         client().contentType(ContentType.JSON).body(chatBody("default", "short", false))
@@ -177,7 +178,7 @@ class RouteCategoriesTest extends GatewayTestBase {
         client().contentType(ContentType.JSON)
                 .body("{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"draw a cat\"}]}],"
                         + "\"generationConfig\":{\"responseModalities\":[\"TEXT\",\"IMAGE\"]}}")
-                .post("/v1beta/models/gemini-3.8-flash:generateContent").then().statusCode(200)
+                .post("/v1beta/models/default:generateContent").then().statusCode(200)
                 .header("x-gemini-pool-route", equalTo("image/" + img + ":" + IMAGE_MODEL))
                 .body("candidates[0].content.parts.find { it.inlineData != null }.inlineData.data", notNullValue());
         assertEquals(before + 2, sim().accepted(imgKey));

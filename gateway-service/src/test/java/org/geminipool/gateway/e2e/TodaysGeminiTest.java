@@ -259,17 +259,17 @@ class TodaysGeminiTest extends GatewayTestBase {
                 .header("x-gemini-pool-route", equalTo("embedding/embedding:gemini-embedding-001"));
         client().contentType(ContentType.JSON).body("{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"a cat\"}]}],"
                         + "\"generationConfig\":{\"responseModalities\":[\"TEXT\",\"IMAGE\"]}}")
-                .post("/v1beta/models/gemini-3.8-flash:generateContent").then().statusCode(200)
+                .post("/v1beta/models/default:generateContent").then().statusCode(200)
                 .header("x-gemini-pool-route", equalTo("image/image:gemini-3.1-flash-image"));
         client().contentType(ContentType.JSON).body("{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"news\"}]}],"
                         + "\"tools\":[{\"googleSearch\":{}}]}")
-                .post("/v1beta/models/gemini-3.8-flash:generateContent").then().statusCode(200)
+                .post("/v1beta/models/default:generateContent").then().statusCode(200)
                 .header("x-gemini-pool-route", equalTo("search/flash-lite:gemini-3.5-flash-lite"));
         generate("gemini-3.8-flash", "[专家模式] review").then().statusCode(200)
                 .header("x-gemini-pool-route", startsWith("expert/"));
         client().contentType(ContentType.JSON).body("{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"why\"}]}],"
                         + "\"generationConfig\":{\"thinkingConfig\":{\"includeThoughts\":true}}}")
-                .post("/v1beta/models/gemini-3.8-flash:generateContent").then().statusCode(200)
+                .post("/v1beta/models/default:generateContent").then().statusCode(200)
                 .header("x-gemini-pool-route", startsWith("think/"));
         // long-context (> 60000 estimated tokens) needs a body larger than this test profile's 64K limit; the
         // condition itself is covered by RouteCategoriesTest with a lower threshold.

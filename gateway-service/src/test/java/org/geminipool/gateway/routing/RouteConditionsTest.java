@@ -52,7 +52,7 @@ class RouteConditionsTest {
 
     @Test
     void thinkingInBothProtocols() {
-        assertEquals("think", openAi("{\"model\":\"gemini-3.8-flash\",\"reasoning_effort\":\"medium\","
+        assertEquals("think", openAi("{\"model\":\"default\",\"reasoning_effort\":\"medium\","
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"q\"}]}").route());
         assertEquals("think", openAi("{\"extra_body\":{\"google\":{\"thinking_config\":{\"include_thoughts\":true}}},"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"q\"}]}").route());
@@ -60,7 +60,7 @@ class RouteConditionsTest {
             assertEquals("default", openAi("{\"reasoning_effort\":\"" + effort
                     + "\",\"messages\":[{\"role\":\"user\",\"content\":\"q\"}]}").route(), effort);
         }
-        assertEquals("think", gemini("gemini-3.8-flash", "{" + HI
+        assertEquals("think", gemini(null, "{" + HI
                 + ",\"generationConfig\":{\"thinkingConfig\":{\"thinkingBudget\":-1}}}").route());
         assertEquals("think", gemini(null, "{" + HI + ",\"generationConfig\":{\"thinkingConfig\":{\"includeThoughts\":true}}}")
                 .route());
@@ -70,7 +70,7 @@ class RouteConditionsTest {
 
     @Test
     void webSearchByToolOrAlias() {
-        RouteDecision d = gemini("gemini-3.8-flash", "{" + HI + ",\"tools\":[{\"googleSearch\":{}}]}");
+        RouteDecision d = gemini(null, "{" + HI + ",\"tools\":[{\"googleSearch\":{}}]}");
         assertEquals("search", d.route());
         assertEquals("flash-lite", d.targets().get(0).family());
         assertEquals(List.of("googleSearch"), d.targets().get(0).addTools());
@@ -85,7 +85,7 @@ class RouteConditionsTest {
 
     @Test
     void imageByModalityModelOrOperation() {
-        RouteDecision d = gemini("gemini-3.8-flash", "{" + HI + ",\"generationConfig\":{\"responseModalities\":[\"image\"]}}");
+        RouteDecision d = gemini(null, "{" + HI + ",\"generationConfig\":{\"responseModalities\":[\"image\"]}}");
         assertEquals("image", d.route());
         assertTrue(d.targets().get(0).paid());
         assertEquals("image", gemini("gemini-3.1-flash-image", "{" + HI + "}").route());

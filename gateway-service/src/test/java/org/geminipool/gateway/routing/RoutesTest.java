@@ -15,8 +15,8 @@ class RoutesTest {
     @Test
     void builtInIsTheSeedPlan() {
         assertEquals("default", routes.defaultRoute());
-        assertEquals(java.util.List.of("background", "embedding", "image", "search", "expert", "think", "long-context",
-                "bulk", "default"), routes.rules().stream().map(RouteRule::name).toList());
+        assertEquals(java.util.List.of("background", "embedding", "image", "search", "expert", "bulk", "think",
+                "long-context", "default"), routes.rules().stream().map(RouteRule::name).toList());
         assertEquals(3, routes.rule("bulk").targets().size());
         assertEquals("flash-lite", routes.rule("bulk").targets().get(0).family());
         assertTrue(routes.rule("bulk").targets().get(2).openRouter());

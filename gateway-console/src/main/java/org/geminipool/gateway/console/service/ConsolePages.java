@@ -200,7 +200,7 @@ public class ConsolePages {
         String zone = today == null ? null : today.timeZone();
         CountsRow totals = today == null ? CountsRow.ZERO : today.totals();
         if (!routesView.isResolvable()) {
-            return new Views.Routes(false, null, null, List.of(), date, zone, perRoute, totals);
+            return new Views.Routes(false, null, null, List.of(), date, zone, perRoute, totals, List.of());
         }
         Map<String, Long> byRoute = new HashMap<>();
         Map<String, Long> byRouteTarget = new HashMap<>();
@@ -218,7 +218,8 @@ public class ConsolePages {
             lines.add(new RouteLine(r, r.name() != null && r.name().equals(view.defaultRoute()),
                     byRoute.getOrDefault(r.name(), 0L), targets));
         }
-        return new Views.Routes(true, view.source(), view.defaultRoute(), lines, date, zone, perRoute, totals);
+        return new Views.Routes(true, view.source(), view.defaultRoute(), lines, date, zone, perRoute, totals,
+                view.pools());
     }
 
     static String blank(String s) {

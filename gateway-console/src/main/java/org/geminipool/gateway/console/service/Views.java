@@ -85,6 +85,7 @@ public final class Views {
 
     /** {@code perRoute}: usage-service's rows for the day (route, target, counts), every route ever seen that day. */
     public record Routes(boolean available, String source, String defaultRoute, List<RouteLine> routes, String date,
-                         String timeZone, List<CountsRow> perRoute, CountsRow totals) {
+                         String timeZone, List<CountsRow> perRoute, CountsRow totals,
+                         List<org.geminipool.gateway.console.RoutePool> pools) {
     }
 }

@@ -1,0 +1,143 @@
+package org.geminipool.gateway.e2e;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import org.geminipool.simulator.KeyStatus;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The recipes of docs/clients.md, run by the real clients (src/test/node/clients, versions pinned in its
+ * package-lock.json): gemini-cli non-interactive ({@code -p … --output-format json} and {@code stream-json}), the
+ * Vercel AI SDK, LangChain.js and Claude Code Router started on a loopback port — against the gateway in front of the
+ * simulator. Needs {@code npm ci} in that folder; skipped only when node_modules is missing and CI_REQUIRE_NODE is
+ * unset (with it set, a missing install fails).
+ */
+@QuarkusTest
+@WithTestResource(PoolServicesTestResource.class)
+class ClientRecipesTest extends GatewayTestBase {
+
+    private static final Path NODE_DIR = Path.of("src", "test", "node", "clients").toAbsolutePath();
+    private static String flashKey;
+    private static String proProject;
+
+    @TestHTTPResource("/")
+    URL gateway;
+
+    @BeforeEach
+    void keys() throws InterruptedException {
+        boolean required = System.getenv("CI_REQUIRE_NODE") != null && !System.getenv("CI_REQUIRE_NODE").isBlank();
+        boolean installed = Files.isDirectory(NODE_DIR.resolve("node_modules"));
+        Assumptions.assumeTrue(installed || required,
+                "client recipes skipped: run `npm ci` in " + NODE_DIR + " (CI_REQUIRE_NODE=1 makes this a failure)");
+        assertTrue(installed, "CI_REQUIRE_NODE is set but " + NODE_DIR.resolve("node_modules")
+                + " is missing: run `npm ci` there");
+        ensureDefaultPools();
+        synchronized (ClientRecipesTest.class) {
+            if (flashKey == null) {
+                // The recipes name gemini-2.5-flash, as the users do: closed to new projects, served to legacy ones.
+                String project = unique("p-clients-flash");
+                sim().setProjectLegacy(project, true);
+                flashKey = newKey();
+                addKey(flashKey, project, KeyStatus.VALID, "flash");
+                // a paid-tier-like budget: the recipes make a few dozen calls a minute, the free tier allows 10
+                projectQuota(project, "gemini-2.5-flash", 200, 5000);
+                proProject = unique("p-clients-pro");
+                sim().setProjectLegacy(proProject, true);
+                addKey(newKey(), proProject, KeyStatus.VALID, "pro");
+            }
+        }
+        Warmup.untilServed();
+        Warmup.untilServed("gemini-2.5-flash");
+    }
+
+    private String run(String section) throws Exception {
+        String base = gateway.toString().replaceAll("/$", "");
+        Path scratch = Files.createTempDirectory("gateway-clients-" + section);
+        File log = Files.createTempFile("gateway-clients-" + section, ".log").toFile();
+        Process p;
+        try {
+            p = new ProcessBuilder("node", "clients-check.mjs", base, PoolServicesTestResource.CLIENT_TOKEN, section,
+                    scratch.toString()).directory(NODE_DIR.toFile()).redirectErrorStream(true).redirectOutput(log)
+                    .start();
+        } catch (java.io.IOException e) {
+            fail("cannot run node (Node 20+ required): " + e.getMessage());
+            return "";
+        }
+        if (!p.waitFor(280, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail("clients-check.mjs " + section + " did not finish within 280 s:\n"
+                    + Files.readString(log.toPath(), StandardCharsets.UTF_8));
+        }
+        String out = Files.readString(log.toPath(), StandardCharsets.UTF_8);
+        log.delete();
+        deleteTree(scratch);
+        System.out.println(out);
+        assertEquals(0, p.exitValue(), "clients-check.mjs " + section + " failed:\n" + out);
+        assertTrue(out.contains(section + ": ") && out.contains(" passed, 0 failed"), out);
+        return out;
+    }
+
+    @Test
+    void geminiCliStaysOnTheModelItNamed() throws Exception {
+        sim().clearRequestLog();
+        long proBefore = sim().accepted(proProject, "gemini-2.5-flash") + sim().refused(proProject, "gemini-2.5-flash");
+        run("gemini-cli");
+        List<String> log = sim().requestLog();
+        assertTrue(log.stream().anyMatch(l -> l.contains("/models/gemini-2.5-flash:streamGenerateContent")), log.toString());
+        assertFalse(log.stream().anyMatch(l -> l.contains("-pro")),
+                "gemini-cli's includeThoughts moved a call to the pro route: " + log);
+        assertEquals(proBefore, sim().accepted(proProject, "gemini-2.5-flash")
+                + sim().refused(proProject, "gemini-2.5-flash"), "the pro pool's key served gemini-cli");
+        // What the CLI sends reached the simulator as sent: a large body with its tools and thinking settings.
+        String body = sim().lastRequestBody(flashKey);
+        assertTrue(body != null && body.length() > 20_000, "gemini-cli body of " + (body == null ? 0 : body.length()));
+        JsonPath sent = JsonPath.from(body);
+        assertTrue(sent.getList("tools[0].functionDeclarations").size() > 5, "tools");
+        assertEquals(Boolean.TRUE, sent.getBoolean("generationConfig.thinkingConfig.includeThoughts"));
+        assertTrue(sent.getString("systemInstruction.parts[0].text").length() > 1000, "system instruction");
+    }
+
+    @Test
+    void vercelAiSdk() throws Exception {
+        run("ai-sdk");
+    }
+
+    @Test
+    void langchainJs() throws Exception {
+        run("langchain");
+    }
+
+    @Test
+    void claudeCodeRouter() throws Exception {
+        sim().clearRequestLog();
+        run("ccr");
+        List<String> log = sim().requestLog();
+        assertTrue(log.stream().anyMatch(l -> l.contains("/openai/chat/completions")), "OpenAI provider: " + log);
+        assertTrue(log.stream().anyMatch(l -> l.contains("/models/gemini-2.5-flash:")), "gemini transformer: " + log);
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException ignored) {
+            // a temp folder
+        }
+    }
+}
