@@ -36,6 +36,9 @@ public class RetentionService {
     @Inject
     DatabaseMigration migration;
 
+    @Inject
+    StoredResponses stored;
+
     Clock clock = Clock.systemUTC();
 
     /** What one run did: rows deleted, and whether it stopped at the per-run cap with old rows possibly left. */
@@ -72,7 +75,19 @@ public class RetentionService {
         return events.deleteReceivedBefore(cutoff, batch).flatMap(n -> {
             metrics.pruned(n);
             PruneResult next = new PruneResult(sofar.deleted() + n, sofar.statements() + 1, false);
-            return n < batch ? Uni.createFrom().item(next) : step(cutoff, next);
+            return n < batch ? pruneStored(next) : step(cutoff, next);
+        });
+    }
+
+    /** Expired stored responses (the Responses door's store), in the same bounded batches. */
+    private Uni<PruneResult> pruneStored(PruneResult sofar) {
+        int batch = config.usage().prune().batchSize();
+        if (sofar.statements() >= config.usage().prune().maxBatches()) {
+            return Uni.createFrom().item(new PruneResult(sofar.deleted(), sofar.statements(), true));
+        }
+        return stored.deleteExpired(batch).flatMap(n -> {
+            PruneResult next = new PruneResult(sofar.deleted(), sofar.statements() + 1, false);
+            return n < batch ? Uni.createFrom().item(next) : pruneStored(next);
         });
     }
 }
