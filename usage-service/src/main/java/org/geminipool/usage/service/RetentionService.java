@@ -79,15 +79,17 @@ public class RetentionService {
         });
     }
 
-    /** Expired stored responses (the Responses door's store), in the same bounded batches. */
-    private Uni<PruneResult> pruneStored(PruneResult sofar) {
+    /** Expired stored responses (the Responses door's store), in the same bounded batches (not counted above). */
+    private Uni<PruneResult> pruneStored(PruneResult result) {
+        return pruneStored(result, 0);
+    }
+
+    private Uni<PruneResult> pruneStored(PruneResult result, int statements) {
         int batch = config.usage().prune().batchSize();
-        if (sofar.statements() >= config.usage().prune().maxBatches()) {
-            return Uni.createFrom().item(new PruneResult(sofar.deleted(), sofar.statements(), true));
+        if (statements >= config.usage().prune().maxBatches()) {
+            return Uni.createFrom().item(result);
         }
-        return stored.deleteExpired(batch).flatMap(n -> {
-            PruneResult next = new PruneResult(sofar.deleted(), sofar.statements() + 1, false);
-            return n < batch ? Uni.createFrom().item(next) : pruneStored(next);
-        });
+        return stored.deleteExpired(batch).flatMap(n -> n < batch ? Uni.createFrom().item(result)
+                : pruneStored(result, statements + 1));
     }
 }
