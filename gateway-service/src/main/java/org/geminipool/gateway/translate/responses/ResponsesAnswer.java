@@ -33,7 +33,7 @@ public final class ResponsesAnswer {
         ObjectNode text = r.putObject("text");
         text.set("format", request.path("text").path("format").isObject() ? request.get("text").get("format")
                 : GeminiParts.JSON.createObjectNode().put("type", "text"));
-        r.set("tool_choice", request.has("tool_choice") ? request.get("tool_choice") : GeminiParts.JSON.textNode("auto"));
+        r.set("tool_choice", request.has("tool_choice") ? request.get("tool_choice") : com.fasterxml.jackson.databind.node.TextNode.valueOf("auto"));
         r.set("tools", request.path("tools").isArray() ? request.get("tools") : GeminiParts.JSON.createArrayNode());
         copy(request, r, "top_p");
         r.put("truncation", "disabled");
