@@ -176,6 +176,7 @@ public class AttemptLoop {
     private void call(Exchange ex, int index, Target target, LeaseGrant lease) {
         ex.attempts++;
         ex.leasedProject = lease == null ? null : lease.project();
+        ex.attemptTarget = target;
         UpstreamCalls.UpstreamRequest request = UpstreamCalls.build(ex, target, lease, config.geminiBaseUrl(),
                 config.openrouterBaseUrl(), config.openrouterApiKey().orElse(""));
         long start = System.nanoTime();

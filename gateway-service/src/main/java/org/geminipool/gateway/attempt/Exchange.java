@@ -36,6 +36,8 @@ public final class Exchange {
     public int lastUpstreamStatus;
     public String lastUpstreamMessage;
     public Target servedBy;
+    /** The target of the attempt in flight (a door reads OpenRouter's chat answers through translate.ChatBridge). */
+    public Target attemptTarget;
     /** The front door (Responses, Messages) that translated this request, else null. */
     public Door door;
     /** The Google project of the latest lease (a stored response remembers it for its chain). */

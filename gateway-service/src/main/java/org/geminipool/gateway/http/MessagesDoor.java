@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import org.geminipool.gateway.attempt.Door;
 import org.geminipool.gateway.attempt.Exchange;
+import org.geminipool.gateway.translate.ChatBridge;
 import org.geminipool.gateway.translate.GeminiParts;
 import org.geminipool.gateway.translate.anthropic.AnthropicAnswer;
 import org.geminipool.gateway.translate.anthropic.AnthropicStream;
@@ -39,6 +40,9 @@ final class MessagesDoor implements Door {
         JsonNode gemini;
         try {
             gemini = GeminiParts.JSON.readTree(geminiBody.getBytes());
+            if (ex.servedBy != null && ex.servedBy.openRouter()) {
+                gemini = ChatBridge.answer(gemini);
+            }
         } catch (Exception e) {
             GatewayResponses.error(ex.ctx, ex.call, 502, "the upstream answer was not JSON", null, ex.requestId);
             return;
@@ -52,15 +56,18 @@ final class MessagesDoor implements Door {
     @Override
     public DoorStream openStream(Exchange ex) {
         AnthropicStream translation = new AnthropicStream(model);
+        ChatBridge.Stream bridge = ex.attemptTarget != null && ex.attemptTarget.openRouter() ? new ChatBridge.Stream() : null;
         return new DoorStream() {
             @Override
             public Buffer feed(Buffer upstream) {
-                return Buffer.buffer(translation.feed(upstream.getBytes()), StandardCharsets.UTF_8.name());
+                byte[] bytes = bridge == null ? upstream.getBytes() : bridge.feed(upstream.getBytes());
+                return Buffer.buffer(translation.feed(bytes), StandardCharsets.UTF_8.name());
             }
 
             @Override
             public Future<Buffer> end() {
-                return Future.succeededFuture(Buffer.buffer(translation.end(), StandardCharsets.UTF_8.name()));
+                String rest = bridge == null ? "" : translation.feed(bridge.end());
+                return Future.succeededFuture(Buffer.buffer(rest + translation.end(), StandardCharsets.UTF_8.name()));
             }
 
             @Override

@@ -51,9 +51,9 @@ public enum Operation {
         return kind == OperationKind.MODELS;
     }
 
-    /** OpenRouter speaks OpenAI chat only; other operations skip OpenRouter targets. */
+    /** OpenRouter speaks OpenAI chat only; other operations skip OpenRouter targets (the doors go via ChatBridge). */
     public boolean openRouterCapable() {
-        return this == CHAT_COMPLETIONS;
+        return this == CHAT_COMPLETIONS || this == RESPONSES || this == MESSAGES;
     }
 
     /** The front doors whose requests are translated onto Gemini (attempt.Door). */

@@ -8,6 +8,7 @@ import io.vertx.core.buffer.Buffer;
 import org.geminipool.gateway.attempt.Door;
 import org.geminipool.gateway.attempt.Exchange;
 import org.geminipool.gateway.store.ResponseStore;
+import org.geminipool.gateway.translate.ChatBridge;
 import org.geminipool.gateway.translate.GeminiParts;
 import org.geminipool.gateway.translate.responses.ResponsesAnswer;
 import org.geminipool.gateway.translate.responses.ResponsesStream;
@@ -53,6 +54,9 @@ final class ResponsesDoor implements Door {
         JsonNode gemini;
         try {
             gemini = GeminiParts.JSON.readTree(geminiBody.getBytes());
+            if (ex.servedBy != null && ex.servedBy.openRouter()) {
+                gemini = ChatBridge.answer(gemini);
+            }
         } catch (Exception e) {
             GatewayResponses.error(ex.ctx, ex.call, 502, "the upstream answer was not JSON", null, ex.requestId);
             return;
@@ -84,15 +88,17 @@ final class ResponsesDoor implements Door {
     @Override
     public DoorStream openStream(Exchange ex) {
         ResponsesStream translation = new ResponsesStream(shell.deepCopy()); // fresh per attempt
+        ChatBridge.Stream bridge = ex.attemptTarget != null && ex.attemptTarget.openRouter() ? new ChatBridge.Stream() : null;
         return new DoorStream() {
             @Override
             public Buffer feed(Buffer upstream) {
-                return Buffer.buffer(translation.feed(upstream.getBytes()), StandardCharsets.UTF_8.name());
+                byte[] bytes = bridge == null ? upstream.getBytes() : bridge.feed(upstream.getBytes());
+                return Buffer.buffer(translation.feed(bytes), StandardCharsets.UTF_8.name());
             }
 
             @Override
             public Future<Buffer> end() {
-                String closing = translation.end();
+                String closing = (bridge == null ? "" : translation.feed(bridge.end())) + translation.end();
                 Future<Void> kept = translation.failed() ? Future.succeededFuture()
                         : keep(ex, translation.response(), translation.modelContent());
                 return kept.map(v -> Buffer.buffer(closing, StandardCharsets.UTF_8.name()));

@@ -43,6 +43,14 @@ public final class UpstreamCalls {
                                  String openRouterKey) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         Operation op = ex.call.operation();
+        if (target.openRouter() && op.door()) {
+            // A front door's translated request, re-expressed as OpenAI chat (translate.ChatBridge).
+            boolean stream = ex.door != null && ex.door.stream();
+            headers.set("Authorization", "Bearer " + openRouterKey).set("Content-Type", "application/json")
+                    .set("Accept", stream ? "text/event-stream" : "application/json");
+            return new UpstreamRequest(HttpMethod.POST, trim(openRouterBase) + "/chat/completions", headers,
+                    json(org.geminipool.gateway.translate.ChatBridge.request(ex.json, target.model(), stream)));
+        }
         if (target.openRouter()) {
             headers.set("Authorization", "Bearer " + openRouterKey).set("Content-Type", "application/json")
                     .set("Accept", ex.json.path("stream").asBoolean(false) ? "text/event-stream" : "application/json");
