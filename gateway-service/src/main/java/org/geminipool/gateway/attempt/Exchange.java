@@ -73,9 +73,6 @@ public final class Exchange {
         if (call.pathModel() != null) {
             return call.pathModel();
         }
-        if (door != null) {
-            return null;
-        }
         return json == null ? null : json.path("model").asText(null);
     }
 }

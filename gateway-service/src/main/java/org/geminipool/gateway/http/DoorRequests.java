@@ -135,7 +135,9 @@ public class DoorRequests {
         if (decision == null) {
             throw new ClientError(400, "model is required (no default route is configured)");
         }
-        Exchange ex = new Exchange(ctx, Vertx.currentContext(), call, requestId, tokenId, null, gemini, decision);
+        // The client's model name as the call's model: error messages and metrics name what the client sent.
+        ApiCall named = new ApiCall(call.operation(), call.apiVersion(), model, false);
+        Exchange ex = new Exchange(ctx, Vertx.currentContext(), named, requestId, tokenId, null, gemini, decision);
         ex.estimatedTokens = traits.estimatedPromptTokens();
         return ex;
     }

@@ -48,6 +48,24 @@ public final class Signatures {
         }
     }
 
+    /**
+     * Google's documented stand-in for a signature it never issued ("skip_thought_signature_validator",
+     * ai.google.dev/gemini-api/docs/thought-signatures): put on calls of a foreign history (ids this gateway did not
+     * make — a conversation begun elsewhere), which Gemini 3 would otherwise refuse.
+     */
+    public static final String FOREIGN = "skip_thought_signature_validator";
+
+    private static final java.util.regex.Pattern OURS = java.util.regex.Pattern.compile("[a-z]+_[0-9a-f]{16}(_s.*)?");
+
+    /** The signature to send for a call with this id: its own, none for an id of ours without one, else FOREIGN. */
+    public static String forCall(String id) {
+        String own = of(id);
+        if (own != null) {
+            return own;
+        }
+        return id != null && OURS.matcher(id).matches() ? null : FOREIGN;
+    }
+
     /** A short random id ({@code msg_…}, {@code resp_…}). */
     public static String randomId(String prefix) {
         byte[] r = new byte[16];

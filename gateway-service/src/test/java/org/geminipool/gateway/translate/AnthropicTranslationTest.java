@@ -92,6 +92,19 @@ class AnthropicTranslationTest {
     }
 
     @Test
+    void aForeignHistoryGetsGooglesStandInSignatureOnlyWhereTheIdIsNotOurs() {
+        ObjectNode g = AnthropicRequest.toGemini(json("{'model':'m','max_tokens':5,'messages':["
+                + "{'role':'user','content':'x'},"
+                + "{'role':'assistant','content':[{'type':'tool_use','id':'toolu_01A09q90qw90lq917835lq9','name':'f','input':{}}]},"
+                + "{'role':'user','content':[{'type':'tool_result','tool_use_id':'toolu_01A09q90qw90lq917835lq9','content':'r'}]},"
+                + "{'role':'assistant','content':[{'type':'tool_use','id':'toolu_0123456789abcdef','name':'f','input':{}}]},"
+                + "{'role':'user','content':[{'type':'tool_result','tool_use_id':'toolu_0123456789abcdef','content':'r'}]}]}"), false);
+        assertEquals(Signatures.FOREIGN, g.at("/contents/1/parts/0/thoughtSignature").asText());
+        // An id this gateway made without a signature (the model gave none) stays without one.
+        assertTrue(g.at("/contents/3/parts/0/thoughtSignature").isMissingNode());
+    }
+
+    @Test
     void badRequestsAreRefusedWithTheField() {
         assertThrows(TranslationException.class, () -> AnthropicRequest.toGemini(json("{'model':'m','messages':[]}"), false));
         assertThrows(TranslationException.class, () -> AnthropicRequest.toGemini(json(

@@ -108,7 +108,8 @@ public final class AnthropicRequest {
                             ObjectNode fc = p.putObject("functionCall").put("name", name);
                             JsonNode input = block.get("input");
                             fc.set("args", input != null && input.isObject() ? input : GeminiParts.JSON.createObjectNode());
-                            String sig = Signatures.of(id);
+                            String sig = pendingSignature == null || Signatures.of(id) != null
+                                    ? Signatures.forCall(id) : null;
                             if (sig != null) {
                                 p.put("thoughtSignature", sig);
                                 pendingSignature = null;

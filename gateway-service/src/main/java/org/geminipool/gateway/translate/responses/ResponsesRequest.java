@@ -145,7 +145,7 @@ public final class ResponsesRequest {
                 callNames.put(callId, name);
                 ObjectNode p = GeminiParts.JSON.createObjectNode();
                 p.putObject("functionCall").put("name", name).set("args", GeminiParts.argumentsObject(item.get("arguments")));
-                String sig = Signatures.of(callId);
+                String sig = Signatures.forCall(callId);
                 if (sig != null) {
                     p.put("thoughtSignature", sig);
                 }
