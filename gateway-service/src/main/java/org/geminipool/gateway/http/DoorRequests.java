@@ -32,6 +32,8 @@ import org.geminipool.gateway.translate.responses.ResponsesRequest;
 @ApplicationScoped
 public class DoorRequests {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(DoorRequests.class);
+
     @Inject
     RouteTable routes;
 
@@ -106,6 +108,11 @@ public class DoorRequests {
             } catch (ClientError e) {
                 metrics.request(null, null, "BAD_REQUEST");
                 GatewayResponses.error(ctx, call, e.status(), e.getMessage(), null, requestId);
+            } catch (RuntimeException e) {
+                // A stored chain this gateway cannot read back (written by another version): not the client's input.
+                LOG.warnf(e, "[%s] stored response %s unreadable", requestId, previous);
+                GatewayResponses.error(ctx, call, 409, "the stored response '" + previous + "' cannot be continued;"
+                        + " start a new chain", null, requestId);
             }
         }));
     }
