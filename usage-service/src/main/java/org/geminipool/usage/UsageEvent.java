@@ -42,6 +42,10 @@ public class UsageEvent {
     public String target;
     @Column(name = "provider", length = 32)
     public String provider;
+
+    /** The front door of the request (responses, messages), null for the native and OpenAI-chat routes. */
+    @Column(name = "door", length = 16)
+    public String door;
     @Column(name = "client_token_id", length = 64, nullable = false)
     public String clientTokenId;
     @Column(name = "outcome", length = 32, nullable = false)

@@ -132,7 +132,8 @@ public class AttemptLoop {
         var excluded = target.pool() == null ? routeTable.current().directExcludedPools() : java.util.List.<String>of();
         boolean quotaFree = ex.call.operation().quotaFree();
         LeaseRequest request = new LeaseRequest(target.pool(), target.model(), ex.requestId, quotaFree,
-                excluded.isEmpty() ? null : excluded, quotaFree || ex.estimatedTokens <= 0 ? null : ex.estimatedTokens);
+                excluded.isEmpty() ? null : excluded, quotaFree || ex.estimatedTokens <= 0 ? null : ex.estimatedTokens,
+                ex.preferredProject);
         leases.lease(request).subscribe().with(
                 answer -> ex.context.runOnContext(v -> onLease(ex, index, target, answer)),
                 failure -> ex.context.runOnContext(v -> onLease(ex, index, target,
@@ -142,6 +143,9 @@ public class AttemptLoop {
     private void onLease(Exchange ex, int index, Target target, LeaseAnswer answer) {
         if (answer instanceof LeaseAnswer.Granted granted) {
             call(ex, index, target, granted.grant());
+        } else if (ex.preferredProject != null && !(answer instanceof LeaseAnswer.Unavailable)) {
+            ex.preferredProject = null; // the chain's project cannot serve now: any project, the history is replayed
+            leaseFor(ex, index, target);
         } else if (answer instanceof LeaseAnswer.Refused refused) {
             if ("MODEL_RETIRED".equals(refused.reason())) {
                 ex.retiredTargets++; // a retired model frees up never: not a Retry-After candidate
@@ -171,6 +175,8 @@ public class AttemptLoop {
 
     private void call(Exchange ex, int index, Target target, LeaseGrant lease) {
         ex.attempts++;
+        ex.leasedProject = lease == null ? null : lease.project();
+        ex.attemptTarget = target;
         UpstreamCalls.UpstreamRequest request = UpstreamCalls.build(ex, target, lease, config.geminiBaseUrl(),
                 config.openrouterBaseUrl(), config.openrouterApiKey().orElse(""));
         long start = System.nanoTime();
@@ -239,7 +245,7 @@ public class AttemptLoop {
     }
 
     private boolean streaming(Exchange ex) {
-        return ex.call.operation() == Operation.STREAM_GENERATE_CONTENT
+        return ex.call.operation() == Operation.STREAM_GENERATE_CONTENT || (ex.door != null && ex.door.stream())
                 || (ex.call.operation() == Operation.CHAT_COMPLETIONS && ex.json.path("stream").asBoolean(false));
     }
 
@@ -326,7 +332,7 @@ public class AttemptLoop {
                 lease == null ? null : lease.keyId(), lease == null ? null : lease.project(), usageModel(ex, target),
                 ex.decision.route(), target.label(), provider, ex.clientTokenId, c.outcome().name(),
                 status == 0 ? null : status, nanos / 1_000_000, tokens.promptTokens(),
-                tokens.completionTokens(), tokens.thoughtTokens()));
+                tokens.completionTokens(), tokens.thoughtTokens(), ex.door == null ? null : ex.door.name()));
         if (lease == null || lease.leaseId() == null) {
             return Future.succeededFuture();
         }
@@ -368,6 +374,11 @@ public class AttemptLoop {
         metrics.request(ex.decision.route(), target.model(), Outcome.SUCCESS.name());
         HttpServerResponse out = ex.ctx.response();
         if (out.closed() || out.ended()) {
+            return;
+        }
+        if (ex.door != null) {
+            out.putHeader(ROUTE_HEADER, ex.decision.header(target)).putHeader("x-request-id", ex.requestId);
+            ex.door.answer(ex, body);
             return;
         }
         Buffer payload = body;

@@ -36,6 +36,14 @@ public final class Exchange {
     public int lastUpstreamStatus;
     public String lastUpstreamMessage;
     public Target servedBy;
+    /** The target of the attempt in flight (a door reads OpenRouter's chat answers through translate.ChatBridge). */
+    public Target attemptTarget;
+    /** The front door (Responses, Messages) that translated this request, else null. */
+    public Door door;
+    /** The Google project of the latest lease (a stored response remembers it for its chain). */
+    public String leasedProject;
+    /** Lease from this project first (a chain's earlier project, for its thought signatures); dropped when refused. */
+    public String preferredProject;
     public boolean finished;
 
     public Exchange(RoutingContext ctx, Context context, ApiCall call, String requestId, String clientTokenId, Buffer body,

@@ -39,6 +39,10 @@ public class ClientAuth {
         if (bearer != null) {
             return bearer;
         }
+        String anthropic = request.getHeader("x-api-key"); // Anthropic's SDKs and Claude Code
+        if (anthropic != null && !anthropic.isBlank()) {
+            return anthropic.trim();
+        }
         String goog = request.getHeader("x-goog-api-key");
         if (goog != null && !goog.isBlank()) {
             return goog.trim();

@@ -45,13 +45,16 @@ public class GatewayRequests {
     @Inject
     RouteHeaderTokens routeHeaders;
 
+    @Inject
+    DoorRequests doors;
+
     /** Runs before the body is read: a request without a valid token is answered 401 at once. */
     public boolean authenticate(RoutingContext ctx) {
         String token = ClientAuth.presented(ctx.request());
         if (token == null) {
             metrics.request(null, null, "UNAUTHENTICATED");
             GatewayResponses.error(ctx, null, 401, "missing client token: send it as 'Authorization: Bearer <token>',"
-                    + " 'x-goog-api-key: <token>' or '?key=<token>'", null, null);
+                    + " 'x-goog-api-key: <token>', 'x-api-key: <token>' or '?key=<token>'", null, null);
             return false;
         }
         if (!auth.accepts(token)) {
@@ -69,6 +72,10 @@ public class GatewayRequests {
         try {
             // The routed path (percent-decoded where unreserved, dot segments removed), as the router matched it.
             call = RequestParser.parse(ctx.request().method(), ctx.normalizedPath(), ctx.request().getParam("alt"));
+            if (call.operation().door() || call.operation() == Operation.GET_RESPONSE) {
+                doors.handle(ctx, call, requestId); // Responses and Messages: translated onto Gemini
+                return;
+            }
             if (call.pathModel() != null) {
                 requireModel(call.pathModel());
             }

@@ -17,6 +17,9 @@ public final class GatewayResponses {
         if (retryAfterSeconds != null && !out.headWritten()) {
             out.putHeader("Retry-After", Long.toString(retryAfterSeconds));
         }
+        if (protocol == Protocol.ANTHROPIC) {
+            status = org.geminipool.gateway.translate.anthropic.AnthropicErrors.status(status);
+        }
         json(ctx, status, ProtocolErrors.body(protocol, array, status, message), requestId);
     }
 

@@ -75,6 +75,9 @@ public final class ProtocolErrors {
     /** The full error body for the call's protocol (array-wrapped for the Gemini JSON-array stream form). */
     public static String body(Protocol protocol, boolean arrayWrapped, int status, String message) {
         String safe = scrub(message);
+        if (protocol == Protocol.ANTHROPIC) {
+            return org.geminipool.gateway.translate.anthropic.AnthropicErrors.body(status, safe).toString();
+        }
         if (protocol == Protocol.OPENAI) {
             return openAiError(status, safe).toString();
         }
@@ -100,6 +103,9 @@ public final class ProtocolErrors {
         }
         JsonNode error = UpstreamErrorClassifier.errorObject(upstreamBody);
         String message = error == null ? "upstream answered " + status : error.path("message").asText("upstream answered " + status);
+        if (protocol == Protocol.ANTHROPIC) {
+            return org.geminipool.gateway.translate.anthropic.AnthropicErrors.body(status, scrub(message)).toString();
+        }
         ObjectNode out = openAiError(status, scrub(message));
         if (error != null && error.path("status").isTextual()) {
             ((ObjectNode) out.get("error")).put("code", error.path("status").asText());

@@ -22,6 +22,9 @@ public final class RequestParser {
 
     /** The protocol to answer in, from the path alone (also used for errors before the call is parsed). */
     public static Protocol protocolOf(String path) {
+        if (path.equals("/v1/messages") || path.startsWith("/v1/messages/")) {
+            return Protocol.ANTHROPIC;
+        }
         if (path.startsWith("/v1beta/openai/") || path.equals("/v1beta/openai")) {
             return Protocol.OPENAI;
         }
@@ -38,6 +41,18 @@ public final class RequestParser {
         String path = decodeColon(rawPath);
         if (path.length() > 1 && path.endsWith("/")) {
             path = path.substring(0, path.length() - 1);
+        }
+        if (protocolOf(path) == Protocol.ANTHROPIC) {
+            if (path.equals("/v1/messages")) {
+                requireMethod(method, HttpMethod.POST, path);
+                return new ApiCall(Operation.MESSAGES, "v1beta", null, false);
+            }
+            if (path.equals("/v1/messages/count_tokens")) {
+                requireMethod(method, HttpMethod.POST, path);
+                return new ApiCall(Operation.MESSAGES_COUNT_TOKENS, "v1beta", null, false);
+            }
+            throw new ClientError(404, "no such route: " + method + " " + rawPath
+                    + " (POST /v1/messages, POST /v1/messages/count_tokens)");
         }
         String openAiRest = null;
         if (path.startsWith("/v1beta/openai/")) {
@@ -90,18 +105,27 @@ public final class RequestParser {
                 requireMethod(method, HttpMethod.POST, rest);
                 return new ApiCall(Operation.IMAGE_GENERATIONS, null, null, false);
             }
+            case "/responses" -> {
+                requireMethod(method, HttpMethod.POST, rest);
+                return new ApiCall(Operation.RESPONSES, "v1beta", null, false);
+            }
             case "/models" -> {
                 requireMethod(method, HttpMethod.GET, rest);
                 return new ApiCall(Operation.OPENAI_LIST_MODELS, null, null, false);
             }
             default -> {
+                if (rest.startsWith("/responses/") && rest.length() > "/responses/".length()
+                        && !rest.substring("/responses/".length()).contains("/")) {
+                    requireMethod(method, HttpMethod.GET, rest);
+                    return new ApiCall(Operation.GET_RESPONSE, null, rest.substring("/responses/".length()), false);
+                }
                 if (rest.startsWith("/models/") && rest.length() > "/models/".length()) {
                     requireMethod(method, HttpMethod.GET, rest);
                     return new ApiCall(Operation.OPENAI_GET_MODEL, null, rest.substring("/models/".length()), false);
                 }
                 throw new ClientError(404, "no such route: " + method + " /v1" + rest
-                        + " (POST /v1/chat/completions, POST /v1/embeddings, POST /v1/images/generations,"
-                        + " GET /v1/models)");
+                        + " (POST /v1/chat/completions, POST /v1/responses, GET /v1/responses/{id}, POST /v1/embeddings,"
+                        + " POST /v1/images/generations, GET /v1/models)");
             }
         }
     }

@@ -38,6 +38,8 @@ public final class StreamRelay {
     private final Consumer<Result> done;
     private final StreamScanner scanner = new StreamScanner();
     private final boolean openAi;
+    /** The door's translation of this stream (Responses, Messages), else null. */
+    private final org.geminipool.gateway.attempt.Door.DoorStream door;
     private final long idleMillis;
     private Buffer pending = Buffer.buffer();
     /** True while the upstream is paused because the client does not read fast enough. */
@@ -53,7 +55,8 @@ public final class StreamRelay {
         this.upstream = upstream;
         this.routeHeader = routeHeader;
         this.done = done;
-        this.openAi = ex.call.protocol() == Protocol.OPENAI;
+        this.door = ex.door == null ? null : ex.door.openStream(ex);
+        this.openAi = door == null && ex.call.protocol() == Protocol.OPENAI;
     }
 
     public static void relay(Exchange ex, HttpClientResponse upstream, String routeHeader, long idleMillis,
@@ -110,7 +113,19 @@ public final class StreamRelay {
         watchIdle();
         byte[] bytes = data.getBytes();
         scanner.feed(bytes);
-        if (openAi) {
+        if (door != null) {
+            Buffer out;
+            try {
+                out = door.feed(data);
+            } catch (RuntimeException e) {
+                onUpstreamFailure(e);
+                upstream.request().reset();
+                return;
+            }
+            if (out.length() > 0) {
+                write(out);
+            }
+        } else if (openAi) {
             pending.appendBuffer(data);
             Buffer events = completeEvents();
             if (events.length() > 0) {
@@ -221,7 +236,32 @@ public final class StreamRelay {
                     "upstream ended the stream without sending anything"));
             return;
         }
-        ex.ctx.response().end();
+        if (door != null) {
+            // The door's closing events wait for what it keeps (a stored response), so the client's next turn finds it.
+            door.end().onComplete(closing -> ex.context.runOnContext(v -> {
+                if (closing.succeeded() && closing.result().length() > 0) {
+                    write(closing.result());
+                }
+                endWith(closing.succeeded() ? null : errorEvent("the answer could not be stored: "
+                        + closing.cause().getMessage()));
+            }));
+            return;
+        }
+        endWith(null);
+    }
+
+    private void endWith(Buffer last) {
+        if (finished) {
+            return;
+        }
+        HttpServerResponse out = ex.ctx.response();
+        if (!out.closed() && !out.ended()) {
+            if (last == null) {
+                out.end();
+            } else {
+                out.end(last);
+            }
+        }
         Outcome outcome = scanner.error() != null ? Outcome.UPSTREAM_ERROR : Outcome.SUCCESS;
         finish(new Result(Classification.of(outcome), scanner.usage(), true,
                 scanner.error() == null ? null : "error event in the stream: " + scanner.error().path("message").asText()));
@@ -253,6 +293,9 @@ public final class StreamRelay {
     }
 
     private Buffer errorEvent(String message) {
+        if (door != null) {
+            return door.error(502, message);
+        }
         if (openAi) {
             return Buffer.buffer("data: " + ProtocolErrors.openAiError(502, message) + "\n\n");
         }

@@ -54,7 +54,7 @@ public record RouteRule(String name, List<String> keywords, String operation, Li
         if (operation != null && !operation.equals(r.kind().yamlName())) {
             return false;
         }
-        if (!models.isEmpty() && (r.model() == null || !models.contains(r.model()))) {
+        if (!models.isEmpty() && !ModelPatterns.anyMatches(models, r.model())) {
             return false;
         }
         if (header != null && !header.equals(r.routeHeader())) {

@@ -405,7 +405,7 @@ public record Routes(String defaultRoute, List<RouteRule> rules, List<String> pa
     public List<String> aliases() {
         Set<String> seen = new java.util.LinkedHashSet<>();
         for (RouteRule r : rules) {
-            seen.addAll(r.models());
+            r.models().stream().filter(m -> !ModelPatterns.isPattern(m)).forEach(seen::add);
         }
         return List.copyOf(seen);
     }

@@ -43,6 +43,14 @@ public final class UpstreamCalls {
                                  String openRouterKey) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         Operation op = ex.call.operation();
+        if (target.openRouter() && op.door()) {
+            // A front door's translated request, re-expressed as OpenAI chat (translate.ChatBridge).
+            boolean stream = ex.door != null && ex.door.stream();
+            headers.set("Authorization", "Bearer " + openRouterKey).set("Content-Type", "application/json")
+                    .set("Accept", stream ? "text/event-stream" : "application/json");
+            return new UpstreamRequest(HttpMethod.POST, trim(openRouterBase) + "/chat/completions", headers,
+                    json(org.geminipool.gateway.translate.ChatBridge.request(ex.json, target.model(), stream)));
+        }
         if (target.openRouter()) {
             headers.set("Authorization", "Bearer " + openRouterKey).set("Content-Type", "application/json")
                     .set("Accept", ex.json.path("stream").asBoolean(false) ? "text/event-stream" : "application/json");
@@ -50,6 +58,23 @@ public final class UpstreamCalls {
                     withModel(ex.json, target.model()));
         }
         String base = trim(geminiBase);
+        if (op.door()) {
+            // A front door's request, already translated into a GenerateContentRequest (attempt.Door).
+            headers.set("x-goog-api-key", lease.apiKey()).set("Content-Type", "application/json");
+            boolean stream = ex.door != null && ex.door.stream();
+            String method = stream ? "streamGenerateContent?alt=sse" : op.geminiMethod();
+            String url = base + "/v1beta/models/" + segment(ModelNames.bare(target.model())) + ":" + method;
+            ObjectNode body = target.rewritesBody() ? BodyOptions.gemini(ex.json, target) : ex.json;
+            if (op == Operation.MESSAGES_COUNT_TOKENS) {
+                // countTokens counts system instruction and tools only inside a generateContentRequest.
+                ObjectNode wrapped = JSON.createObjectNode();
+                ObjectNode inner = body.deepCopy();
+                inner.put("model", "models/" + ModelNames.bare(target.model()));
+                wrapped.set("generateContentRequest", inner);
+                body = wrapped;
+            }
+            return new UpstreamRequest(HttpMethod.POST, url, headers, json(body));
+        }
         switch (op) {
             case LIST_MODELS, GET_MODEL -> {
                 headers.set("x-goog-api-key", lease.apiKey());

@@ -15,8 +15,8 @@ class RoutesTest {
     @Test
     void builtInIsTheSeedPlan() {
         assertEquals("default", routes.defaultRoute());
-        assertEquals(java.util.List.of("background", "embedding", "image", "search", "expert", "bulk", "think",
-                "long-context", "default"), routes.rules().stream().map(RouteRule::name).toList());
+        assertEquals(java.util.List.of("background", "embedding", "image", "search", "expert", "claude-opus", "bulk",
+                "think", "long-context", "default"), routes.rules().stream().map(RouteRule::name).toList());
         assertEquals(3, routes.rule("bulk").targets().size());
         assertEquals("flash-lite", routes.rule("bulk").targets().get(0).family());
         assertTrue(routes.rule("bulk").targets().get(2).openRouter());
@@ -33,6 +33,24 @@ class RoutesTest {
         assertEquals("flash", fallback.family());
         assertEquals("HIGH", fallback.thinkingLevel());
         assertTrue(routes.rule("expert").targets().get(2).openRouter());
+    }
+
+    @Test
+    void claudeModelNamesMapOntoRoutes() {
+        // Claude Code sends its own model names: haiku-class → bulk (flash-lite), opus-class → the expert targets,
+        // every other Claude name (sonnet) → default; the other traits still route first (CCR's categories).
+        assertEquals("bulk", routes.resolve(OperationKind.GENERATE, "claude-3-5-haiku-20241022", "hi").route());
+        assertEquals("bulk", routes.resolve(OperationKind.GENERATE, "claude-haiku-4-5", "hi").route());
+        assertEquals("claude-opus", routes.resolve(OperationKind.GENERATE, "claude-opus-4-1-20250805", "hi").route());
+        assertEquals(routes.rule("expert").targets(), routes.rule("claude-opus").targets());
+        assertEquals("default", routes.resolve(OperationKind.GENERATE, "claude-sonnet-4-5-20250929", "hi").route());
+        assertEquals("default", routes.resolve(OperationKind.GENERATE, "Claude-Sonnet-4", "hi").route());
+        assertEquals("expert", routes.resolve(OperationKind.GENERATE, "claude-haiku-4-5", "[专家模式] x").route());
+        // Patterns are not aliases: the models list does not offer "claude-*".
+        assertTrue(routes.aliases().stream().noneMatch(a -> a.contains("*")));
+        assertTrue(ModelPatterns.matches("claude-*haiku*", "claude-haiku"));
+        assertTrue(!ModelPatterns.matches("claude-*haiku*", "claude-sonnet"));
+        assertTrue(ModelPatterns.matches("a*b*c", "abc") && !ModelPatterns.matches("a*b*c", "acb"));
     }
 
     @Test

@@ -16,7 +16,14 @@ public final class Generation {
     /** What the model needs to know about a request, whichever protocol it came in. */
     public record Request(String model, String wholePrompt, String lastUserText, int promptTokens,
                           Integer thinkingBudget, boolean includeThoughts, Integer maxOutputTokens, boolean wantImage,
-                          List<String> fileIds, String cachedContent) {
+                          List<String> fileIds, String cachedContent, JsonObject functionCall) {
+
+        public Request(String model, String wholePrompt, String lastUserText, int promptTokens, Integer thinkingBudget,
+                       boolean includeThoughts, Integer maxOutputTokens, boolean wantImage, List<String> fileIds,
+                       String cachedContent) {
+            this(model, wholePrompt, lastUserText, promptTokens, thinkingBudget, includeThoughts, maxOutputTokens,
+                    wantImage, fileIds, cachedContent, null);
+        }
 
         public Request(String model, String wholePrompt, String lastUserText, int promptTokens, Integer thinkingBudget,
                        boolean includeThoughts, Integer maxOutputTokens, boolean wantImage) {
@@ -27,7 +34,8 @@ public final class Generation {
 
     /** {@code mediaBase64} is a generated image (PNG) or speech (PCM), of type {@code mediaMime}. */
     public record Result(String text, String thoughtText, int promptTokens, int candidatesTokens, int thoughtsTokens,
-                         String finishReason, String mediaBase64, String mediaMime) {
+                         String finishReason, String mediaBase64, String mediaMime, JsonObject functionCall,
+                         String signature) {
         public int totalTokens() {
             return promptTokens + candidatesTokens + thoughtsTokens;
         }
@@ -79,8 +87,14 @@ public final class Generation {
             }
         }
         String thoughtText = thinks && r.includeThoughts() ? ContentGen.thoughtSummary(r.lastUserText()) : null;
+        JsonObject call = r.functionCall();
+        if (call != null && !"MAX_TOKENS".equals(finish)) {
+            // The model calls a function instead of answering in text (FunctionCalling).
+            return new Result("", thoughtText, r.promptTokens(), ContentGen.tokens(call.encode()), thoughts, "STOP", null,
+                    null, call, FunctionCalling.signs(m.name()) ? FunctionCalling.signature(m.name(), r.wholePrompt()) : null);
+        }
         return new Result(text, thoughtText, r.promptTokens(), candidates, thoughts, finish, image,
-                image == null ? null : mime);
+                image == null ? null : mime, null, null);
     }
 
     // ------------------------------------------------------------------ native request parsing
@@ -183,8 +197,10 @@ public final class Generation {
                 || body.containsKey("tool_config"))) {
             throw new Invalid(GoogleErrors.cachedContentConflict());
         }
+        FunctionCalling.checkSignatures(m.name(), contents);
         return new Request(m.name(), whole.toString(), lastUser, tokens[0], budget, includeThoughts, maxOut,
-                wantImage || (m.kind() == ModelCatalog.Kind.IMAGE && modalities.isEmpty()), fileIds(contents), cache);
+                wantImage || (m.kind() == ModelCatalog.Kind.IMAGE && modalities.isEmpty()), fileIds(contents), cache,
+                FunctionCalling.call(body, contents, lastUser));
     }
 
     /** A Files API object named by a {@code fileUri}: {@code files/<id>} or {@code https://…/v1beta/files/<id>}. */
@@ -293,11 +309,22 @@ public final class Generation {
         if (!r.text().isEmpty()) {
             parts.add(new JsonObject().put("text", r.text()));
         }
+        if (r.functionCall() != null) {
+            parts.add(callPart(r));
+        }
         if (r.mediaBase64() != null) {
             parts.add(new JsonObject().put("inlineData",
                     new JsonObject().put("mimeType", r.mediaMime()).put("data", r.mediaBase64())));
         }
         return parts;
+    }
+
+    private static JsonObject callPart(Result r) {
+        JsonObject part = new JsonObject().put("functionCall", r.functionCall().copy());
+        if (r.signature() != null) {
+            part.put("thoughtSignature", r.signature());
+        }
+        return part;
     }
 
     /** The streamed form: a few words per chunk, cumulative usage in each, finishReason only in the last. */
@@ -313,6 +340,9 @@ public final class Generation {
             }
             if (!pieces.get(i).isEmpty()) {
                 parts.add(new JsonObject().put("text", pieces.get(i)));
+            }
+            if (last && r.functionCall() != null) {
+                parts.add(callPart(r));
             }
             soFar += pieces.get(i);
             int cand = last ? r.candidatesTokens() : Math.min(ContentGen.tokens(soFar), r.candidatesTokens());

@@ -23,13 +23,13 @@ import java.util.List;
 @WithSession
 public class UsageEventRepository implements PanacheRepositoryBase<UsageEvent, String> {
 
-    /** Rows per INSERT statement (19 placeholders each; MySQL allows 65535 per statement). */
+    /** Rows per INSERT statement (20 placeholders each; MySQL allows 65535 per statement). */
     static final int ROWS_PER_STATEMENT = 500;
 
     private static final String INSERT_COLUMNS = "INSERT IGNORE INTO usage_event (event_id, ingest_id, occurred_at,"
             + " usage_day, received_at, key_id, agg_key_id, project, model, route, target, provider, client_token_id,"
-            + " outcome, http_status, latency_ms, prompt_tokens, completion_tokens, thought_tokens) VALUES ";
-    private static final int COLUMNS = 19;
+            + " outcome, http_status, latency_ms, prompt_tokens, completion_tokens, thought_tokens, door) VALUES ";
+    private static final int COLUMNS = 20;
 
     private static final String COUNTERS = "COUNT(*), SUM(outcome = 'SUCCESS'), SUM(outcome = 'RATE_LIMITED'),"
             + " SUM(outcome = 'QUOTA_EXHAUSTED_DAY'), SUM(outcome IN ('INVALID_KEY', 'PERMISSION_DENIED')),"
@@ -79,7 +79,7 @@ public class UsageEventRepository implements PanacheRepositoryBase<UsageEvent, S
                 // through a native query is not portable.
                 String p = "?" + (base + c);
                 sql.append(c == 1 ? "" : ",").append(switch (c) {
-                    case 6, 8, 10, 11, 12 -> "NULLIF(" + p + ", '')";
+                    case 6, 8, 10, 11, 12, 20 -> "NULLIF(" + p + ", '')";
                     case 15 -> "NULLIF(" + p + ", -1)";
                     default -> p;
                 });
@@ -110,6 +110,7 @@ public class UsageEventRepository implements PanacheRepositoryBase<UsageEvent, S
                 query.setParameter(base + 17, e.promptTokens());
                 query.setParameter(base + 18, e.completionTokens());
                 query.setParameter(base + 19, e.thoughtTokens());
+                query.setParameter(base + 20, orEmpty(e.door()));
             }
             return query.executeUpdate();
         });

@@ -123,7 +123,8 @@ public final class EventValidator {
                 optional(at, "route", in.route(), 64), optional(at, "target", in.target(), 255), provider,
                 clientTokenId != null ? clientTokenId : NO_CLIENT, outcome, httpStatus,
                 count(at, "latencyMs", in.latencyMs()), count(at, "promptTokens", in.promptTokens()),
-                count(at, "completionTokens", in.completionTokens()), count(at, "thoughtTokens", in.thoughtTokens()));
+                count(at, "completionTokens", in.completionTokens()), count(at, "thoughtTokens", in.thoughtTokens()),
+                optional(at, "door", in.door(), 16));
     }
 
     private static String required(String at, String field, String value, int maxLength) {

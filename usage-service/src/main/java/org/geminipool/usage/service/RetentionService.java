@@ -36,6 +36,9 @@ public class RetentionService {
     @Inject
     DatabaseMigration migration;
 
+    @Inject
+    StoredResponses stored;
+
     Clock clock = Clock.systemUTC();
 
     /** What one run did: rows deleted, and whether it stopped at the per-run cap with old rows possibly left. */
@@ -72,7 +75,21 @@ public class RetentionService {
         return events.deleteReceivedBefore(cutoff, batch).flatMap(n -> {
             metrics.pruned(n);
             PruneResult next = new PruneResult(sofar.deleted() + n, sofar.statements() + 1, false);
-            return n < batch ? Uni.createFrom().item(next) : step(cutoff, next);
+            return n < batch ? pruneStored(next) : step(cutoff, next);
         });
+    }
+
+    /** Expired stored responses (the Responses door's store), in the same bounded batches (not counted above). */
+    private Uni<PruneResult> pruneStored(PruneResult result) {
+        return pruneStored(result, 0);
+    }
+
+    private Uni<PruneResult> pruneStored(PruneResult result, int statements) {
+        int batch = config.usage().prune().batchSize();
+        if (statements >= config.usage().prune().maxBatches()) {
+            return Uni.createFrom().item(result);
+        }
+        return stored.deleteExpired(batch).flatMap(n -> n < batch ? Uni.createFrom().item(result)
+                : pruneStored(result, statements + 1));
     }
 }
