@@ -34,6 +34,8 @@ public final class LiveBucket {
     private long pendingTokensMinute = -1;
 
     private volatile boolean exists;
+    /** The Pacific day of the last probe above a provisional limit per window (bit 1 RPM, 2 RPD, 4 TPM), as known here. */
+    private final int[] probeDays = {-1, -1, -1};
 
     private long slotStartMs;
     private int slotCount;
@@ -52,6 +54,27 @@ public final class LiveBucket {
         if (tpmWindow >= this.tpmWindow) {
             this.tpmWindow = tpmWindow;
             this.tpmUsed = tpmUsed + (pendingTokensMinute == tpmWindow ? pendingTokens : 0);
+        }
+    }
+
+    /** Probes of {@code mask} made (or seen in the row) on {@code day}. */
+    public synchronized void probed(int mask, int day) {
+        for (int bit = 0; bit < 3; bit++) {
+            if ((mask & (1 << bit)) != 0) {
+                probeDays[bit] = Math.max(probeDays[bit], day);
+            }
+        }
+    }
+
+    /** The later of the stored probe day and the one known here, for window bit 0 RPM, 1 RPD, 2 TPM. */
+    public synchronized int probeDay(int bit, int stored) {
+        return Math.max(stored, probeDays[bit]);
+    }
+
+    /** The real prompt tokens replace a lease's estimate in the token window it counted in (if still current). */
+    public synchronized void correctTokens(long minute, long delta) {
+        if (tpmWindow == minute) {
+            tpmUsed = Math.max(0, tpmUsed + delta);
         }
     }
 

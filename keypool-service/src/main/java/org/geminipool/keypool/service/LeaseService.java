@@ -210,8 +210,8 @@ public class LeaseService {
                 snapshots.cooldownUntil(projectId, qm, stored.cooldownUntilMs()),
                 snapshots.exhaustedDay(projectId, qm, stored.exhaustedDay()),
                 stored.learnedRpm(), stored.learnedRpmAt(), stored.learnedRpd(), stored.learnedRpdAt(),
-                stored.learnedTpm(), stored.learnedTpmAt(), stored.rpmProbeDay(), stored.rpdProbeDay(),
-                stored.tpmProbeDay());
+                stored.learnedTpm(), stored.learnedTpmAt(), live.probeDay(0, stored.rpmProbeDay()),
+                live.probeDay(1, stored.rpdProbeDay()), live.probeDay(2, stored.tpmProbeDay()));
         Catalog.Limits override = catalog.projectQuota(projectId, model);
         Catalog.Limits admin = catalog.modelQuota(model);
         Catalog.Hint hint = catalog.hint(qm, g.project().tier());
@@ -311,6 +311,7 @@ public class LeaseService {
                 .flatMap(units -> {
                     if (units > 0) {
                         live.reserved(minute, day, units, tokens, now);
+                        live.probed(probeMask, day);
                         return grant(v, model, requestId, now, minute, day, tokens, probeMask);
                     }
                     // Taken meanwhile (another request or replica): learn the row's counts, try the next project.
@@ -318,6 +319,9 @@ public class LeaseService {
                         if (row != null) {
                             live.observed(row.minuteWindow(), row.minuteUsed(), row.dayWindow(), row.dayUsed(),
                                     row.tpmWindow(), row.tpmUsed());
+                            live.probed(row.rpmProbeDay() == day ? 1 : 0, row.rpmProbeDay());
+                            live.probed(row.rpdProbeDay() == day ? 2 : 0, row.rpdProbeDay());
+                            live.probed(row.tpmProbeDay() == day ? 4 : 0, row.tpmProbeDay());
                         }
                         return tryViews(order, index + 1, model, requestId, now, minute, day, tokens);
                     });
@@ -578,6 +582,12 @@ public class LeaseService {
                     : settleNow(leaseId, lease, settled, request, violations, now);
             return applied.flatMap(changed -> {
                 recent.remove(leaseId);
+                if (changed && request.promptTokens() != null && request.promptTokens() != lease.estTokens()) {
+                    LiveBucket live = blocks.existing(lease.projectId(), lease.quotaModel());
+                    if (live != null) {
+                        live.correctTokens(lease.minuteWindow(), request.promptTokens() - lease.estTokens());
+                    }
+                }
                 if (changed) {
                     counter("keypool_outcomes_total", "outcome", settled.name()).increment();
                     return Uni.createFrom().voidItem();

@@ -94,6 +94,11 @@ public class QuotaBlocks {
         });
     }
 
+    /** The bucket if this replica has used it (null otherwise). */
+    public LiveBucket existing(long projectId, String quotaModel) {
+        return buckets.get(new Id(projectId, quotaModel));
+    }
+
     /** Drops this bucket's block now (its state changed: cooldown, day spent, a limit learned). */
     public void release(long projectId, String quotaModel) {
         LiveBucket b = buckets.get(new Id(projectId, quotaModel));
