@@ -79,7 +79,9 @@ curl -fs -o /dev/null -H "Authorization: Bearer $ADMIN" -H 'Content-Type: text/p
 curl -fs -o /dev/null -X PUT -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
   -d '{"rpm":100000000,"rpd":1000000000}' http://127.0.0.1:18081/admin/quotas/bench-model
 
+[ -n "${BENCH_STATS:-}" ] && $BENCH_STATS
 run "one replica" http://127.0.0.1:18081
+[ -n "${BENCH_STATS:-}" ] && $BENCH_STATS
 if [ "$REPLICAS" -ge 2 ]; then
   start_replica 18082
   run "two replicas" http://127.0.0.1:18081 http://127.0.0.1:18082

@@ -21,6 +21,7 @@ import org.geminipool.keypool.repository.LeaseRepository.LeaseRow;
 import org.geminipool.keypool.repository.LeaseWriter;
 import org.geminipool.keypool.quota.BlockSizer;
 import org.geminipool.keypool.quota.LiveBucket;
+import org.geminipool.keypool.quota.RateMeter;
 import org.geminipool.keypool.quota.Selection;
 import org.geminipool.keypool.snapshot.Catalog;
 import org.geminipool.keypool.snapshot.Snapshots;
@@ -241,10 +242,34 @@ public class LeaseService {
         return hasRoom(v.scored(), minute, day, now, tokens);
     }
 
+    /**
+     * Least used first (as a share of the limit in 1 % steps, minute then day); among equals a project whose block
+     * this replica holds, so that with large limits one bucket takes this replica's demand and its block grows with
+     * the rate, while small free-tier buckets (every call a step) are still strictly least-used first.
+     */
     static final Comparator<View> LEAST_USED = Comparator.<View>comparingLong(v -> share(
                     v.scored().c().bucket().minuteUsedIn(v.scored().c().bucket().minuteWindow()), v.scored().limits().rpm()))
             .thenComparingLong(v -> share(v.scored().c().bucket().dayUsedIn(v.scored().c().bucket().dayWindow()),
-                    v.scored().limits().rpd()));
+                    v.scored().limits().rpd()))
+            .thenComparing(v -> v.blockLeft() > 0 ? 0 : 1);
+
+    /** Per (spec, model): this replica's lease rate (it sizes blocks) and the project whose block it holds last. */
+    record Demand(RateMeter rate, java.util.concurrent.atomic.AtomicLong sticky) {
+    }
+
+    private final Map<List<Object>, Demand> demand = new ConcurrentHashMap<>();
+
+    private Demand demandOf(Catalog.Spec spec, String model) {
+        List<Object> id = List.of(spec, model);
+        Demand d = demand.get(id);
+        if (d == null) {
+            if (demand.size() > 10_000) {
+                demand.clear();
+            }
+            d = demand.computeIfAbsent(id, x -> new Demand(new RateMeter(), new java.util.concurrent.atomic.AtomicLong(-1)));
+        }
+        return d;
+    }
 
     private Uni<LeaseGrant> reserveLease(Catalog catalog, Catalog.Spec spec, String model, String requestId,
                                          long tokens, int round) {
@@ -259,10 +284,25 @@ public class LeaseService {
             return usable(v, minute, day, now, tokens) ? v : null;
         };
         ThreadLocalRandom random = ThreadLocalRandom.current();
+        Demand demand = demandOf(spec, model);
+        demand.rate().note(now);
         List<View> sampled = Selection.choose(groups.size(), eligible, LEAST_USED, random);
+        if (groups.size() > Selection.SCAN_LIMIT) {
+            // The project whose block this replica holds is always among the sampled ones.
+            long sticky = demand.sticky().get();
+            if (sticky >= 0 && sticky < groups.size()) {
+                View held = eligible.apply((int) sticky);
+                if (held != null && held.blockLeft() > 0
+                        && sampled.stream().noneMatch(v -> v.group() == held.group())) {
+                    sampled = new ArrayList<>(sampled);
+                    sampled.add(held);
+                    sampled.sort(LEAST_USED);
+                }
+            }
+        }
         List<View> order = sampled.isEmpty() && groups.size() > Selection.SCAN_LIMIT
                 ? Selection.all(groups.size(), eligible, LEAST_USED, random) : sampled;
-        return tryViews(order, 0, model, requestId, now, minute, day, tokens).flatMap(grant -> {
+        return tryViews(order, 0, model, requestId, now, minute, day, tokens, demand, groups).flatMap(grant -> {
             if (grant != null) {
                 return Uni.createFrom().item(grant);
             }
@@ -285,7 +325,7 @@ public class LeaseService {
     }
 
     private Uni<LeaseGrant> tryViews(List<View> order, int index, String model, String requestId, long now,
-                                     long minute, int day, long tokens) {
+                                     long minute, int day, long tokens, Demand demand, List<Catalog.Group> groups) {
         if (index >= order.size()) {
             return Uni.createFrom().nullItem();
         }
@@ -297,7 +337,7 @@ public class LeaseService {
             return grant(v, model, requestId, now, minute, day, tokens, 0);
         }
         int probeMask = probeMask(c.bucket(), l, minute, day, tokens);
-        int k = probeMask != 0 ? 1 : BlockSizer.size(live.rate(now), BLOCK_HOLD_SECONDS, config.quotaBlockMax(),
+        int k = probeMask != 0 ? 1 : BlockSizer.size(demand.rate().rate(now), BLOCK_HOLD_SECONDS, config.quotaBlockMax(),
                 l.tpm().value() != null, BlockSizer.left(l.rpm(), c.bucket().minuteUsedIn(minute)),
                 BlockSizer.left(l.rpd(), c.bucket().dayUsedIn(day)));
         Uni<Void> bucket = c.bucket().exists() ? Uni.createFrom().voidItem()
@@ -312,6 +352,9 @@ public class LeaseService {
                     if (units > 0) {
                         live.reserved(minute, day, units, tokens, now);
                         live.probed(probeMask, day);
+                        if (units > 1) {
+                            demand.sticky().set(indexOf(groups, v.group()));
+                        }
                         return grant(v, model, requestId, now, minute, day, tokens, probeMask);
                     }
                     // Taken meanwhile (another request or replica): learn the row's counts, try the next project.
@@ -323,9 +366,18 @@ public class LeaseService {
                             live.probed(row.rpdProbeDay() == day ? 2 : 0, row.rpdProbeDay());
                             live.probed(row.tpmProbeDay() == day ? 4 : 0, row.tpmProbeDay());
                         }
-                        return tryViews(order, index + 1, model, requestId, now, minute, day, tokens);
+                        return tryViews(order, index + 1, model, requestId, now, minute, day, tokens, demand, groups);
                     });
                 });
+    }
+
+    private static int indexOf(List<Catalog.Group> groups, Catalog.Group g) {
+        for (int i = 0; i < groups.size(); i++) {
+            if (groups.get(i) == g) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private Uni<LeaseGrant> grant(View v, String model, String requestId, long now, long minute, int day, long tokens,
@@ -625,7 +677,11 @@ public class LeaseService {
                     if (!changed) {
                         return Uni.createFrom().item(false);
                     }
-                    return applyEffects(c, lease, settled, request, violations, now, streak).replaceWith(true);
+                    return applyEffects(c, lease, settled, request, violations, now, streak)
+                            .flatMap(v -> changesSnapshot(settled, violations, lease, streak.get())
+                                    ? org.geminipool.keypool.repository.ChangeCounter.bump(c)
+                                    : Uni.createFrom().voidItem())
+                            .replaceWith(true);
                 }))
                 .flatMap(changed -> {
                     if (!changed) {
@@ -666,6 +722,19 @@ public class LeaseService {
                     return reload ? snapshots.reload().onFailure().recoverWithNull().replaceWith(true)
                             : Uni.createFrom().item(true);
                 });
+    }
+
+    /** Whether a settled outcome changed what the snapshot holds (then the change counter is bumped with it). */
+    boolean changesSnapshot(Outcome settled, List<QuotaViolation> violations, LeaseRow lease, int streak) {
+        if (!violations.isEmpty() || lease.probeMask() != 0) {
+            return true;
+        }
+        return switch (settled) {
+            case INVALID_KEY, PERMISSION_DENIED, PROJECT_DENIED, QUOTA_EXHAUSTED_DAY, RATE_LIMITED, BILLING_DEPLETED,
+                 MODEL_UNAVAILABLE, MODEL_RETIRED -> true;
+            case UPSTREAM_ERROR -> streak >= config.banAfterUpstreamErrors();
+            default -> false;
+        };
     }
 
     /** Most entries in one {@code POST /outcomes}. */
