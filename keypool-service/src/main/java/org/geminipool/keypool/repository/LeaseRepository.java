@@ -66,7 +66,14 @@ public class LeaseRepository {
     /** The limits bound into one reservation: each window's value (a huge number for "none") and provisional flag. */
     public record Reservation(long projectId, String quotaModel, long minute, int day, long nowMs, long tokens,
                               long rpm, boolean rpmProvisional, long rpd, boolean rpdProvisional,
-                              long tpm, boolean tpmProvisional) {
+                              long tpm, boolean tpmProvisional, long version) {
+
+        public Reservation(long projectId, String quotaModel, long minute, int day, long nowMs, long tokens,
+                           long rpm, boolean rpmProvisional, long rpd, boolean rpdProvisional,
+                           long tpm, boolean tpmProvisional) {
+            this(projectId, quotaModel, minute, day, nowMs, tokens, rpm, rpmProvisional, rpd, rpdProvisional, tpm,
+                    tpmProvisional, -1);
+        }
     }
 
     private static final String CANDIDATE_COLUMNS = "SELECT k.id, k.project_id, p.name, p.tier, p.blocked_until_ms,"
@@ -107,7 +114,11 @@ public class LeaseRepository {
             + " AND (IF(minute_window = ?, minute_used, 0) + ? <= ? OR (? AND rpm_probe_day <> ?))"
             + " AND (IF(day_window = ?, day_used, 0) + ? <= ? OR (? AND rpd_probe_day <> ?))"
             + " AND (IF(tpm_window = ?, tpm_used, 0) + ? <= ? OR (? AND tpm_probe_day <> ?))"
-            + " AND cooldown_until_ms <= ? AND exhausted_day <> ?";
+            + " AND cooldown_until_ms <= ? AND exhausted_day <> ?"
+            // The limits above come from this replica's snapshot: they bind only if no writer changed anything since
+            // (every writer bumps gp_change in its transaction; this read takes a shared lock on that one row, so a
+            // change either commits before this statement and fails it, or waits for it).
+            + " AND (? < 0 OR (SELECT version FROM gp_change WHERE id = 1) = ?)";
 
     @Inject
     Pool pool;
@@ -162,11 +173,19 @@ public class LeaseRepository {
                 .replaceWithVoid();
     }
 
-    /** The bucket row now (null when it does not exist). */
-    public Uni<Bucket> readBucket(long projectId, String quotaModel) {
-        return pool.preparedQuery("SELECT * FROM gp_quota_bucket WHERE project_id = ? AND model = ?")
+    /** The bucket row now (null when it does not exist) and the change counter. */
+    public Uni<java.util.Map.Entry<Bucket, Long>> readBucket(long projectId, String quotaModel) {
+        return pool.preparedQuery("SELECT c.version AS change_version, b.* FROM gp_change c LEFT JOIN gp_quota_bucket b"
+                        + " ON b.project_id = ? AND b.model = ? WHERE c.id = 1")
                 .execute(Tuple.of(projectId, quotaModel))
-                .map(set -> set.iterator().hasNext() ? bucket(set.iterator().next()) : null);
+                .map(set -> {
+                    if (!set.iterator().hasNext()) {
+                        return java.util.Map.entry(Bucket.EMPTY, -1L);
+                    }
+                    Row r = set.iterator().next();
+                    return java.util.Map.entry(r.getValue("project_id") == null ? Bucket.EMPTY : bucket(r),
+                            r.getLong("change_version"));
+                });
     }
 
     public static Bucket bucketOf(Row r) {
@@ -219,7 +238,7 @@ public class LeaseRepository {
                 m, units, r.rpm(), single && r.rpmProvisional(), d,
                 d, units, r.rpd(), single && r.rpdProvisional(), d,
                 m, r.tokens(), r.tpm(), single && r.tpmProvisional(), d,
-                r.nowMs(), d));
+                r.nowMs(), d, r.version(), r.version()));
         return pool.preparedQuery(RESERVE).execute(args).map(set -> set.rowCount() == 1);
     }
 

@@ -82,6 +82,9 @@ public class LeaseService {
     @Inject
     LeaseWriter writer;
 
+    /** Fresh snapshots one lease may ask for before it gives up (each one after a change somewhere). */
+    static final int MAX_ROUNDS = 3;
+
     /** A block covers this many seconds of the observed rate on a bucket. */
     static final double BLOCK_HOLD_SECONDS = 0.1;
 
@@ -127,7 +130,7 @@ public class LeaseService {
         List<String> ex = excluded;
         Catalog.Spec spec = new Catalog.Spec(pool, ex, project);
         return snapshots.catalog().flatMap(catalog -> quotaFree ? Uni.createFrom().item(quotaFreeLease(catalog, spec, m))
-                : reserveLease(catalog, spec, m, request.requestId(), tokens, 0));
+                : reserveLease(catalog, spec, m, request.requestId(), tokens, 0, false));
     }
 
     /** Absent/null/empty → none; otherwise pool names, else 400. */
@@ -272,7 +275,7 @@ public class LeaseService {
     }
 
     private Uni<LeaseGrant> reserveLease(Catalog catalog, Catalog.Spec spec, String model, String requestId,
-                                         long tokens, int round) {
+                                         long tokens, int round, boolean retried) {
         long now = time.nowMillis();
         long minute = TimeSource.minuteWindow(now);
         int day = TimeSource.dayWindow(now);
@@ -302,13 +305,21 @@ public class LeaseService {
         }
         List<View> order = sampled.isEmpty() && groups.size() > Selection.SCAN_LIMIT
                 ? Selection.all(groups.size(), eligible, LEAST_USED, random) : sampled;
-        return tryViews(order, 0, model, requestId, now, minute, day, tokens, demand, groups).flatMap(grant -> {
+        return tryViews(order, 0, model, requestId, now, minute, day, tokens, demand, groups, catalog.version)
+                .flatMap(grant -> {
+            if (grant == STALE) {
+                if (round >= MAX_ROUNDS) {
+                    throw refused(new LeaseRefusal("MINUTE_EXHAUSTED", 1), spec.project());
+                }
+                return snapshots.reloadIfOlder(catalog).flatMap(fresh -> reserveLease(fresh, spec, model, requestId,
+                        tokens, round + 1, retried));
+            }
             if (grant != null) {
                 return Uni.createFrom().item(grant);
             }
-            if (round == 0 && !order.isEmpty()) {
+            if (!order.isEmpty() && !retried) {
                 // Every project we saw room in was taken meanwhile: look once more with fresh numbers.
-                return reserveLease(catalog, spec, model, requestId, tokens, 1);
+                return reserveLease(catalog, spec, model, requestId, tokens, round, true);
             }
             List<Scored> all = new ArrayList<>(groups.size());
             for (Catalog.Group g : groups) {
@@ -324,8 +335,12 @@ public class LeaseService {
         });
     }
 
+    /** Marker result of {@link #tryViews}: the snapshot was stale, the lease starts again on a fresh one. */
+    static final LeaseGrant STALE = new LeaseGrant(null, null, null, null, null, null, false);
+
     private Uni<LeaseGrant> tryViews(List<View> order, int index, String model, String requestId, long now,
-                                     long minute, int day, long tokens, Demand demand, List<Catalog.Group> groups) {
+                                     long minute, int day, long tokens, Demand demand, List<Catalog.Group> groups,
+                                     long catalogVersion) {
         if (index >= order.size()) {
             return Uni.createFrom().nullItem();
         }
@@ -344,7 +359,7 @@ public class LeaseService {
                 : repository.ensureBucket(c.projectId(), c.quotaModel()).invoke(live::markExists);
         var reservation = new LeaseRepository.Reservation(c.projectId(), c.quotaModel(), minute, day, now, tokens,
                 l.rpm().bound(), l.rpm().provisional(), l.rpd().bound(), l.rpd().provisional(),
-                l.tpm().bound(), l.tpm().provisional());
+                l.tpm().bound(), l.tpm().provisional(), catalogVersion);
         return bucket.flatMap(x -> repository.reserve(reservation, k))
                 .flatMap(ok -> ok || k == 1 ? Uni.createFrom().item(ok ? k : 0)
                         : repository.reserve(reservation, 1).map(one -> one ? 1 : 0))
@@ -358,15 +373,21 @@ public class LeaseService {
                         return grant(v, model, requestId, now, minute, day, tokens, probeMask);
                     }
                     // Taken meanwhile (another request or replica): learn the row's counts, try the next project.
-                    return repository.readBucket(c.projectId(), c.quotaModel()).flatMap(row -> {
-                        if (row != null) {
+                    return repository.readBucket(c.projectId(), c.quotaModel()).flatMap(read -> {
+                        var row = read.getKey();
+                        if (read.getValue() != catalogVersion) {
+                            // Something changed since this snapshot (here or on another replica): reload, start over.
+                            return Uni.createFrom().item(STALE);
+                        }
+                        if (row.exists()) {
                             live.observed(row.minuteWindow(), row.minuteUsed(), row.dayWindow(), row.dayUsed(),
                                     row.tpmWindow(), row.tpmUsed());
                             live.probed(row.rpmProbeDay() == day ? 1 : 0, row.rpmProbeDay());
                             live.probed(row.rpdProbeDay() == day ? 2 : 0, row.rpdProbeDay());
                             live.probed(row.tpmProbeDay() == day ? 4 : 0, row.tpmProbeDay());
                         }
-                        return tryViews(order, index + 1, model, requestId, now, minute, day, tokens, demand, groups);
+                        return tryViews(order, index + 1, model, requestId, now, minute, day, tokens, demand, groups,
+                                catalogVersion);
                     });
                 });
     }

@@ -94,6 +94,15 @@ public class Snapshots {
         return reload().map(v -> current);
     }
 
+    /** A catalog newer than {@code stale}: the current one if a reload already replaced it, else after a reload. */
+    public Uni<Catalog> reloadIfOlder(Catalog stale) {
+        Catalog c = current;
+        if (c != null && c != stale && c.version != stale.version) {
+            return Uni.createFrom().item(c);
+        }
+        return reload().map(v -> current);
+    }
+
     /** The catalog if loaded (null before the first load). */
     public Catalog peek() {
         return current;
