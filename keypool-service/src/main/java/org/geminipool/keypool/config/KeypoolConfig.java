@@ -54,6 +54,27 @@ public interface KeypoolConfig {
     @WithDefault("1H")
     Duration billingRecheckAfter();
 
+    /**
+     * GEMINI_POOL_SNAPSHOT_POLL: how often this replica reads the change counter ({@code gp_change}); another replica's
+     * change (a ban, an admin edit, a learned limit) is seen here after at most this plus one reload.
+     */
+    @WithName("snapshot-poll")
+    @WithDefault("200ms")
+    Duration snapshotPoll();
+
+    /**
+     * GEMINI_POOL_QUOTA_BLOCK_MAX: the most quota units one replica reserves in one statement (the block follows the
+     * observed rate and falls to 1 near a limit); 1 = one statement per lease.
+     */
+    @WithName("quota-block-max")
+    @WithDefault("256")
+    int quotaBlockMax();
+
+    /** GEMINI_POOL_QUOTA_BLOCK_IDLE: unused units of a block not touched for this long are given back. */
+    @WithName("quota-block-idle")
+    @WithDefault("200ms")
+    Duration quotaBlockIdle();
+
     Revalidate revalidate();
 
     LeaseExpiry leaseExpiry();

@@ -83,15 +83,17 @@ public class FamilyQuotas {
     }
 
     public Uni<Void> put(String pattern, Long rpm, Long rpd, Long tpm, String note, long nowMs) {
-        return pool.preparedQuery("INSERT INTO gp_family_quota (pattern, rpm, rpd, tpm, note, updated_at_ms)"
+        return org.geminipool.keypool.repository.ChangeCounter.inTransaction(pool, c -> c.preparedQuery(
+                        "INSERT INTO gp_family_quota (pattern, rpm, rpd, tpm, note, updated_at_ms)"
                         + " VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE rpm = VALUES(rpm), rpd = VALUES(rpd),"
                         + " tpm = VALUES(tpm), note = VALUES(note), updated_at_ms = VALUES(updated_at_ms)")
-                .execute(Tuple.from(java.util.Arrays.asList(pattern, rpm, rpd, tpm, note, nowMs)))
+                .execute(Tuple.from(java.util.Arrays.asList(pattern, rpm, rpd, tpm, note, nowMs))))
                 .flatMap(x -> reload()).replaceWithVoid();
     }
 
     public Uni<Boolean> delete(String pattern) {
-        return pool.preparedQuery("DELETE FROM gp_family_quota WHERE pattern = ?").execute(Tuple.of(pattern))
+        return org.geminipool.keypool.repository.ChangeCounter.inTransaction(pool, c -> c.preparedQuery(
+                        "DELETE FROM gp_family_quota WHERE pattern = ?").execute(Tuple.of(pattern)))
                 .flatMap(set -> reload().map(x -> set.rowCount() == 1));
     }
 

@@ -121,7 +121,7 @@ public class KeySqlRepository {
         if (keys.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
-        return pool.withTransaction(c -> {
+        return ChangeCounter.inTransaction(pool, c -> {
             Set<String> projects = new TreeSet<>();
             keys.forEach(k -> projects.add(k.project()));
             List<Tuple> projectRows = projects.stream().map(p -> Tuple.of(p, nowMs)).toList();
@@ -188,7 +188,7 @@ public class KeySqlRepository {
 
     /** Applies a PATCH in one transaction; false when the key does not exist. */
     public Uni<Boolean> update(long id, String state, Set<String> pools, String project, long nowMs) {
-        return pool.withTransaction(c -> c.preparedQuery("SELECT id FROM gp_key WHERE id = ? FOR UPDATE")
+        return ChangeCounter.inTransaction(pool, c -> c.preparedQuery("SELECT id FROM gp_key WHERE id = ? FOR UPDATE")
                 .execute(Tuple.of(id)).flatMap(found -> {
                     if (!found.iterator().hasNext()) {
                         return Uni.createFrom().item(false);
@@ -227,8 +227,8 @@ public class KeySqlRepository {
     }
 
     public Uni<Boolean> delete(long id) {
-        return pool.preparedQuery("DELETE FROM gp_key WHERE id = ?").execute(Tuple.of(id))
-                .map(set -> set.rowCount() == 1);
+        return ChangeCounter.inTransaction(pool, c -> c.preparedQuery("DELETE FROM gp_key WHERE id = ?")
+                .execute(Tuple.of(id)).map(set -> set.rowCount() == 1));
     }
 
     /** Pools with their keys counted by state. */
@@ -256,7 +256,7 @@ public class KeySqlRepository {
 
     /** Upserts a project's override (creating the project when missing). */
     public Uni<Void> upsertProjectQuota(String project, String model, int rpm, int rpd, Integer tpm, long nowMs) {
-        return pool.withTransaction(c -> c.preparedQuery("INSERT IGNORE INTO gp_project (name, created_at_ms)"
+        return ChangeCounter.inTransaction(pool, c -> c.preparedQuery("INSERT IGNORE INTO gp_project (name, created_at_ms)"
                         + " VALUES (?, ?)").execute(Tuple.of(project, nowMs))
                 .flatMap(v -> c.preparedQuery("INSERT INTO gp_project_quota (project_id, model, rpm, rpd, tpm,"
                                 + " updated_at_ms) SELECT id, ?, ?, ?, ?, ? FROM gp_project WHERE name = ?"
@@ -264,6 +264,30 @@ public class KeySqlRepository {
                                 + " updated_at_ms = VALUES(updated_at_ms)")
                         .execute(Tuple.from(Arrays.asList(model, rpm, rpd, tpm, nowMs, project))))
                 .replaceWithVoid());
+    }
+
+    /** The admin's default limits per model, by model name. */
+    public Uni<List<Map<String, Object>>> modelQuotas() {
+        return pool.query("SELECT model, rpm, rpd, tpm FROM gp_model_quota ORDER BY model").execute().map(set -> {
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (Row r : set) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("model", r.getString("model"));
+                m.put("rpm", r.getInteger("rpm"));
+                m.put("rpd", r.getInteger("rpd"));
+                m.put("tpm", r.getInteger("tpm"));
+                out.add(m);
+            }
+            return out;
+        });
+    }
+
+    /** Upserts the default limits of a model (bumping the change counter with it). */
+    public Uni<Void> upsertModelQuota(String model, int rpm, int rpd, Integer tpm, long nowMs) {
+        return ChangeCounter.inTransaction(pool, c -> c.preparedQuery("INSERT INTO gp_model_quota (model, rpm, rpd, tpm,"
+                        + " updated_at_ms) VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE rpm = VALUES(rpm),"
+                        + " rpd = VALUES(rpd), tpm = VALUES(tpm), updated_at_ms = VALUES(updated_at_ms)")
+                .execute(Tuple.from(Arrays.asList(model, rpm, rpd, tpm, nowMs))).replaceWithVoid());
     }
 
     public Uni<List<Map<String, Object>>> projectQuotas() {
@@ -328,7 +352,7 @@ public class KeySqlRepository {
      * after.
      */
     public Uni<String> recordCheck(long id, String verdict, String reason, long nowMs) {
-        return pool.withTransaction(c -> c.preparedQuery("SELECT state FROM gp_key WHERE id = ? FOR UPDATE")
+        return ChangeCounter.inTransaction(pool, c -> c.preparedQuery("SELECT state FROM gp_key WHERE id = ? FOR UPDATE")
                 .execute(Tuple.of(id)).flatMap(set -> {
                     if (!set.iterator().hasNext()) {
                         return Uni.createFrom().item("DELETED");

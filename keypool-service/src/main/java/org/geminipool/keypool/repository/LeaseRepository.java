@@ -42,7 +42,7 @@ public class LeaseRepository {
                          Long learnedRpm, Long learnedRpmAt, Long learnedRpd, Long learnedRpdAt,
                          Long learnedTpm, Long learnedTpmAt, int rpmProbeDay, int rpdProbeDay, int tpmProbeDay) {
 
-        static final Bucket EMPTY = new Bucket(false, 0, 0, 0, 0, 0, 0, 0, -1, null, null, null, null, null, null,
+        public static final Bucket EMPTY = new Bucket(false, 0, 0, 0, 0, 0, 0, 0, -1, null, null, null, null, null, null,
                 -1, -1, -1);
 
         public long minuteUsedIn(long minute) {
@@ -66,7 +66,14 @@ public class LeaseRepository {
     /** The limits bound into one reservation: each window's value (a huge number for "none") and provisional flag. */
     public record Reservation(long projectId, String quotaModel, long minute, int day, long nowMs, long tokens,
                               long rpm, boolean rpmProvisional, long rpd, boolean rpdProvisional,
-                              long tpm, boolean tpmProvisional) {
+                              long tpm, boolean tpmProvisional, long version) {
+
+        public Reservation(long projectId, String quotaModel, long minute, int day, long nowMs, long tokens,
+                           long rpm, boolean rpmProvisional, long rpd, boolean rpdProvisional,
+                           long tpm, boolean tpmProvisional) {
+            this(projectId, quotaModel, minute, day, nowMs, tokens, rpm, rpmProvisional, rpd, rpdProvisional, tpm,
+                    tpmProvisional, -1);
+        }
     }
 
     private static final String CANDIDATE_COLUMNS = "SELECT k.id, k.project_id, p.name, p.tier, p.blocked_until_ms,"
@@ -96,18 +103,22 @@ public class LeaseRepository {
      * milliseconds cannot reset each other's counts.
      */
     private static final String RESERVE = "UPDATE gp_quota_bucket SET"
-            + " rpm_probe_day = IF(IF(minute_window = ?, minute_used, 0) + 1 > ?, ?, rpm_probe_day),"
-            + " rpd_probe_day = IF(IF(day_window = ?, day_used, 0) + 1 > ?, ?, rpd_probe_day),"
+            + " rpm_probe_day = IF(IF(minute_window = ?, minute_used, 0) + ? > ?, ?, rpm_probe_day),"
+            + " rpd_probe_day = IF(IF(day_window = ?, day_used, 0) + ? > ?, ?, rpd_probe_day),"
             + " tpm_probe_day = IF(IF(tpm_window = ?, tpm_used, 0) + ? > ?, ?, tpm_probe_day),"
-            + " minute_used = IF(minute_window = ?, minute_used, 0) + 1, minute_window = ?,"
-            + " day_used = IF(day_window = ?, day_used, 0) + 1, day_window = ?,"
+            + " minute_used = IF(minute_window = ?, minute_used, 0) + ?, minute_window = ?,"
+            + " day_used = IF(day_window = ?, day_used, 0) + ?, day_window = ?,"
             + " tpm_used = IF(tpm_window = ?, tpm_used, 0) + ?, tpm_window = ?"
             + " WHERE project_id = ? AND model = ?"
             + " AND minute_window <= ? AND day_window <= ? AND tpm_window <= ?"
-            + " AND (IF(minute_window = ?, minute_used, 0) + 1 <= ? OR (? AND rpm_probe_day <> ?))"
-            + " AND (IF(day_window = ?, day_used, 0) + 1 <= ? OR (? AND rpd_probe_day <> ?))"
+            + " AND (IF(minute_window = ?, minute_used, 0) + ? <= ? OR (? AND rpm_probe_day <> ?))"
+            + " AND (IF(day_window = ?, day_used, 0) + ? <= ? OR (? AND rpd_probe_day <> ?))"
             + " AND (IF(tpm_window = ?, tpm_used, 0) + ? <= ? OR (? AND tpm_probe_day <> ?))"
-            + " AND cooldown_until_ms <= ? AND exhausted_day <> ?";
+            + " AND cooldown_until_ms <= ? AND exhausted_day <> ?"
+            // The limits above come from this replica's snapshot: they bind only if no writer changed anything since
+            // (every writer bumps gp_change in its transaction; this read takes a shared lock on that one row, so a
+            // change either commits before this statement and fails it, or waits for it).
+            + " AND (? < 0 OR (SELECT version FROM gp_change WHERE id = 1) = ?)";
 
     @Inject
     Pool pool;
@@ -150,6 +161,37 @@ public class LeaseRepository {
         });
     }
 
+    /** Units of a block not handed out go back to the windows they were counted in; tokens of block leases are added. */
+    public Uni<Void> giveBack(long projectId, String quotaModel, long minute, int day, long units, long tokensMinute,
+                              long tokens) {
+        return pool.preparedQuery("UPDATE gp_quota_bucket SET"
+                        + " minute_used = IF(minute_window = ?, GREATEST(0, CAST(minute_used AS SIGNED) - ?), minute_used),"
+                        + " day_used = IF(day_window = ?, GREATEST(0, CAST(day_used AS SIGNED) - ?), day_used),"
+                        + " tpm_used = IF(tpm_window = ?, tpm_used + ?, tpm_used)"
+                        + " WHERE project_id = ? AND model = ?")
+                .execute(Tuple.from(Arrays.asList(minute, units, day, units, tokensMinute, tokens, projectId, quotaModel)))
+                .replaceWithVoid();
+    }
+
+    /** The bucket row now (null when it does not exist) and the change counter. */
+    public Uni<java.util.Map.Entry<Bucket, Long>> readBucket(long projectId, String quotaModel) {
+        return pool.preparedQuery("SELECT c.version AS change_version, b.* FROM gp_change c LEFT JOIN gp_quota_bucket b"
+                        + " ON b.project_id = ? AND b.model = ? WHERE c.id = 1")
+                .execute(Tuple.of(projectId, quotaModel))
+                .map(set -> {
+                    if (!set.iterator().hasNext()) {
+                        return java.util.Map.entry(Bucket.EMPTY, -1L);
+                    }
+                    Row r = set.iterator().next();
+                    return java.util.Map.entry(r.getValue("project_id") == null ? Bucket.EMPTY : bucket(r),
+                            r.getLong("change_version"));
+                });
+    }
+
+    public static Bucket bucketOf(Row r) {
+        return bucket(r);
+    }
+
     /** A gp_quota_bucket row read under its own column names. */
     static Bucket bucket(Row r) {
         return new Bucket(true, r.getLong("minute_window"), r.getLong("minute_used"), r.getInteger("day_window"),
@@ -172,21 +214,31 @@ public class LeaseRepository {
 
     /** One request reserved in the (project, quota model) bucket, or false when it has no room (nothing changed). */
     public Uni<Boolean> reserve(Reservation r) {
+        return reserve(r, 1);
+    }
+
+    /**
+     * {@code units} requests reserved at once (a block: one for this lease, the rest served from memory), or false
+     * when they do not all fit (nothing changed). A block never probes above a provisional limit: with
+     * {@code units} &gt; 1 the provisional flags are ignored, so only single reservations probe.
+     */
+    public Uni<Boolean> reserve(Reservation r, int units) {
         long m = r.minute();
         int d = r.day();
+        boolean single = units == 1;
         Tuple args = Tuple.from(Arrays.asList(
-                m, r.rpm(), d,
-                d, r.rpd(), d,
+                m, units, r.rpm(), d,
+                d, units, r.rpd(), d,
                 m, r.tokens(), r.tpm(), d,
-                m, m,
-                d, d,
+                m, units, m,
+                d, units, d,
                 m, r.tokens(), m,
                 r.projectId(), r.quotaModel(),
                 m, d, m,
-                m, r.rpm(), r.rpmProvisional(), d,
-                d, r.rpd(), r.rpdProvisional(), d,
-                m, r.tokens(), r.tpm(), r.tpmProvisional(), d,
-                r.nowMs(), d));
+                m, units, r.rpm(), single && r.rpmProvisional(), d,
+                d, units, r.rpd(), single && r.rpdProvisional(), d,
+                m, r.tokens(), r.tpm(), single && r.tpmProvisional(), d,
+                r.nowMs(), d, r.version(), r.version()));
         return pool.preparedQuery(RESERVE).execute(args).map(set -> set.rowCount() == 1);
     }
 

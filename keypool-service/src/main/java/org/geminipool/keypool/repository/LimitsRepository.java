@@ -91,7 +91,7 @@ public class LimitsRepository {
         List<Object> args = new ArrayList<>();
         String where = projectAndModel(project, model, args);
         String hints = "DELETE FROM gp_limit_hint" + (model != null ? " WHERE quota_model = ?" : "");
-        return pool.withTransaction(c -> c.preparedQuery("UPDATE gp_quota_bucket SET learned_rpm = NULL,"
+        return ChangeCounter.inTransaction(pool, c -> c.preparedQuery("UPDATE gp_quota_bucket SET learned_rpm = NULL,"
                         + " learned_rpm_at_ms = NULL, learned_rpd = NULL, learned_rpd_at_ms = NULL, learned_tpm = NULL,"
                         + " learned_tpm_at_ms = NULL, learned_source = NULL, rpm_probe_day = -1, rpd_probe_day = -1,"
                         + " tpm_probe_day = -1" + where).execute(Tuple.from(args))
@@ -103,8 +103,9 @@ public class LimitsRepository {
     /** Forgets retirements (for one project and/or one model, or all); returns rows removed. */
     public Uni<Integer> clearRetirements(String project, String model) {
         List<Object> args = new ArrayList<>();
-        return pool.preparedQuery("DELETE FROM gp_model_retirement" + projectAndModel(project, model, args))
-                .execute(Tuple.from(args)).map(set -> set.rowCount());
+        String sql = "DELETE FROM gp_model_retirement" + projectAndModel(project, model, args);
+        return ChangeCounter.inTransaction(pool, c -> c.preparedQuery(sql).execute(Tuple.from(args))
+                .map(set -> set.rowCount()));
     }
 
     /** {@code WHERE} narrowing to a project (by name) and/or a model; the values are appended to {@code args}. */

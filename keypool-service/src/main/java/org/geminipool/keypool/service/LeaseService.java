@@ -18,6 +18,14 @@ import org.geminipool.keypool.config.KeypoolConfig;
 import org.geminipool.keypool.repository.LeaseRepository;
 import org.geminipool.keypool.repository.LeaseRepository.Candidate;
 import org.geminipool.keypool.repository.LeaseRepository.LeaseRow;
+import org.geminipool.keypool.repository.LeaseWriter;
+import org.geminipool.keypool.quota.BlockSizer;
+import org.geminipool.keypool.quota.LiveBucket;
+import org.geminipool.keypool.quota.RateMeter;
+import org.geminipool.keypool.quota.Selection;
+import org.geminipool.keypool.snapshot.Catalog;
+import org.geminipool.keypool.snapshot.Snapshots;
+import org.geminipool.contract.lease.OutcomeBatch;
 import org.geminipool.contract.lease.LeaseGrant;
 import org.geminipool.contract.lease.LeaseRefusal;
 import org.geminipool.contract.lease.LeaseRequest;
@@ -67,6 +75,22 @@ public class LeaseService {
     MeterRegistry registry;
     @Inject
     FamilyQuotas families;
+    @Inject
+    Snapshots snapshots;
+    @Inject
+    QuotaBlocks blocks;
+    @Inject
+    LeaseWriter writer;
+
+    /** Fresh snapshots one lease may ask for before it gives up (each one after a change somewhere). */
+    static final int MAX_ROUNDS = 3;
+
+    /** A block covers this many seconds of the observed rate on a bucket. */
+    static final double BLOCK_HOLD_SECONDS = 0.1;
+
+    /** Leases granted by this replica and not settled yet, so that settling needs no read (bounded). */
+    private final Map<String, LeaseRow> recent = new ConcurrentHashMap<>();
+    static final int MAX_RECENT = 100_000;
 
     public Uni<LeaseGrant> lease(LeaseRequest request) {
         if (request == null) {
@@ -94,14 +118,19 @@ public class LeaseService {
         if (model != null && model.startsWith("models/")) {
             model = model.substring("models/".length());
         }
+        String project = blankToNull(request.project());
+        if (project != null && !KeyAdminService.PROJECT.matcher(project).matches()) {
+            throw ApiException.badRequest("project must be 1-128 characters of [A-Za-z0-9._:/@-]");
+        }
         List<String> excluded = excludedPools(request.excludePools());
         if (pool != null) {
             excluded = List.of(); // a named pool is asked for explicitly; exclusions only narrow "any pool"
         }
         String m = model;
         List<String> ex = excluded;
-        return quotaFree ? quotaFreeLease(pool, ex, m)
-                : families.ensureLoaded().flatMap(v -> reserveLease(pool, ex, m, request.requestId(), tokens, 0));
+        Catalog.Spec spec = new Catalog.Spec(pool, ex, project);
+        return snapshots.catalog().flatMap(catalog -> quotaFree ? Uni.createFrom().item(quotaFreeLease(catalog, spec, m))
+                : reserveLease(catalog, spec, m, request.requestId(), tokens, 0, false));
     }
 
     /** Absent/null/empty → none; otherwise pool names, else 400. */
@@ -125,43 +154,271 @@ public class LeaseService {
         return List.copyOf(out);
     }
 
-    private Uni<LeaseGrant> quotaFreeLease(String pool, List<String> excluded, String model) {
+    private LeaseGrant quotaFreeLease(Catalog catalog, Catalog.Spec spec, String model) {
         long now = time.nowMillis();
-        return repository.candidates(pool, excluded, model == null ? "" : model).map(candidates -> {
-            List<Candidate> active = candidates.stream().filter(c -> c.state() == KeyState.ACTIVE).toList();
-            if (active.isEmpty()) {
-                boolean anyBanned = candidates.stream().anyMatch(c -> c.state() == KeyState.BANNED);
-                throw refused(new LeaseRefusal(anyBanned ? "ALL_BANNED" : "NO_KEYS", noKeysSeconds()));
+        String qm = model == null ? "" : catalog.quotaModel(model);
+        List<Catalog.Group> groups = catalog.groups(spec);
+        List<Catalog.Key> rested = new ArrayList<>();
+        List<Catalog.Key> active = new ArrayList<>();
+        boolean anyBanned = false;
+        for (Catalog.Group g : groups) {
+            var row = catalog.bucket(g.project().id(), qm);
+            long cooldown = snapshots.cooldownUntil(g.project().id(), qm, row == null ? 0 : row.cooldownUntilMs());
+            for (Catalog.Key k : g.keys()) {
+                if (snapshots.isBanned(k)) {
+                    anyBanned |= k.state() == KeyState.BANNED || k.state() == KeyState.ACTIVE;
+                    continue;
+                }
+                active.add(k);
+                if (cooldown <= now) {
+                    rested.add(k);
+                }
             }
-            // Prefer a key whose project is not cooling down for this model; any active key otherwise.
-            List<Candidate> rested = active.stream().filter(c -> c.bucket().cooldownUntilMs() <= now).toList();
-            Candidate c = pick(rested.isEmpty() ? active : rested);
-            grantedCounter("quota-free");
-            return new LeaseGrant(null, String.valueOf(c.keyId()), c.project(), crypto.decrypt(c.secret()), model, null,
-                    false);
-        });
+        }
+        if (active.isEmpty()) {
+            throw refused(new LeaseRefusal(anyBanned ? "ALL_BANNED" : "NO_KEYS", noKeysSeconds()), spec.project());
+        }
+        // Prefer a key whose project is not cooling down for this model; any active key otherwise.
+        Catalog.Key k = pick(rested.isEmpty() ? active : rested);
+        grantedCounter("quota-free");
+        return new LeaseGrant(null, String.valueOf(k.id()), catalog.project(k.projectId()).name(), k.secret(), model,
+                null, false);
     }
 
-    private Uni<LeaseGrant> reserveLease(String pool, List<String> excluded, String model, String requestId,
-                                         long tokens, int round) {
+    /** One project as the lease path sees it: its usable keys, a candidate row for the shared rules, its live bucket. */
+    record View(Catalog.Group group, List<Catalog.Key> active, Scored scored, LiveBucket live, long blockLeft) {
+    }
+
+    /** The view of one project for (model, quota model) now: catalog, overlays and this replica's live counts. */
+    View view(Catalog catalog, Catalog.Group g, String model, String qm, FamilyQuotas.FamilyQuota family, long now,
+              long minute, int day) {
+        long projectId = g.project().id();
+        List<Catalog.Key> active = new ArrayList<>(g.active().size());
+        boolean anyBanned = false;
+        for (Catalog.Key k : g.active()) {
+            if (snapshots.isBanned(k)) {
+                anyBanned = true;
+            } else {
+                active.add(k);
+            }
+        }
+        if (!anyBanned) {
+            active = g.active();
+            anyBanned = g.keys().stream().anyMatch(k -> k.state() == KeyState.BANNED);
+        }
+        var row = catalog.bucket(projectId, qm);
+        LeaseRepository.Bucket stored = row == null ? LeaseRepository.Bucket.EMPTY : row;
+        LiveBucket live = blocks.of(projectId, qm, catalog);
+        LeaseRepository.Bucket bucket = new LeaseRepository.Bucket(stored.exists() || live.exists(), minute,
+                live.minuteUsedIn(minute), day, live.dayUsedIn(day), minute, live.tokensUsedIn(minute),
+                snapshots.cooldownUntil(projectId, qm, stored.cooldownUntilMs()),
+                snapshots.exhaustedDay(projectId, qm, stored.exhaustedDay()),
+                stored.learnedRpm(), stored.learnedRpmAt(), stored.learnedRpd(), stored.learnedRpdAt(),
+                stored.learnedTpm(), stored.learnedTpmAt(), live.probeDay(0, stored.rpmProbeDay()),
+                live.probeDay(1, stored.rpdProbeDay()), live.probeDay(2, stored.tpmProbeDay()));
+        Catalog.Limits override = catalog.projectQuota(projectId, model);
+        Catalog.Limits admin = catalog.modelQuota(model);
+        Catalog.Hint hint = catalog.hint(qm, g.project().tier());
+        KeyState state = !active.isEmpty() ? KeyState.ACTIVE : anyBanned ? KeyState.BANNED : KeyState.DISABLED;
+        Candidate c = new Candidate(0, projectId, g.project().name(), state, null, g.project().tier(),
+                snapshots.blockedUntil(g.project()), qm, catalog.retired(projectId, model),
+                override == null ? null : override.rpm(), override == null ? null : override.rpd(),
+                override == null ? null : override.tpm(),
+                admin == null ? null : admin.rpm(), admin == null ? null : admin.rpd(), admin == null ? null : admin.tpm(),
+                hint == null ? null : hint.rpm(), hint == null ? null : hint.rpmAt(),
+                hint == null ? null : hint.rpd(), hint == null ? null : hint.rpdAt(),
+                hint == null ? null : hint.tpm(), hint == null ? null : hint.tpmAt(), bucket);
+        return new View(g, active, new Scored(c, limits(c, family, now)), live, live.blockLeft(minute, day));
+    }
+
+    /** Room now: the shared rule, or a unit left in this replica's block (already counted in the row). */
+    static boolean usable(View v, long minute, int day, long now, long tokens) {
+        if (v.active().isEmpty()) {
+            return false;
+        }
+        Candidate c = v.scored().c();
+        var b = c.bucket();
+        if (v.blockLeft() > 0 && !c.retired() && c.blockedUntilMs() <= now && b.exhaustedDay() != day
+                && b.cooldownUntilMs() <= now && !v.scored().limits().parked()) {
+            return true;
+        }
+        return hasRoom(v.scored(), minute, day, now, tokens);
+    }
+
+    /**
+     * Least used first (as a share of the limit in 1 % steps, minute then day); among equals a project whose block
+     * this replica holds, so that with large limits one bucket takes this replica's demand and its block grows with
+     * the rate, while small free-tier buckets (every call a step) are still strictly least-used first.
+     */
+    static final Comparator<View> LEAST_USED = Comparator.<View>comparingLong(v -> share(
+                    v.scored().c().bucket().minuteUsedIn(v.scored().c().bucket().minuteWindow()), v.scored().limits().rpm()))
+            .thenComparingLong(v -> share(v.scored().c().bucket().dayUsedIn(v.scored().c().bucket().dayWindow()),
+                    v.scored().limits().rpd()))
+            .thenComparing(v -> v.blockLeft() > 0 ? 0 : 1);
+
+    /** Per (spec, model): this replica's lease rate (it sizes blocks) and the project whose block it holds last. */
+    record Demand(RateMeter rate, java.util.concurrent.atomic.AtomicLong sticky) {
+    }
+
+    private final Map<List<Object>, Demand> demand = new ConcurrentHashMap<>();
+
+    private Demand demandOf(Catalog.Spec spec, String model) {
+        List<Object> id = List.of(spec, model);
+        Demand d = demand.get(id);
+        if (d == null) {
+            if (demand.size() > 10_000) {
+                demand.clear();
+            }
+            d = demand.computeIfAbsent(id, x -> new Demand(new RateMeter(), new java.util.concurrent.atomic.AtomicLong(-1)));
+        }
+        return d;
+    }
+
+    private Uni<LeaseGrant> reserveLease(Catalog catalog, Catalog.Spec spec, String model, String requestId,
+                                         long tokens, int round, boolean retried) {
         long now = time.nowMillis();
         long minute = TimeSource.minuteWindow(now);
         int day = TimeSource.dayWindow(now);
         FamilyQuotas.FamilyQuota family = families.match(model);
-        return repository.candidates(pool, excluded, model).flatMap(candidates -> {
-            List<Scored> scored = candidates.stream().map(c -> new Scored(c, limits(c, family, now))).toList();
-            List<List<Scored>> order = eligibleProjects(scored, minute, day, now, tokens);
-            return tryProjects(order, 0, model, requestId, now, minute, day, tokens).flatMap(grant -> {
-                if (grant != null) {
-                    return Uni.createFrom().item(grant);
+        String qm = catalog.quotaModel(model);
+        List<Catalog.Group> groups = catalog.groups(spec);
+        java.util.function.IntFunction<View> eligible = i -> {
+            View v = view(catalog, groups.get(i), model, qm, family, now, minute, day);
+            return usable(v, minute, day, now, tokens) ? v : null;
+        };
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        Demand demand = demandOf(spec, model);
+        demand.rate().note(now);
+        List<View> sampled = Selection.choose(groups.size(), eligible, LEAST_USED, random);
+        if (groups.size() > Selection.SCAN_LIMIT) {
+            // The project whose block this replica holds is always among the sampled ones.
+            long sticky = demand.sticky().get();
+            if (sticky >= 0 && sticky < groups.size()) {
+                View held = eligible.apply((int) sticky);
+                if (held != null && held.blockLeft() > 0
+                        && sampled.stream().noneMatch(v -> v.group() == held.group())) {
+                    sampled = new ArrayList<>(sampled);
+                    sampled.add(held);
+                    sampled.sort(LEAST_USED);
                 }
-                if (round == 0 && !order.isEmpty()) {
-                    // Every project we saw room in was taken meanwhile: look once more with fresh numbers.
-                    return reserveLease(pool, excluded, model, requestId, tokens, 1);
+            }
+        }
+        List<View> order = sampled.isEmpty() && groups.size() > Selection.SCAN_LIMIT
+                ? Selection.all(groups.size(), eligible, LEAST_USED, random) : sampled;
+        return tryViews(order, 0, model, requestId, now, minute, day, tokens, demand, groups, catalog.version)
+                .flatMap(grant -> {
+            if (grant == STALE) {
+                if (round >= MAX_ROUNDS) {
+                    throw refused(new LeaseRefusal("MINUTE_EXHAUSTED", 1), spec.project());
                 }
-                throw refused(classify(scored, now, tokens));
-            });
+                return snapshots.reloadIfOlder(catalog).flatMap(fresh -> reserveLease(fresh, spec, model, requestId,
+                        tokens, round + 1, retried));
+            }
+            if (grant != null) {
+                return Uni.createFrom().item(grant);
+            }
+            if (!order.isEmpty() && !retried) {
+                // Every project we saw room in was taken meanwhile: look once more with fresh numbers.
+                return reserveLease(catalog, spec, model, requestId, tokens, round, true);
+            }
+            List<Scored> all = new ArrayList<>(groups.size());
+            for (Catalog.Group g : groups) {
+                all.add(view(catalog, g, model, qm, family, now, minute, day).scored());
+            }
+            LeaseRefusal refusal = classify(all, now, tokens);
+            if (spec.project() != null && !groups.isEmpty()
+                    && snapshots.blockedUntil(groups.get(0).project()) > now
+                    && !"ALL_BANNED".equals(refusal.reason()) && !"NO_KEYS".equals(refusal.reason())) {
+                refusal = new LeaseRefusal("PROJECT_BLOCKED", refusal.retryAfterSeconds());
+            }
+            throw refused(refusal, spec.project());
         });
+    }
+
+    /** Marker result of {@link #tryViews}: the snapshot was stale, the lease starts again on a fresh one. */
+    static final LeaseGrant STALE = new LeaseGrant(null, null, null, null, null, null, false);
+
+    private Uni<LeaseGrant> tryViews(List<View> order, int index, String model, String requestId, long now,
+                                     long minute, int day, long tokens, Demand demand, List<Catalog.Group> groups,
+                                     long catalogVersion) {
+        if (index >= order.size()) {
+            return Uni.createFrom().nullItem();
+        }
+        View v = order.get(index);
+        Candidate c = v.scored().c();
+        WindowLimits l = v.scored().limits();
+        LiveBucket live = v.live();
+        if (live.take(minute, day, tokens, now)) {
+            return grant(v, model, requestId, now, minute, day, tokens, 0);
+        }
+        int probeMask = probeMask(c.bucket(), l, minute, day, tokens);
+        int k = probeMask != 0 ? 1 : BlockSizer.size(demand.rate().rate(now), BLOCK_HOLD_SECONDS, config.quotaBlockMax(),
+                l.tpm().value() != null, BlockSizer.left(l.rpm(), c.bucket().minuteUsedIn(minute)),
+                BlockSizer.left(l.rpd(), c.bucket().dayUsedIn(day)));
+        Uni<Void> bucket = c.bucket().exists() ? Uni.createFrom().voidItem()
+                : repository.ensureBucket(c.projectId(), c.quotaModel()).invoke(live::markExists);
+        var reservation = new LeaseRepository.Reservation(c.projectId(), c.quotaModel(), minute, day, now, tokens,
+                l.rpm().bound(), l.rpm().provisional(), l.rpd().bound(), l.rpd().provisional(),
+                l.tpm().bound(), l.tpm().provisional(), catalogVersion);
+        return bucket.flatMap(x -> repository.reserve(reservation, k))
+                .flatMap(ok -> ok || k == 1 ? Uni.createFrom().item(ok ? k : 0)
+                        : repository.reserve(reservation, 1).map(one -> one ? 1 : 0))
+                .flatMap(units -> {
+                    if (units > 0) {
+                        live.reserved(minute, day, units, tokens, now);
+                        live.probed(probeMask, day);
+                        if (units > 1) {
+                            demand.sticky().set(indexOf(groups, v.group()));
+                        }
+                        return grant(v, model, requestId, now, minute, day, tokens, probeMask);
+                    }
+                    // Taken meanwhile (another request or replica): learn the row's counts, try the next project.
+                    return repository.readBucket(c.projectId(), c.quotaModel()).flatMap(read -> {
+                        var row = read.getKey();
+                        if (read.getValue() != catalogVersion) {
+                            // Something changed since this snapshot (here or on another replica): reload, start over.
+                            return Uni.createFrom().item(STALE);
+                        }
+                        if (row.exists()) {
+                            live.observed(row.minuteWindow(), row.minuteUsed(), row.dayWindow(), row.dayUsed(),
+                                    row.tpmWindow(), row.tpmUsed());
+                            live.probed(row.rpmProbeDay() == day ? 1 : 0, row.rpmProbeDay());
+                            live.probed(row.rpdProbeDay() == day ? 2 : 0, row.rpdProbeDay());
+                            live.probed(row.tpmProbeDay() == day ? 4 : 0, row.tpmProbeDay());
+                        }
+                        return tryViews(order, index + 1, model, requestId, now, minute, day, tokens, demand, groups,
+                                catalogVersion);
+                    });
+                });
+    }
+
+    private static int indexOf(List<Catalog.Group> groups, Catalog.Group g) {
+        for (int i = 0; i < groups.size(); i++) {
+            if (groups.get(i) == g) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private Uni<LeaseGrant> grant(View v, String model, String requestId, long now, long minute, int day, long tokens,
+                                  int probeMask) {
+        Candidate c = v.scored().c();
+        Catalog.Key key = pick(v.active());
+        String leaseId = UUID.randomUUID().toString();
+        long expires = now + config.leaseTtl().toMillis();
+        return writer.insert(new LeaseWriter.NewLease(leaseId, requestId, key.id(), c.projectId(), model,
+                        c.quotaModel(), minute, day, now, expires, tokens, probeMask))
+                .map(x -> {
+                    if (recent.size() >= MAX_RECENT) {
+                        recent.clear();
+                    }
+                    recent.put(leaseId, new LeaseRow(leaseId, key.id(), c.projectId(), model, c.quotaModel(), minute,
+                            day, now, expires, null, tokens, probeMask));
+                    grantedCounter("lease");
+                    return new LeaseGrant(leaseId, String.valueOf(key.id()), c.project(), key.secret(), model,
+                            Instant.ofEpochMilli(expires).toString(), probeMask != 0);
+                });
     }
 
     /** The effective limits of one candidate's (project, model), design §3 resolution order. */
@@ -174,40 +431,6 @@ public class LeaseService {
                         c.hintRpd(), c.hintRpdAt(), family == null ? null : family.rpd()), now),
                 LimitResolver.resolve(new LimitInputs(c.overrideTpm(), c.adminTpm(), b.learnedTpm(), b.learnedTpmAt(),
                         c.hintTpm(), c.hintTpmAt(), family == null ? null : family.tpm()), now));
-    }
-
-    private Uni<LeaseGrant> tryProjects(List<List<Scored>> order, int index, String model, String requestId,
-                                        long now, long minute, int day, long tokens) {
-        if (index >= order.size()) {
-            return Uni.createFrom().nullItem();
-        }
-        List<Scored> keys = order.get(index);
-        Scored first = keys.get(0);
-        Candidate c = first.c();
-        WindowLimits l = first.limits();
-        Uni<Void> bucket = c.bucket().exists() ? Uni.createFrom().voidItem()
-                : repository.ensureBucket(c.projectId(), c.quotaModel());
-        var reservation = new LeaseRepository.Reservation(c.projectId(), c.quotaModel(), minute, day, now, tokens,
-                l.rpm().bound(), l.rpm().provisional(), l.rpd().bound(), l.rpd().provisional(),
-                l.tpm().bound(), l.tpm().provisional());
-        int probeMask = probeMask(c.bucket(), l, minute, day, tokens);
-        return bucket.flatMap(v -> repository.reserve(reservation))
-                .flatMap(reserved -> {
-                    if (!reserved) {
-                        return tryProjects(order, index + 1, model, requestId, now, minute, day, tokens);
-                    }
-                    Scored key = pick(keys);
-                    String leaseId = UUID.randomUUID().toString();
-                    long expires = now + config.leaseTtl().toMillis();
-                    return repository.insertLease(leaseId, requestId, key.c().keyId(), c.projectId(), model,
-                                    c.quotaModel(), minute, day, now, expires, tokens, probeMask)
-                            .map(v -> {
-                                grantedCounter("lease");
-                                return new LeaseGrant(leaseId, String.valueOf(key.c().keyId()), c.project(),
-                                        crypto.decrypt(key.c().secret()), model, Instant.ofEpochMilli(expires).toString(),
-                                        probeMask != 0);
-                            });
-                });
     }
 
     /** Which windows this reservation takes above a provisional limit: bit 1 RPM, 2 RPD, 4 TPM. */
@@ -336,11 +559,16 @@ public class LeaseService {
     }
 
     ApiException refused(LeaseRefusal refusal) {
+        return refused(refusal, null);
+    }
+
+    /** The 429; with {@code project} (a lease constrained to one Google project) the body and message name it. */
+    ApiException refused(LeaseRefusal refusal, String project) {
         counter("keypool_leases_refused_total", "reason", refusal.reason()).increment();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("reason", refusal.reason());
         body.put("retryAfterSeconds", refusal.retryAfterSeconds());
-        body.put("error", switch (refusal.reason()) {
+        String error = switch (refusal.reason()) {
             case "NO_KEYS" -> "no active key in this pool serves this model";
             case "ALL_BANNED" -> "every key in this pool that serves this model is banned";
             case "MODEL_RETIRED" -> "Google answered that this model is no longer available for every project of"
@@ -348,8 +576,16 @@ public class LeaseService {
             case "MODEL_UNAVAILABLE" -> "this model has no quota on the tier of any project of this pool (Google"
                     + " answered limit: 0)";
             case "DAY_EXHAUSTED" -> "every key's daily quota for this model is spent until Pacific midnight";
+            case "PROJECT_BLOCKED" -> "this project is skipped: its billing is down (prepayment credits depleted)"
+                    + " until the re-check";
             default -> "every key's per-minute quota for this model is spent or cooling down";
-        });
+        };
+        if (project != null) {
+            body.put("project", project);
+            error = "project " + project + ": " + ("NO_KEYS".equals(refusal.reason())
+                    ? "no active key of this project in this pool serves this model" : error);
+        }
+        body.put("error", error);
         return new ApiException(429, body, (int) Math.min(Integer.MAX_VALUE, refusal.retryAfterSeconds()));
     }
 
@@ -403,34 +639,174 @@ public class LeaseService {
             throw ApiException.notFound("unknown lease");
         }
         final Outcome settled = outcome;
-        return repository.findLease(leaseId).flatMap(lease -> {
+        LeaseRow cached = recent.get(leaseId);
+        Uni<LeaseRow> found = cached != null ? Uni.createFrom().item(cached) : repository.findLease(leaseId);
+        return found.flatMap(lease -> {
             if (lease == null) {
                 throw ApiException.notFound("unknown lease " + leaseId);
             }
             long now = time.nowMillis();
-            return repository.inTransaction(c -> repository.settle(c, leaseId, settled.name(), now,
-                            toInt(request.promptTokens()), toInt(request.completionTokens()),
-                            LeaseRepositoryText.clip(request.reason()))
-                    .flatMap(changed -> {
-                        if (!changed) {
-                            return Uni.createFrom().item(false);
-                        }
-                        return applyEffects(c, lease, settled, request, violations, now).replaceWith(true);
-                    }))
-                    .flatMap(changed -> {
-                        if (changed) {
-                            counter("keypool_outcomes_total", "outcome", settled.name()).increment();
-                            return Uni.createFrom().voidItem();
-                        }
-                        return repository.findLease(leaseId).map(current -> {
-                            if (current != null && settled.name().equals(current.outcome())) {
-                                return null; // same outcome again: idempotent
-                            }
-                            throw ApiException.error(409, "lease " + leaseId + " is already settled with "
-                                    + (current == null ? "another outcome" : current.outcome()));
-                        });
-                    });
+            Uni<Boolean> applied = batched(settled, violations, lease)
+                    ? writer.settle(new LeaseWriter.Settle(leaseId, settled.name(), now, toInt(request.promptTokens()),
+                            toInt(request.completionTokens()), LeaseRepositoryText.clip(request.reason()),
+                            settled == Outcome.SUCCESS, lease.keyId(), lease.projectId(), lease.quotaModel(),
+                            lease.minuteWindow(), request.promptTokens() == null ? 0
+                                    : request.promptTokens() - lease.estTokens()))
+                    : settleNow(leaseId, lease, settled, request, violations, now);
+            return applied.flatMap(changed -> {
+                recent.remove(leaseId);
+                if (changed && request.promptTokens() != null && request.promptTokens() != lease.estTokens()) {
+                    LiveBucket live = blocks.existing(lease.projectId(), lease.quotaModel());
+                    if (live != null) {
+                        live.correctTokens(lease.minuteWindow(), request.promptTokens() - lease.estTokens());
+                    }
+                }
+                if (changed) {
+                    counter("keypool_outcomes_total", "outcome", settled.name()).increment();
+                    return Uni.createFrom().voidItem();
+                }
+                return repository.findLease(leaseId).map(current -> {
+                    if (current != null && settled.name().equals(current.outcome())) {
+                        return null; // same outcome again: idempotent
+                    }
+                    throw ApiException.error(409, "lease " + leaseId + " is already settled with "
+                            + (current == null ? "another outcome" : current.outcome()));
+                });
+            });
         });
+    }
+
+    /**
+     * Outcomes whose only effects are the lease row, the failure streak and the token count: written with the group
+     * commit of {@link LeaseWriter}. The rest (bans, 429 learning, cooldowns, day marks, probes) are applied at once
+     * in their own transaction, and this replica's snapshot is reloaded before the answer.
+     */
+    static boolean batched(Outcome outcome, List<QuotaViolation> violations, LeaseRow lease) {
+        return violations.isEmpty() && lease.probeMask() == 0 && switch (outcome) {
+            case SUCCESS, OVERLOADED, CLIENT_ERROR, LOCATION_UNSUPPORTED -> true;
+            default -> false;
+        };
+    }
+
+    private Uni<Boolean> settleNow(String leaseId, LeaseRow lease, Outcome settled, OutcomeReport request,
+                                   List<QuotaViolation> violations, long now) {
+        java.util.concurrent.atomic.AtomicInteger streak = new java.util.concurrent.atomic.AtomicInteger();
+        return repository.inTransaction(c -> repository.settle(c, leaseId, settled.name(), now,
+                        toInt(request.promptTokens()), toInt(request.completionTokens()),
+                        LeaseRepositoryText.clip(request.reason()))
+                .flatMap(changed -> {
+                    if (!changed) {
+                        return Uni.createFrom().item(false);
+                    }
+                    return applyEffects(c, lease, settled, request, violations, now, streak)
+                            .flatMap(v -> changesSnapshot(settled, violations, lease, streak.get())
+                                    ? org.geminipool.keypool.repository.ChangeCounter.bump(c)
+                                    : Uni.createFrom().voidItem())
+                            .replaceWith(true);
+                }))
+                .flatMap(changed -> {
+                    if (!changed) {
+                        return Uni.createFrom().item(false);
+                    }
+                    // This replica sees the change before it answers: at once in the overlay, then in a reload.
+                    String qm = quotaModelOf(violations, lease);
+                    boolean reload = !violations.isEmpty() || lease.probeMask() != 0;
+                    switch (settled) {
+                        case INVALID_KEY, PERMISSION_DENIED -> snapshots.banned(lease.keyId());
+                        case PROJECT_DENIED -> snapshots.projectBanned(lease.projectId());
+                        case QUOTA_EXHAUSTED_DAY -> {
+                            snapshots.dayExhausted(lease.projectId(), qm, lease.dayWindow());
+                            blocks.release(lease.projectId(), qm);
+                        }
+                        case RATE_LIMITED -> {
+                            long seconds = request.retryAfterSeconds() != null && request.retryAfterSeconds() > 0
+                                    ? Math.min(request.retryAfterSeconds(), 86_400) : config.rateLimitCooldown().toSeconds();
+                            snapshots.cooledDown(lease.projectId(), qm, now + seconds * 1000);
+                            blocks.release(lease.projectId(), qm);
+                        }
+                        case BILLING_DEPLETED -> snapshots.projectBlocked(lease.projectId(),
+                                now + config.billingRecheckAfter().toMillis());
+                        case UPSTREAM_ERROR -> {
+                            if (streak.get() >= config.banAfterUpstreamErrors()) {
+                                snapshots.banned(lease.keyId());
+                                reload = true;
+                            }
+                        }
+                        default -> {
+                        }
+                    }
+                    reload |= switch (settled) {
+                        case INVALID_KEY, PERMISSION_DENIED, PROJECT_DENIED, QUOTA_EXHAUSTED_DAY, RATE_LIMITED,
+                             BILLING_DEPLETED, MODEL_UNAVAILABLE, MODEL_RETIRED -> true;
+                        default -> false;
+                    };
+                    return reload ? snapshots.reload().onFailure().recoverWithNull().replaceWith(true)
+                            : Uni.createFrom().item(true);
+                });
+    }
+
+    /** Whether a settled outcome changed what the snapshot holds (then the change counter is bumped with it). */
+    boolean changesSnapshot(Outcome settled, List<QuotaViolation> violations, LeaseRow lease, int streak) {
+        if (!violations.isEmpty() || lease.probeMask() != 0) {
+            return true;
+        }
+        return switch (settled) {
+            case INVALID_KEY, PERMISSION_DENIED, PROJECT_DENIED, QUOTA_EXHAUSTED_DAY, RATE_LIMITED, BILLING_DEPLETED,
+                 MODEL_UNAVAILABLE, MODEL_RETIRED -> true;
+            case UPSTREAM_ERROR -> streak >= config.banAfterUpstreamErrors();
+            default -> false;
+        };
+    }
+
+    /** Most entries in one {@code POST /outcomes}. */
+    public static final int MAX_BATCH = 1000;
+
+    /**
+     * {@code POST /outcomes}: each entry applied as {@code POST /leases/{id}/outcome} would apply it, independently;
+     * the answer lists per entry its index, lease id and status (204, or the 4xx with its error).
+     */
+    public Uni<Map<String, Object>> settleBatch(OutcomeBatch batch) {
+        if (batch == null || batch.outcomes() == null) {
+            throw ApiException.badRequest("a JSON body {\"outcomes\":[{\"leaseId\",\"outcome\":{…}}]} is required");
+        }
+        if (batch.outcomes().size() > MAX_BATCH) {
+            throw ApiException.badRequest("at most " + MAX_BATCH + " outcomes per batch");
+        }
+        List<Uni<Map<String, Object>>> each = new ArrayList<>(batch.outcomes().size());
+        for (int i = 0; i < batch.outcomes().size(); i++) {
+            int index = i;
+            OutcomeBatch.Entry entry = batch.outcomes().get(i);
+            Uni<Void> applied;
+            try {
+                applied = entry == null ? Uni.createFrom().failure(ApiException.badRequest(
+                        "each entry needs a leaseId and an outcome")) : settle(entry.leaseId(), entry.outcome());
+            } catch (ApiException e) {
+                applied = Uni.createFrom().failure(e);
+            }
+            String leaseId = entry == null ? null : entry.leaseId();
+            each.add(applied.map(v -> entryResult(index, leaseId, 204, null))
+                    .onFailure(ApiException.class).recoverWithItem(e -> entryResult(index, leaseId,
+                            ((ApiException) e).status(), ((ApiException) e).getMessage())));
+        }
+        if (each.isEmpty()) {
+            return Uni.createFrom().item(Map.of("results", List.of()));
+        }
+        return Uni.join().all(each).andFailFast().map(results -> {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("results", results);
+            return out;
+        });
+    }
+
+    private static Map<String, Object> entryResult(int index, String leaseId, int status, String error) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("index", index);
+        m.put("leaseId", leaseId != null && leaseId.length() <= 36 ? leaseId : null);
+        m.put("status", status);
+        if (error != null) {
+            m.put("error", error);
+        }
+        return m;
     }
 
     /** The violations of the outcome body, validated (at most 16, known windows, sane numbers and names). */
@@ -467,7 +843,8 @@ public class LeaseService {
     }
 
     private Uni<Void> applyEffects(io.vertx.mutiny.sqlclient.SqlConnection c, LeaseRow lease, Outcome outcome,
-                                   OutcomeReport request, List<QuotaViolation> violations, long now) {
+                                   OutcomeReport request, List<QuotaViolation> violations, long now,
+                                   java.util.concurrent.atomic.AtomicInteger streak) {
         String reason = LeaseRepositoryText.clip(request.reason());
         Uni<Void> tokens = Uni.createFrom().voidItem();
         if (request.promptTokens() != null && lease.estTokens() != request.promptTokens()) {
@@ -499,7 +876,7 @@ public class LeaseService {
             case PROJECT_DENIED -> repository.banProject(c, lease.projectId(),
                     outcome.name() + (reason == null ? "" : ": " + reason), now);
             case UPSTREAM_ERROR -> repository.upstreamFailure(c, lease.keyId(), config.banAfterUpstreamErrors(), now)
-                    .replaceWithVoid();
+                    .invoke(streak::set).replaceWithVoid();
             case OVERLOADED, CLIENT_ERROR, LOCATION_UNSUPPORTED, EXPIRED -> Uni.createFrom().voidItem();
         });
     }

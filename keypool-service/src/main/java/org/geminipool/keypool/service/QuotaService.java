@@ -1,12 +1,9 @@
 package org.geminipool.keypool.service;
 
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.geminipool.keypool.ModelQuota;
 import org.geminipool.keypool.repository.KeySqlRepository;
-import org.geminipool.keypool.repository.ModelQuotaRepository;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,33 +21,24 @@ public class QuotaService {
     }
 
     @Inject
-    ModelQuotaRepository models;
-    @Inject
     KeySqlRepository sql;
     @Inject
     TimeSource time;
 
     public Uni<Map<String, Object>> table() {
-        return models.allSorted().flatMap(defaults -> sql.projectQuotas().map(overrides -> {
+        return sql.modelQuotas().flatMap(defaults -> sql.projectQuotas().map(overrides -> {
             Map<String, Object> out = new LinkedHashMap<>();
-            out.put("models", defaults.stream().map(QuotaService::view).toList());
+            out.put("models", defaults);
             out.put("projectOverrides", overrides);
             return out;
         }));
     }
 
-    @WithTransaction
     public Uni<Map<String, Object>> putDefault(String model, QuotaBody body) {
         validate(model, body);
-        return models.findById(model).flatMap(existing -> {
-            ModelQuota q = existing == null ? new ModelQuota() : existing;
-            q.model = model;
-            q.rpm = body.rpm().intValue();
-            q.rpd = body.rpd().intValue();
-            q.tpm = body.tpm() == null ? null : body.tpm().intValue();
-            q.updatedAtMs = time.nowMillis();
-            return (existing == null ? models.persist(q) : Uni.createFrom().item(q)).map(QuotaService::view);
-        });
+        Integer tpm = body.tpm() == null ? null : body.tpm().intValue();
+        return sql.upsertModelQuota(model, body.rpm().intValue(), body.rpd().intValue(), tpm, time.nowMillis())
+                .map(v -> view(model, body.rpm().intValue(), body.rpd().intValue(), tpm));
     }
 
     public Uni<Map<String, Object>> putProject(String project, String model, QuotaBody body) {
@@ -92,13 +80,12 @@ public class QuotaService {
         }
     }
 
-    static Map<String, Object> view(ModelQuota q) {
+    static Map<String, Object> view(String model, int rpm, int rpd, Integer tpm) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("model", q.model);
-        m.put("rpm", q.rpm);
-        m.put("rpd", q.rpd);
-        m.put("tpm", q.tpm);
+        m.put("model", model);
+        m.put("rpm", rpm);
+        m.put("rpd", rpd);
+        m.put("tpm", tpm);
         return m;
     }
-
 }

@@ -185,4 +185,45 @@ class TwoReplicasIT {
             assertTrue(granted >= 15, "the storm straddled a minute boundary: " + perMinute);
         }
     }
+
+    /**
+     * Small free-tier buckets shared by two replicas (5 rpm, 20 rpd, two projects): leases alternate between the
+     * replicas, and none is refused while either could still serve — no replica holds capacity idle that the other
+     * needs — and once all is spent both refuse.
+     */
+    @Test
+    void smallBucketsAreNeverHeldIdleByOneReplicaWhileTheOtherNeedsThem() throws Exception {
+        for (int[] limits : new int[][] {{5, 1000}, {1000, 20}}) {
+            String model = "it-small-" + UUID.randomUUID().toString().substring(0, 6);
+            String pool = "pool-" + UUID.randomUUID().toString().substring(0, 8);
+            String body = rawKey() + " project=" + pool + "-a\n" + rawKey() + " project=" + pool + "-b";
+            assertEquals(200, send(a.baseUrl(), "POST", "/admin/keys/import?pool=" + pool, ADMIN, "text/plain", body)
+                    .statusCode());
+            assertEquals(200, send(b.baseUrl(), "PUT", "/admin/quotas/" + model, ADMIN, "application/json",
+                    "{\"rpm\":" + limits[0] + ",\"rpd\":" + limits[1] + "}").statusCode());
+            int capacity = 2 * Math.min(limits[0], limits[1]);
+            int granted = 0;
+            int firstRefusal = -1;
+            for (int n = 0; n < capacity + 4; n++) {
+                String base = (n % 2 == 0 ? a : b).baseUrl();
+                HttpResponse<String> r = send(base, "POST", "/leases", INTERNAL, "application/json",
+                        "{\"pool\":\"" + pool + "\",\"model\":\"" + model + "\"}");
+                if (r.statusCode() == 200) {
+                    granted++;
+                } else {
+                    assertEquals(429, r.statusCode(), r.body());
+                    if (firstRefusal < 0) {
+                        firstRefusal = n;
+                    }
+                }
+            }
+            Map<String, Integer> perMinute = leasesPer(model, "minute_window");
+            long windows = perMinute.keySet().stream().map(k -> k.split("@")[1]).distinct().count();
+            if (limits[0] == 5 && windows > 1) {
+                continue; // the minute turned during the run: its counts started again
+            }
+            assertEquals(capacity, granted, "exactly the capacity of both projects: " + perMinute);
+            assertEquals(capacity, firstRefusal, "no refusal while capacity existed on either replica");
+        }
+    }
 }

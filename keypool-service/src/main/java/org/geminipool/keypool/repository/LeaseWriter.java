@@ -1,0 +1,174 @@
+package org.geminipool.keypool.repository;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Group commit for the lease rows: new leases and the settling of successful ones wait in a queue and are written
+ * together, one transaction (one disk flush) for everything that arrived while the previous one was being written.
+ * Nothing waits on a timer: a lone request is written at once; under load the batch grows with the commit time. Each
+ * caller's Uni completes when its row is committed, so a granted lease is in {@code gp_lease} before the gateway sees
+ * it (expiry, retention, admin and the replica ITs read the table as before) and a settle answer is exact (changed or
+ * not, for the idempotent 204 / 409 decision).
+ */
+@ApplicationScoped
+public class LeaseWriter {
+
+    static final int MAX_BATCH = 512;
+    static final int ROWS_PER_INSERT = 64;
+
+    /** A lease row to insert. */
+    public record NewLease(String id, String requestId, long keyId, long projectId, String model, String quotaModel,
+                           long minute, int day, long createdAtMs, long expiresAtMs, long estTokens, int probeMask) {
+    }
+
+    /**
+     * A settle of a lease whose effects are only the row, the key's failure streak (SUCCESS resets it) and the token
+     * correction of its window ({@code tokenDelta} ≠ 0).
+     */
+    public record Settle(String leaseId, String outcome, long nowMs, Integer promptTokens, Integer completionTokens,
+                         String reason, boolean resetStreak, long keyId, long projectId, String quotaModel,
+                         long minute, long tokenDelta) {
+    }
+
+    private record Op(NewLease lease, Settle settle, CompletableFuture<Boolean> done) {
+    }
+
+    @Inject
+    Pool pool;
+
+    private final ConcurrentLinkedQueue<Op> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean writing = new AtomicBoolean();
+
+    public Uni<Void> insert(NewLease lease) {
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        queue.add(new Op(lease, null, done));
+        kick();
+        return Uni.createFrom().completionStage(done).replaceWithVoid();
+    }
+
+    /** True when this call settled the lease (false: settled already, nothing changed). */
+    public Uni<Boolean> settle(Settle settle) {
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        queue.add(new Op(null, settle, done));
+        kick();
+        return Uni.createFrom().completionStage(done);
+    }
+
+    private void kick() {
+        if (!writing.compareAndSet(false, true)) {
+            return;
+        }
+        List<Op> batch = new ArrayList<>();
+        Op op;
+        while (batch.size() < MAX_BATCH && (op = queue.poll()) != null) {
+            batch.add(op);
+        }
+        if (batch.isEmpty()) {
+            writing.set(false);
+            if (!queue.isEmpty()) {
+                kick();
+            }
+            return;
+        }
+        List<Boolean> results = new ArrayList<>(Collections.nCopies(batch.size(), Boolean.TRUE));
+        pool.withTransaction(c -> write(c, batch, results)).subscribe().with(v -> {
+            writing.set(false);
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).done().complete(results.get(i));
+            }
+            kick();
+        }, failure -> {
+            writing.set(false);
+            for (Op o : batch) {
+                o.done().completeExceptionally(failure);
+            }
+            kick();
+        });
+    }
+
+    private Uni<Void> write(SqlConnection c, List<Op> batch, List<Boolean> results) {
+        List<NewLease> leases = new ArrayList<>();
+        List<Integer> settleIndex = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            if (batch.get(i).lease() != null) {
+                leases.add(batch.get(i).lease());
+            } else {
+                settleIndex.add(i);
+            }
+        }
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (int from = 0; from < leases.size(); from += ROWS_PER_INSERT) {
+            List<NewLease> chunk = leases.subList(from, Math.min(leases.size(), from + ROWS_PER_INSERT));
+            chain = chain.flatMap(v -> insertRows(c, chunk));
+        }
+        if (settleIndex.isEmpty()) {
+            return chain;
+        }
+        return chain.flatMap(v -> {
+            List<Tuple> args = new ArrayList<>(settleIndex.size());
+            for (int i : settleIndex) {
+                Settle s = batch.get(i).settle();
+                args.add(Tuple.from(Arrays.asList(s.outcome(), s.nowMs(), s.promptTokens(), s.completionTokens(),
+                        s.reason(), s.leaseId())));
+            }
+            return c.preparedQuery("UPDATE gp_lease SET outcome = ?, settled_at_ms = ?, prompt_tokens = ?,"
+                            + " completion_tokens = ?, reason = ? WHERE id = ? AND (outcome IS NULL OR outcome = 'EXPIRED')")
+                    .executeBatch(args);
+        }).flatMap(rows -> {
+            List<Long> resetKeys = new ArrayList<>();
+            List<Tuple> corrections = new ArrayList<>();
+            RowSet<?> r = rows;
+            for (int i : settleIndex) {
+                boolean changed = r != null && r.rowCount() == 1;
+                results.set(i, changed);
+                r = r == null ? null : r.next();
+                Settle s = batch.get(i).settle();
+                if (changed && s.resetStreak() && !resetKeys.contains(s.keyId())) {
+                    resetKeys.add(s.keyId());
+                }
+                if (changed && s.tokenDelta() != 0) {
+                    corrections.add(Tuple.of(s.tokenDelta(), s.projectId(), s.quotaModel(), s.minute()));
+                }
+            }
+            Uni<Void> after = Uni.createFrom().voidItem();
+            if (!resetKeys.isEmpty()) {
+                String marks = String.join(", ", Collections.nCopies(resetKeys.size(), "?"));
+                after = after.flatMap(v -> c.preparedQuery("UPDATE gp_key SET failure_streak = 0 WHERE failure_streak <> 0"
+                        + " AND id IN (" + marks + ")").execute(Tuple.from(new ArrayList<Object>(resetKeys))).replaceWithVoid());
+            }
+            if (!corrections.isEmpty()) {
+                after = after.flatMap(v -> c.preparedQuery("UPDATE gp_quota_bucket SET tpm_used = GREATEST(0,"
+                                + " CAST(tpm_used AS SIGNED) + ?) WHERE project_id = ? AND model = ? AND tpm_window = ?")
+                        .executeBatch(corrections).replaceWithVoid());
+            }
+            return after;
+        });
+    }
+
+    private static Uni<Void> insertRows(SqlConnection c, List<NewLease> rows) {
+        StringBuilder sql = new StringBuilder("INSERT INTO gp_lease (id, request_id, key_id, project_id, model,"
+                + " quota_model, minute_window, day_window, created_at_ms, expires_at_ms, est_tokens, probe_mask) VALUES ");
+        List<Object> args = new ArrayList<>(rows.size() * 12);
+        for (int i = 0; i < rows.size(); i++) {
+            NewLease l = rows.get(i);
+            sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            args.addAll(Arrays.asList(l.id(), l.requestId(), l.keyId(), l.projectId(), l.model(), l.quotaModel(),
+                    l.minute(), l.day(), l.createdAtMs(), l.expiresAtMs(), l.estTokens(), l.probeMask()));
+        }
+        return c.preparedQuery(sql.toString()).execute(Tuple.from(args)).replaceWithVoid();
+    }
+}

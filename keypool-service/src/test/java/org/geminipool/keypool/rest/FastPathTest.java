@@ -1,0 +1,194 @@
+package org.geminipool.keypool.rest;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import org.geminipool.keypool.repository.ChangeCounter;
+import org.geminipool.testsupport.MariaDbTestResource;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.geminipool.keypool.TestKeys.admin;
+import static org.geminipool.keypool.TestKeys.importKeys;
+import static org.geminipool.keypool.TestKeys.internal;
+import static org.geminipool.keypool.TestKeys.lease;
+import static org.geminipool.keypool.TestKeys.quota;
+import static org.geminipool.keypool.TestKeys.rawKey;
+import static org.geminipool.keypool.TestKeys.unique;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The issue-16 lease path: POST /outcomes, leases constrained to one Google project, and the in-memory snapshot kept
+ * true — at once for this replica's own changes, through the change counter for everyone else's.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = MariaDbTestResource.class, initArgs = @ResourceArg(name = "database", value = "gp_test_keypool"))
+class FastPathTest {
+
+    static final Duration AWAIT = Duration.ofSeconds(10);
+
+    @Inject
+    Pool pool;
+
+    private String leaseId(String pool, String model) {
+        return lease(pool, model).then().statusCode(200).extract().path("leaseId");
+    }
+
+    private String outcomeOf(String leaseId) {
+        return pool.preparedQuery("SELECT outcome FROM gp_lease WHERE id = ?").execute(Tuple.of(leaseId))
+                .await().atMost(AWAIT).iterator().next().getString(0);
+    }
+
+    private long changeVersion() {
+        return pool.query("SELECT version FROM gp_change WHERE id = 1").execute().await().atMost(AWAIT)
+                .iterator().next().getLong(0);
+    }
+
+    @Test
+    void aBatchOfOutcomesIsAppliedEntryByEntryAndOneBadEntryIsRefusedAlone() {
+        String p = unique("p");
+        String model = unique("m");
+        quota(model, 100, 1000);
+        importKeys(p, rawKey() + " project=" + unique("a"));
+        String first = leaseId(p, model);
+        String second = leaseId(p, model);
+        String unknown = UUID.randomUUID().toString();
+        var results = internal().body(Map.of("outcomes", List.of(
+                        Map.of("leaseId", first, "outcome", Map.of("outcome", "SUCCESS", "promptTokens", 12)),
+                        Map.of("leaseId", unknown, "outcome", Map.of("outcome", "SUCCESS")),
+                        Map.of("leaseId", second, "outcome", Map.of("outcome", "NOT_AN_OUTCOME")),
+                        Map.of("leaseId", second, "outcome", Map.of("outcome", "OVERLOADED")))))
+                .post("/outcomes").then().statusCode(200).body("results", hasSize(4))
+                .body("results[0].index", equalTo(0)).body("results[0].status", equalTo(204))
+                .body("results[1].index", equalTo(1)).body("results[1].status", equalTo(404))
+                .body("results[2].status", equalTo(400)).body("results[2].error", containsString("unknown outcome"))
+                .body("results[3].status", equalTo(204));
+        assertEquals("SUCCESS", outcomeOf(first));
+        assertEquals("OVERLOADED", outcomeOf(second));
+        // The same again is idempotent; a different outcome for a settled lease is a 409 for that entry only.
+        internal().body(Map.of("outcomes", List.of(
+                        Map.of("leaseId", first, "outcome", Map.of("outcome", "SUCCESS")),
+                        Map.of("leaseId", second, "outcome", Map.of("outcome", "SUCCESS")))))
+                .post("/outcomes").then().statusCode(200)
+                .body("results[0].status", equalTo(204)).body("results[1].status", equalTo(409));
+    }
+
+    @Test
+    void aBanInABatchHoldsBeforeTheNextLease() {
+        String p = unique("p");
+        String model = unique("m");
+        quota(model, 100, 1000);
+        importKeys(p, rawKey() + " project=" + unique("a"));
+        String l = leaseId(p, model);
+        internal().body(Map.of("outcomes", List.of(Map.of("leaseId", l, "outcome",
+                        Map.of("outcome", "INVALID_KEY", "reason", "API key not valid")))))
+                .post("/outcomes").then().statusCode(200).body("results[0].status", equalTo(204));
+        lease(p, model).then().statusCode(429).body("reason", equalTo("ALL_BANNED"));
+    }
+
+    @Test
+    void malformedBatchesAre400AndTheRouteNeedsTheInternalToken() {
+        internal().body("{}").post("/outcomes").then().statusCode(400);
+        internal().body("{\"outcomes\":[null]}").post("/outcomes").then().statusCode(200)
+                .body("results[0].status", equalTo(400));
+        internal().body("{\"outcomes\":[]}").post("/outcomes").then().statusCode(200).body("results", hasSize(0));
+        given().contentType("application/json").body("{\"outcomes\":[]}").post("/outcomes").then().statusCode(401);
+        given().header("Authorization", "Bearer wrong").contentType("application/json").body("{\"outcomes\":[]}")
+                .post("/outcomes").then().statusCode(401);
+    }
+
+    @Test
+    void aLeaseForOneProjectOnlyGetsThatProjectsKeysAndItsRefusalNamesIt() {
+        String p = unique("p");
+        String model = unique("m");
+        String a = unique("a");
+        String b = unique("b");
+        quota(model, 100, 1000);
+        importKeys(p, rawKey() + " project=" + a, rawKey() + " project=" + a, rawKey() + " project=" + b);
+        for (int i = 0; i < 6; i++) {
+            internal().body(Map.of("pool", p, "model", model, "project", b)).post("/leases").then().statusCode(200)
+                    .body("project", equalTo(b));
+        }
+        // Project b's day is spent: a lease for b is refused (naming b) while a still serves unconstrained leases.
+        String l = internal().body(Map.of("pool", p, "model", model, "project", b)).post("/leases").then()
+                .statusCode(200).extract().path("leaseId");
+        internal().body(Map.of("outcome", "QUOTA_EXHAUSTED_DAY")).post("/leases/" + l + "/outcome").then().statusCode(204);
+        internal().body(Map.of("pool", p, "model", model, "project", b)).post("/leases").then().statusCode(429)
+                .body("reason", equalTo("DAY_EXHAUSTED")).body("project", equalTo(b))
+                .body("error", containsString("project " + b));
+        lease(p, model).then().statusCode(200).body("project", equalTo(a));
+        // A project with no key in this pool, and a malformed name.
+        internal().body(Map.of("pool", p, "model", model, "project", unique("nobody"))).post("/leases").then()
+                .statusCode(429).body("reason", equalTo("NO_KEYS"));
+        internal().body(Map.of("pool", p, "model", model, "project", "bad name!")).post("/leases").then()
+                .statusCode(400);
+    }
+
+    @Test
+    void aBilledDownProjectIsNamedInTheRefusal() {
+        String p = unique("p");
+        String model = unique("m");
+        String a = unique("a");
+        quota(model, 100, 1000);
+        importKeys(p, rawKey() + " project=" + a, rawKey() + " project=" + unique("other"));
+        String l = internal().body(Map.of("pool", p, "model", model, "project", a)).post("/leases").then()
+                .statusCode(200).extract().path("leaseId");
+        internal().body(Map.of("outcome", "BILLING_DEPLETED")).post("/leases/" + l + "/outcome").then().statusCode(204);
+        internal().body(Map.of("pool", p, "model", model, "project", a)).post("/leases").then().statusCode(429)
+                .body("reason", equalTo("PROJECT_BLOCKED")).body("project", equalTo(a));
+    }
+
+    @Test
+    void anAdminChangeHoldsForTheNextLeaseOnThisReplica() {
+        String p = unique("p");
+        String model = unique("m");
+        quota(model, 100, 1000);
+        importKeys(p, rawKey() + " project=" + unique("a"));
+        leaseId(p, model);
+        quota(model, 1, 1000);
+        lease(p, model).then().statusCode(429).body("reason", equalTo("MINUTE_EXHAUSTED"));
+    }
+
+    @Test
+    void anotherReplicasChangeMovesTheCounterAndIsSeenAfterAPoll() throws Exception {
+        String p = unique("p");
+        String model = unique("m");
+        quota(model, 100, 1000);
+        String keyId = importKeys(p, rawKey() + " project=" + unique("a")).get(0);
+        leaseId(p, model);
+        // The hot path does not move the counter: a lease and its success change no snapshot state.
+        long before = changeVersion();
+        String l = leaseId(p, model);
+        internal().body(Map.of("outcome", "SUCCESS")).post("/leases/" + l + "/outcome").then().statusCode(204);
+        assertEquals(before, changeVersion(), "leases and successes do not bump the change counter");
+        // Another replica (here: a plain connection) bans the key and bumps the counter in the same transaction.
+        pool.withTransaction(c -> c.preparedQuery("UPDATE gp_key SET state = 'BANNED' WHERE id = ?")
+                        .execute(Tuple.of(Long.parseLong(keyId)))
+                        .flatMap(x -> c.query(ChangeCounter.BUMP).execute()))
+                .await().atMost(AWAIT);
+        assertTrue(changeVersion() > before, "the ban moved the change counter");
+        // This replica polls the counter: the key stops being handed out (bounded wait, not a timing assertion).
+        int status = 200;
+        for (int i = 0; i < 200 && status == 200; i++) {
+            status = lease(p, model).then().extract().statusCode();
+            if (status == 200) {
+                Thread.sleep(50);
+            }
+        }
+        assertEquals(429, status);
+        lease(p, model).then().statusCode(429).body("reason", equalTo("ALL_BANNED"));
+        admin().get("/admin/keys/" + keyId).then().statusCode(200).body("state", equalTo("BANNED"));
+    }
+}
