@@ -90,6 +90,8 @@ for ((i=0; i<NKEYS; i++)); do
 done
 KEY0=$(head -1 "$WORK/keys.txt" | cut -d' ' -f1)
 QUOTA='{"rpm":10000000,"rpd":1000000000}'
+# The simulator also enforces today's free-tier input tokens per minute (250k for flash-lite): none for the bench.
+SIM_QUOTA='{"rpm":10000000,"rpd":1000000000,"tpm":-1}'
 
 # ---- simulator -----------------------------------------------------------------------------------------------------
 echo "starting gemini-simulator on 127.0.0.1:$SIM_PORT"
@@ -100,7 +102,7 @@ wait_http "$SIM/_sim/health" 60 $SIM_PID simulator
 keys_json=$(awk '{sub("project=","",$2); printf "%s{\"apiKey\":\"%s\",\"project\":\"%s\"}", (NR>1?",":""), $1, $2}' "$WORK/keys.txt")
 curl -fsS -o /dev/null -H 'Content-Type: application/json' -d "{\"keys\":[$keys_json]}" "$SIM/_sim/keys"
 for ((i=0; i<NKEYS; i++)); do
-  curl -fsS -o /dev/null -X PUT -H 'Content-Type: application/json' -d "$QUOTA" "$SIM/_sim/projects/bench-$i/quotas/$MODEL"
+  curl -fsS -o /dev/null -X PUT -H 'Content-Type: application/json' -d "$SIM_QUOTA" "$SIM/_sim/projects/bench-$i/quotas/$MODEL"
 done
 curl -fsS -o /dev/null -X PUT -H 'Content-Type: application/json' -d '{"fixedMs":0,"perChunkMs":0}' "$SIM/_sim/latency"
 
