@@ -94,14 +94,18 @@ public class LeaseService {
         if (model != null && model.startsWith("models/")) {
             model = model.substring("models/".length());
         }
+        String project = blankToNull(request.project());
+        if (project != null && !NAME.matcher(project).matches()) {
+            throw ApiException.badRequest("project must be 1-128 characters of [A-Za-z0-9._:/-]");
+        }
         List<String> excluded = excludedPools(request.excludePools());
         if (pool != null) {
             excluded = List.of(); // a named pool is asked for explicitly; exclusions only narrow "any pool"
         }
         String m = model;
         List<String> ex = excluded;
-        return quotaFree ? quotaFreeLease(pool, ex, m)
-                : families.ensureLoaded().flatMap(v -> reserveLease(pool, ex, m, request.requestId(), tokens, 0));
+        return quotaFree ? quotaFreeLease(pool, ex, m, project)
+                : families.ensureLoaded().flatMap(v -> reserveLease(pool, ex, m, project, request.requestId(), tokens, 0));
     }
 
     /** Absent/null/empty → none; otherwise pool names, else 400. */
@@ -125,9 +129,9 @@ public class LeaseService {
         return List.copyOf(out);
     }
 
-    private Uni<LeaseGrant> quotaFreeLease(String pool, List<String> excluded, String model) {
+    private Uni<LeaseGrant> quotaFreeLease(String pool, List<String> excluded, String model, String project) {
         long now = time.nowMillis();
-        return repository.candidates(pool, excluded, model == null ? "" : model).map(candidates -> {
+        return repository.candidates(pool, excluded, model == null ? "" : model, project).map(candidates -> {
             List<Candidate> active = candidates.stream().filter(c -> c.state() == KeyState.ACTIVE).toList();
             if (active.isEmpty()) {
                 boolean anyBanned = candidates.stream().anyMatch(c -> c.state() == KeyState.BANNED);
@@ -142,13 +146,13 @@ public class LeaseService {
         });
     }
 
-    private Uni<LeaseGrant> reserveLease(String pool, List<String> excluded, String model, String requestId,
-                                         long tokens, int round) {
+    private Uni<LeaseGrant> reserveLease(String pool, List<String> excluded, String model, String project,
+                                         String requestId, long tokens, int round) {
         long now = time.nowMillis();
         long minute = TimeSource.minuteWindow(now);
         int day = TimeSource.dayWindow(now);
         FamilyQuotas.FamilyQuota family = families.match(model);
-        return repository.candidates(pool, excluded, model).flatMap(candidates -> {
+        return repository.candidates(pool, excluded, model, project).flatMap(candidates -> {
             List<Scored> scored = candidates.stream().map(c -> new Scored(c, limits(c, family, now))).toList();
             List<List<Scored>> order = eligibleProjects(scored, minute, day, now, tokens);
             return tryProjects(order, 0, model, requestId, now, minute, day, tokens).flatMap(grant -> {
@@ -157,7 +161,7 @@ public class LeaseService {
                 }
                 if (round == 0 && !order.isEmpty()) {
                     // Every project we saw room in was taken meanwhile: look once more with fresh numbers.
-                    return reserveLease(pool, excluded, model, requestId, tokens, 1);
+                    return reserveLease(pool, excluded, model, project, requestId, tokens, 1);
                 }
                 throw refused(classify(scored, now, tokens));
             });
