@@ -125,6 +125,93 @@ await check('genai mid-stream error -> ApiError 503', async () => {
   throw new Error(`stream ended without error after ${n} chunks`);
 });
 
+async function put(path, body) {
+  const r = await fetch(baseUrl + path, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  assert(r.status === 204, `admin ${path} answered ${r.status}`);
+}
+
+// ---- project objects (gemini-api-2026.md §4-§8): the SDKs' own upload, cache, batch, interaction and video code paths
+let uploaded;
+await check('genai files.upload (resumable, two 8 MiB chunks) + get + list', async () => {
+  const bytes = new Uint8Array(9 * 1024 * 1024);
+  for (let i = 0; i < bytes.length; i += 4096) bytes[i] = i % 251;
+  uploaded = await ai.files.upload({ file: new Blob([bytes], { type: 'application/pdf' }), config: { displayName: 'sdk.pdf' } });
+  assert(/^files\/[a-z0-9]{12}$/.test(uploaded.name), `name ${uploaded.name}`);
+  assert(uploaded.sizeBytes === String(bytes.length), `size ${uploaded.sizeBytes}`);
+  assert(uploaded.state === 'ACTIVE', `state ${uploaded.state}`);
+  const got = await ai.files.get({ name: uploaded.name });
+  assert(got.displayName === 'sdk.pdf', JSON.stringify(got));
+  const names = [];
+  for await (const f of await ai.files.list({ config: { pageSize: 10 } })) { names.push(f.name); if (names.length > 50) break; }
+  assert(names.includes(uploaded.name), names.join(','));
+});
+
+await check('genai generateContent with the uploaded file', async () => {
+  const r = await ai.models.generateContent({ model: 'gemini-3.8-flash', contents: [{ role: 'user', parts: [
+    { text: 'Summarise the file' }, { fileData: { fileUri: uploaded.uri, mimeType: uploaded.mimeType } }] }] });
+  assert(r.text.includes('Summarise the file'), r.text);
+});
+
+await check('genai caches.create + generateContent with cachedContent', async () => {
+  await put('/_sim/object-settings', { cacheMinTokens: 1 });
+  const cache = await ai.caches.create({ model: 'gemini-3.8-flash', config: { contents: 'A long shared context. '.repeat(20), ttl: '600s' } });
+  assert(/^cachedContents\//.test(cache.name), cache.name);
+  const r = await ai.models.generateContent({ model: 'gemini-3.8-flash', contents: 'Use the cache', config: { cachedContent: cache.name } });
+  assert(r.usageMetadata.cachedContentTokenCount === cache.usageMetadata.totalTokenCount, JSON.stringify(r.usageMetadata));
+  await ai.caches.delete({ name: cache.name });
+});
+
+await check('genai batches.create inline, polled to done', async () => {
+  let job = await ai.batches.create({ model: 'gemini-3.8-flash', src: [
+    { contents: [{ role: 'user', parts: [{ text: 'batch one' }] }] },
+    { contents: [{ role: 'user', parts: [{ text: 'batch two' }] }] }], config: { displayName: 'sdk batch' } });
+  assert(job.state === 'JOB_STATE_PENDING', `state ${job.state}`);
+  for (let i = 0; i < 5 && job.state !== 'JOB_STATE_SUCCEEDED'; i++) job = await ai.batches.get({ name: job.name });
+  assert(job.state === 'JOB_STATE_SUCCEEDED', `state ${job.state}`);
+  const responses = job.dest.inlinedResponses;
+  assert(responses.length === 2 && responses[1].response.candidates[0].content.parts[0].text.includes('batch two'),
+    JSON.stringify(job.dest));
+});
+
+await check('genai interactions.create (plain, chained, streamed)', async () => {
+  const first = await ai.interactions.create({ model: 'gemini-3.8-flash', input: 'Hello interactions' });
+  assert(first.status === 'completed', `status ${first.status}`);
+  assert(first.output_text && first.output_text.includes('Hello interactions'), JSON.stringify(first));
+  const second = await ai.interactions.create({ model: 'gemini-3.8-flash', input: 'Again', previous_interaction_id: first.id });
+  assert(second.previous_interaction_id === first.id, JSON.stringify(second));
+  const stream = await ai.interactions.create({ model: 'gemini-3.8-flash', input: 'Stream interactions', stream: true });
+  const types = [];
+  let text = '';
+  for await (const ev of stream) {
+    types.push(ev.event_type);
+    if (ev.event_type === 'step.delta') text += ev.delta.text;
+    if (types.length > 500) break;
+  }
+  assert(types[0] === 'interaction.created' && types.at(-1) === 'interaction.completed', types.join(','));
+  assert(text.includes('Stream interactions'), text);
+});
+
+await check('genai generateVideos (Veo long-running operation) polled to done', async () => {
+  await put('/_sim/projects/sdk-project/tier', { tier: 'PAID' });
+  let op = await ai.models.generateVideos({ model: 'veo-3.1-generate-preview', prompt: 'a cat surfing' });
+  for (let i = 0; i < 5 && !op.done; i++) op = await ai.operations.getVideosOperation({ operation: op });
+  await put('/_sim/projects/sdk-project/tier', { tier: 'FREE' });
+  assert(op.done, 'done');
+  const uri = op.response.generatedVideos[0].video.uri;
+  assert(uri.includes('/v1beta/files/') && uri.endsWith(':download?alt=media'), uri);
+});
+
+await check('genai files.delete', async () => {
+  await ai.files.delete({ name: uploaded.name });
+  try {
+    await ai.files.get({ name: uploaded.name });
+  } catch (e) {
+    assert(e instanceof ApiError && e.status === 403, `got ${e}`);
+    return;
+  }
+  throw new Error('a deleted file was still readable');
+});
+
 await check('openai chat.completions (non-stream)', async () => {
   const c = await openai.chat.completions.create({ model: 'gemini-3.8-flash', messages: [{ role: 'user', content: 'Hi OpenAI' }] });
   assert(c.choices[0].message.role === 'assistant', JSON.stringify(c.choices[0]));

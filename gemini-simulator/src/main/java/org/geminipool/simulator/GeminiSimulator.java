@@ -293,4 +293,72 @@ public final class GeminiSimulator implements AutoCloseable {
     public void close() {
         server.close();
     }
+
+    // ---------------------------------------------------------------- project objects (README "Project objects")
+
+    /** How many GETs a batch takes to finish (default 2: RUNNING at the first, SUCCEEDED at the second). */
+    public void setBatchPolls(int polls) {
+        state.objectSettings().setBatchPolls(polls);
+    }
+
+    /** How many GETs a long-running operation (Veo, File Search import/upload) takes to be done (default 2). */
+    public void setOperationPolls(int polls) {
+        state.objectSettings().setOperationPolls(polls);
+    }
+
+    /** How many GETs a background interaction takes to complete (default 2). */
+    public void setInteractionPolls(int polls) {
+        state.objectSettings().setInteractionPolls(polls);
+    }
+
+    /** How many files.get calls a video or audio upload stays PROCESSING (default 1; 0 = ACTIVE at once). */
+    public void setVideoFilePolls(int polls) {
+        state.objectSettings().setVideoFilePolls(polls);
+    }
+
+    /** Batch buckets per project: pending/running batches (default 100) and enqueued tokens per quota model. */
+    public void setBatchLimits(int concurrentBatches, long enqueuedTokens) {
+        state.objectSettings().setBatchLimits(concurrentBatches, enqueuedTokens);
+    }
+
+    /** The smallest cache in tokens (Google: 1024). */
+    public void setCacheMinTokens(int tokens) {
+        state.objectSettings().setCacheMinTokens(tokens);
+    }
+
+    /** Uploads up to this many bytes keep their bytes on disk (JSONL batch input); larger ones are only counted. */
+    public void setKeepUploadBytesUpTo(long bytes) {
+        state.objectSettings().setKeepBytesUpTo(bytes);
+    }
+
+    /** The ids of a project's stored objects per kind (FILE, CACHE, BATCH, INTERACTION, OPERATION, STORE, OPENAI_VIDEO). */
+    public java.util.Map<String, java.util.List<String>> objects(String project) {
+        java.util.Map<String, java.util.List<String>> out = new java.util.LinkedHashMap<>();
+        state.objects().summary().forEach((kind, byProject) ->
+                out.put(kind, byProject.getOrDefault(project, java.util.List.of())));
+        return out;
+    }
+
+    /** The project that owns a file ({@code files/<id>} or {@code <id>}), or null. */
+    public String fileOwner(String fileId) {
+        org.geminipool.simulator.internal.ProjectObjects.FileObj f = state.objects().findAnywhere(
+                org.geminipool.simulator.internal.ProjectObjects.Kind.FILE,
+                fileId.startsWith("files/") ? fileId.substring(6) : fileId);
+        return f == null ? null : f.project;
+    }
+
+    /** One logged request: its line, the project charged (or owning the object), the key's mask, the status. */
+    public record LoggedRequest(String line, String project, String keyMask, int status) {
+    }
+
+    /** The request log with who called: each entry's line, project, masked key and status. */
+    public java.util.List<LoggedRequest> requestRecords() {
+        return state.requestRecords().stream().map(r -> new LoggedRequest(r.line, r.project(), r.keyMask, r.status()))
+                .toList();
+    }
+
+    /** The request lines one key sent (matched by hash; the log keeps no key). */
+    public java.util.List<String> requestLog(String apiKey) {
+        return state.requestRecords().stream().filter(r -> r.sentBy(apiKey)).map(r -> r.line).toList();
+    }
 }

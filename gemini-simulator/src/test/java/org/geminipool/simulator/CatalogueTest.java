@@ -22,6 +22,7 @@ class CatalogueTest extends SimTestBase {
             "gemini-3.5-flash-lite", "gemini-3.1-flash-lite", "gemini-4-argon", "gemini-3.1-pro-preview",
             "gemini-3.1-pro-preview-customtools", "gemini-3.1-flash-image", "gemini-3-pro-image",
             "gemini-3.1-flash-lite-image", "gemini-3.1-flash-tts-preview", "gemini-3.1-flash-live-preview",
+            "veo-3.1-generate-preview", "veo-3.1-fast-generate-preview", "veo-3.1-lite-generate-preview",
             "gemini-embedding-2", "gemini-embedding-001", "gemma-4-31b-it", "gemini-flash-latest",
             "gemini-flash-lite-latest", "gemini-pro-latest", "gemini-2.5-flash", "gemini-2.5-pro", "gemini-2.5-flash-lite");
 

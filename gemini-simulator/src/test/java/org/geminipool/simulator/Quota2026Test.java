@@ -172,7 +172,7 @@ class Quota2026Test extends SimTestBase {
                 {"flash-lite":{"rpm":15,"rpd":1000,"tpm":250000},"flash":{"rpm":10,"rpd":250,"tpm":250000},\
                 "pro":{"rpm":0,"rpd":0,"tpm":0},"image":{"rpm":0,"rpd":0,"tpm":0},\
                 "embedding":{"rpm":100,"rpd":1000,"tpm":30000},"tts":{"rpm":3,"rpd":15,"tpm":10000},\
-                "live":{"rpm":0,"rpd":0,"tpm":0},"gemma":{"rpm":30,"rpd":14400,"tpm":15000},\
+                "live":{"rpm":0,"rpd":0,"tpm":0},"gemma":{"rpm":30,"rpd":14400,"tpm":15000},"video":{"rpm":0,"rpd":0,"tpm":0},\
                 "other":{"rpm":0,"rpd":0,"tpm":0}}""").getMap(), new io.vertx.core.json.JsonObject(free).getMap());
         assertEquals(1000, s.getInt("familyQuotas.PAID.image.rpm"));
         assertEquals(2_000_000, s.getInt("familyQuotas.PAID.flash.tpm"));

@@ -18,9 +18,68 @@ import java.util.function.Consumer;
 final class AdminApi {
 
     private final SimState state;
+    private final BatchesApi batches;
+    private final OperationsApi operations;
+    private final InteractionsApi interactions;
 
-    AdminApi(SimState state) {
+    AdminApi(SimState state, BatchesApi batches, OperationsApi operations, InteractionsApi interactions) {
         this.state = state;
+        this.batches = batches;
+        this.operations = operations;
+        this.interactions = interactions;
+    }
+
+    /** The project objects per kind and project (every kind, or one project's). */
+    private JsonObject objectsJson(String project) {
+        JsonObject out = new JsonObject();
+        state.objects().summary().forEach((kind, byProject) -> {
+            if (project == null) {
+                JsonObject p = new JsonObject();
+                byProject.forEach((name, ids) -> p.put(name, new JsonArray(new java.util.ArrayList<>(ids))));
+                out.put(kind, p);
+            } else {
+                out.put(kind, new JsonArray(new java.util.ArrayList<>(byProject.getOrDefault(project, java.util.List.of()))));
+            }
+        });
+        return out;
+    }
+
+    private JsonObject objectSettingsJson() {
+        ObjectSettings s = state.objectSettings();
+        return new JsonObject().put("batchPolls", s.batchPolls()).put("operationPolls", s.operationPolls())
+                .put("interactionPolls", s.interactionPolls()).put("videoFilePolls", s.videoFilePolls())
+                .put("batchConcurrent", s.batchConcurrentLimit()).put("batchEnqueuedTokens", s.batchEnqueuedTokenLimit())
+                .put("cacheMinTokens", s.cacheMinTokens()).put("keepBytesUpTo", s.keepBytesUpTo());
+    }
+
+    private void objectSettings(JsonObject b) {
+        ObjectSettings s = state.objectSettings();
+        for (String f : b.fieldNames()) {
+            if (!(b.getValue(f) instanceof Number n)) {
+                throw new IllegalArgumentException(f + " must be a number");
+            }
+            switch (f) {
+                case "batchPolls" -> s.setBatchPolls(n.intValue());
+                case "operationPolls" -> s.setOperationPolls(n.intValue());
+                case "interactionPolls" -> s.setInteractionPolls(n.intValue());
+                case "videoFilePolls" -> s.setVideoFilePolls(n.intValue());
+                case "batchConcurrent" -> s.setBatchLimits(n.intValue(), s.batchEnqueuedTokenLimit());
+                case "batchEnqueuedTokens" -> s.setBatchLimits(s.batchConcurrentLimit(), n.longValue());
+                case "cacheMinTokens" -> s.setCacheMinTokens(n.intValue());
+                case "keepBytesUpTo" -> s.setKeepBytesUpTo(n.longValue());
+                default -> throw new IllegalArgumentException("unknown setting " + f);
+            }
+        }
+    }
+
+    private JsonObject recordsJson() {
+        JsonArray a = new JsonArray();
+        for (SimState.RequestRecord r : state.requestRecords()) {
+            JsonObject o = new JsonObject().put("line", r.line).put("project", r.project()).put("key", r.keyMask)
+                    .put("status", r.status());
+            a.add(o);
+        }
+        return new JsonObject().put("requests", a);
     }
 
     void mount(Router r) {
@@ -118,6 +177,31 @@ final class AdminApi {
         r.get("/_sim/requests").handler(ctx -> ok(ctx, new JsonObject().put("requests",
                 new io.vertx.core.json.JsonArray(new java.util.ArrayList<Object>(state.requestLog())))));
         r.delete("/_sim/requests").handler(ctx -> run(ctx, b -> state.clearRequestLog()));
+        r.get("/_sim/requests/detail").handler(ctx -> ok(ctx, recordsJson()));
+        r.get("/_sim/objects").handler(ctx -> ok(ctx, objectsJson(null)));
+        r.get("/_sim/projects/:project/objects").handler(ctx -> ok(ctx, objectsJson(ctx.pathParam("project"))));
+        r.get("/_sim/object-settings").handler(ctx -> ok(ctx, objectSettingsJson()));
+        r.put("/_sim/object-settings").handler(ctx -> run(ctx, this::objectSettings));
+        r.post("/_sim/batches/:id/finish").handler(ctx -> run(ctx, b -> {
+            String outcome = "BATCH_STATE_" + b.getString("state", "SUCCEEDED").toUpperCase(Locale.ROOT)
+                    .replace("BATCH_STATE_", "");
+            if (!java.util.Set.of("BATCH_STATE_SUCCEEDED", "BATCH_STATE_FAILED", "BATCH_STATE_EXPIRED").contains(outcome)) {
+                throw new IllegalArgumentException("state must be SUCCEEDED, FAILED or EXPIRED");
+            }
+            if (!batches.finishNow(ctx.pathParam("id"), outcome)) {
+                throw new IllegalArgumentException("no pending or running batch " + ctx.pathParam("id"));
+            }
+        }));
+        r.post("/_sim/operations/finish").handler(ctx -> run(ctx, b -> {
+            if (!operations.finishNow(required(b, "name"))) {
+                throw new IllegalArgumentException("no unfinished operation " + b.getString("name"));
+            }
+        }));
+        r.post("/_sim/interactions/:id/finish").handler(ctx -> run(ctx, b -> {
+            if (!interactions.finishNow(ctx.pathParam("id"))) {
+                throw new IllegalArgumentException("no background interaction in progress " + ctx.pathParam("id"));
+            }
+        }));
         r.get("/_sim/counters/keys/:apiKey").handler(ctx -> ok(ctx, new JsonObject()
                 .put("accepted", state.accepted(ctx.pathParam("apiKey")))
                 .put("refused", state.refused(ctx.pathParam("apiKey")))));

@@ -39,6 +39,33 @@ public final class GoogleErrors {
         return new GoogleError(code, new JsonObject().put("error", e));
     }
 
+    /** A plain error body without details. */
+    static GoogleError of(int code, String status, String message) {
+        return of(code, status, message, null);
+    }
+
+    /**
+     * 403 for a project object (batch, operation, File Search store) another project owns, or that does not exist:
+     * the simulator's wording, modelled on the Files text [I-file403a] (Google's text for these kinds is unconfirmed).
+     */
+    public static GoogleError objectDenied(String kind, String name) {
+        return of(403, "PERMISSION_DENIED", "You do not have permission to access the " + kind + " " + name
+                + " or it may not exist.", null);
+    }
+
+    /** 400 FAILED_PRECONDITION for a file still PROCESSING (or FAILED) named in a request. */
+    public static GoogleError fileNotActive(String fileId) {
+        return of(400, "FAILED_PRECONDITION", "The File " + fileId + " is not in an ACTIVE state and usage is not "
+                + "allowed.", null);
+    }
+
+    /** 429 with only a Help detail, as batch create and list answer when the batch buckets are full [I-batch429]. */
+    public static GoogleError batchQuotaExceeded() {
+        return of(429, "RESOURCE_EXHAUSTED", "You exceeded your current quota, please check your plan and billing "
+                + "details. For more information on this error, head to: " + RATE_LIMIT_DOCS
+                + ". To monitor your current usage, head to: " + USAGE_URL + ". ", new JsonArray().add(help()));
+    }
+
     private static JsonObject errorInfo(String reason, JsonObject metadata) {
         return new JsonObject().put("@type", "type.googleapis.com/google.rpc.ErrorInfo").put("reason", reason)
                 .put("domain", "googleapis.com").put("metadata", metadata);

@@ -17,7 +17,7 @@ import java.util.Map;
  */
 public final class ModelCatalog {
 
-    public enum Kind { TEXT, EMBEDDING, IMAGE, TTS, LIVE }
+    public enum Kind { TEXT, EMBEDDING, IMAGE, TTS, LIVE, VIDEO }
 
     public static final String FLASH = "flash";
     public static final String FLASH_LITE = "flash-lite";
@@ -27,10 +27,12 @@ public final class ModelCatalog {
     public static final String TTS = "tts";
     public static final String LIVE = "live";
     public static final String GEMMA = "gemma";
+    /** Veo: predictLongRunning only (§8). */
+    public static final String VIDEO = "video";
     /** Models a test created by giving an unknown name a quota. */
     public static final String OTHER = "other";
 
-    public static final List<String> FAMILIES = List.of(FLASH_LITE, FLASH, PRO, IMAGE, EMBEDDING, TTS, LIVE, GEMMA, OTHER);
+    public static final List<String> FAMILIES = List.of(FLASH_LITE, FLASH, PRO, IMAGE, EMBEDDING, TTS, LIVE, GEMMA, VIDEO, OTHER);
 
     public record Model(String name, String version, String displayName, String description, int inputTokenLimit,
                         int outputTokenLimit, List<String> methods, Kind kind, boolean thinking,
@@ -62,7 +64,7 @@ public final class ModelCatalog {
                     .put("inputTokenLimit", inputTokenLimit)
                     .put("outputTokenLimit", outputTokenLimit)
                     .put("supportedGenerationMethods", new JsonArray(List.copyOf(methods)));
-            if (kind != Kind.EMBEDDING && kind != Kind.LIVE) {
+            if (kind != Kind.EMBEDDING && kind != Kind.LIVE && kind != Kind.VIDEO) {
                 o.put("temperature", 1).put("topP", 0.95).put("topK", 64).put("maxTemperature", 2);
             }
             if (thinking) {
@@ -118,6 +120,12 @@ public final class ModelCatalog {
         MODELS.put("gemini-3.1-flash-live-preview", new Model("gemini-3.1-flash-live-preview", "3.1-live-preview",
                 "Gemini 3.1 Flash Live Preview", "Gemini 3.1 Flash Live Preview (Live API only)", 131_072, 65_536,
                 List.of("bidiGenerateContent"), Kind.LIVE, true, false, false, 0, LIVE, "gemini-3.1-flash-live-preview"));
+        // video: Veo 3.1 through predictLongRunning (§1.1, §8) [D-chg-jun, C-list]
+        for (String[] veo : new String[][] {{"veo-3.1-generate-preview", "Veo 3.1"},
+                {"veo-3.1-fast-generate-preview", "Veo 3.1 Fast"}, {"veo-3.1-lite-generate-preview", "Veo 3.1 Lite"}}) {
+            MODELS.put(veo[0], new Model(veo[0], "3.1", veo[1], veo[1] + " video generation (preview)", 1024, 1,
+                    List.of("predictLongRunning"), Kind.VIDEO, false, false, false, 0, VIDEO, veo[0]));
+        }
         // embedding [D-chg-jan, D-chg-may]
         embedding("gemini-embedding-2", "2", "Gemini Embedding 2", "Obtain a distributed representation of text, images and audio.",
                 8192);

@@ -29,6 +29,15 @@ final class NativeApi {
         this.seq = seq;
     }
 
+    private BatchesApi batches;
+    private OperationsApi operations;
+
+    /** The object APIs reached through {@code /v1beta/models/{m}:…} and {@code models/{m}/operations/…}. */
+    void objectApis(BatchesApi batches, OperationsApi operations) {
+        this.batches = batches;
+        this.operations = operations;
+    }
+
     /** Authenticated caller, or null when an error has been answered. */
     record Caller(String apiKey, String project) {
     }
@@ -102,6 +111,10 @@ final class NativeApi {
             return;
         }
         String tail = rest.substring(1).replace("%3A", ":").replace("%3a", ":");
+        if (tail.contains("/operations/") && method == HttpMethod.GET) {
+            operations.get(ctx, "models/" + tail);
+            return;
+        }
         int colon = tail.lastIndexOf(':');
         if (colon < 0) {
             if (method != HttpMethod.GET) {
@@ -123,6 +136,9 @@ final class NativeApi {
             case "countTokens" -> countTokens(ctx, apiVersion, model);
             case "embedContent" -> embed(ctx, apiVersion, model, false);
             case "batchEmbedContents" -> embed(ctx, apiVersion, model, true);
+            case "batchGenerateContent" -> batches.create(ctx, apiVersion, model, false);
+            case "asyncBatchEmbedContent" -> batches.create(ctx, apiVersion, model, true);
+            case "predictLongRunning" -> operations.predictLongRunning(ctx, apiVersion, model);
             default -> Http.googleError(ctx, GoogleErrors.notFound("Method not found."), false);
         }
     }
@@ -262,19 +278,32 @@ final class NativeApi {
             Http.googleError(ctx, foreign, arrayWrapped);
             return;
         }
-        SimState.Decision d = state.admit(c.project(), m, 1, req.promptTokens(), false, stream);
+        ProjectObjects.CacheObj cache = req.cachedContent() == null ? null : state.cachedContent(c.project(),
+                req.cachedContent());
+        if (cache != null && cache.model != null && !cache.model.equals(m.name())) {
+            state.count(c.apiKey(), null, null, false);
+            Http.googleError(ctx, GoogleErrors.invalidArgument("Model used by GenerateContent request (models/"
+                    + m.name() + ") and CachedContent (models/" + cache.model + ") has to be the same."), arrayWrapped);
+            return;
+        }
+        int cacheTokens = cache == null ? 0 : cache.tokens;
+        SimState.Decision d = state.admit(c.project(), m, 1, req.promptTokens() + cacheTokens, false, stream);
         if (!refuse(ctx, c, m, d, arrayWrapped)) {
             return;
         }
         Generation.Result r = Generation.run(m, req);
         String id = ContentGen.responseId(seq.incrementAndGet(), req.wholePrompt());
+        int cached = cacheTokens;
         if (!stream) {
-            JsonObject body = Generation.response(m.name(), id, Generation.allParts(r), Generation.usage(r, r.candidatesTokens()),
-                    r.finishReason());
+            JsonObject body = Generation.response(m.name(), id, Generation.allParts(r),
+                    withCache(Generation.usage(r, r.candidatesTokens()), cached), r.finishReason());
             Http.send(ctx, 200, Http.JSON_UTF8, GoogleJson.pretty(body) + "\n");
             return;
         }
         List<JsonObject> chunks = Generation.streamChunks(m.name(), id, r);
+        if (cached > 0) {
+            chunks.forEach(ch -> ch.put("usageMetadata", withCache(ch.getJsonObject("usageMetadata"), cached)));
+        }
         long gap = Http.ms(state.latencyPerChunk());
         List<Http.Frame> frames = new ArrayList<>();
         int keep = d.midStreamFailure() ? Math.max(1, (chunks.size() + 1) / 2) : chunks.size();
@@ -312,15 +341,63 @@ final class NativeApi {
      * {@code cachedContent}, that the caller's project does not own answers 403. Null when the request may go on.
      */
     GoogleErrors.GoogleError foreignObject(Caller c, Generation.Request req) {
-        for (String fileId : req.fileIds()) {
-            if (!state.fileKnown(c.project(), fileId)) {
-                return GoogleErrors.filePermissionDenied(fileId);
-            }
+        GoogleErrors.GoogleError files = foreignFiles(c, req.fileIds());
+        if (files != null) {
+            return files;
         }
         if (req.cachedContent() != null && !state.cachedContentKnown(c.project(), req.cachedContent())) {
             return GoogleErrors.cachedContentDenied();
         }
         return null;
+    }
+
+    /**
+     * The first file id the caller's project does not own (403, same text for deleted and expired files), or that is
+     * not ACTIVE yet (400 FAILED_PRECONDITION); null when all may be used.
+     */
+    GoogleErrors.GoogleError foreignFiles(Caller c, List<String> fileIds) {
+        for (String fileId : fileIds) {
+            ProjectObjects.FileObj f = state.file(c.project(), fileId);
+            if (f == null) {
+                return GoogleErrors.filePermissionDenied(fileId);
+            }
+            if (!"ACTIVE".equals(f.state)) {
+                return GoogleErrors.fileNotActive(fileId);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A cache's tokens in usageMetadata [C-cache]: they are part of {@code promptTokenCount} and of the total, and
+     * named in {@code cachedContentTokenCount} and {@code cacheTokensDetails}.
+     */
+    static JsonObject withCache(JsonObject usage, int cacheTokens) {
+        if (cacheTokens <= 0) {
+            return usage;
+        }
+        JsonObject u = new JsonObject();
+        for (String f : usage.fieldNames()) {
+            Object v = usage.getValue(f);
+            switch (f) {
+                case "promptTokenCount", "totalTokenCount" -> u.put(f, ((Number) v).intValue() + cacheTokens);
+                case "promptTokensDetails" -> {
+                    JsonArray details = ((JsonArray) v).copy();
+                    if (!details.isEmpty()) {
+                        JsonObject first = details.getJsonObject(0);
+                        first.put("tokenCount", first.getInteger("tokenCount") + cacheTokens);
+                    }
+                    u.put(f, details);
+                    u.put("cacheTokensDetails", new JsonArray().add(new JsonObject().put("modality", "TEXT")
+                            .put("tokenCount", cacheTokens)));
+                }
+                default -> u.put(f, v);
+            }
+            if (f.equals("totalTokenCount")) {
+                u.put("cachedContentTokenCount", cacheTokens);
+            }
+        }
+        return u;
     }
 
     /** Answers a prepay, quota or injected refusal; returns true when the request may proceed. */
@@ -454,7 +531,7 @@ final class NativeApi {
         return a;
     }
 
-    private static float[] vector(ModelCatalog.Model m, JsonObject r, String where) {
+    static float[] vector(ModelCatalog.Model m, JsonObject r, String where) {
         if (!(r.getValue("content") instanceof JsonObject content)
                 || !(content.getValue("parts") instanceof JsonArray parts) || parts.isEmpty()) {
             throw new Generation.Invalid(GoogleErrors.invalidArgument("* EmbedContentRequest." + where
@@ -478,7 +555,7 @@ final class NativeApi {
     }
 
     /** The text parts of one EmbedContentRequest, joined; empty when there are none. */
-    private static String embedText(JsonObject r) {
+    static String embedText(JsonObject r) {
         StringBuilder text = new StringBuilder();
         if (r.getValue("content") instanceof JsonObject content && content.getValue("parts") instanceof JsonArray parts) {
             for (Object p : parts) {

@@ -13,6 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /** The Vert.x server: one event loop, routes for the native, OpenAI-compatible, OpenRouter-like and admin APIs. */
 public final class SimServer {
 
+    /** The routing-context key of the request's {@link SimState.RequestRecord}. */
+    static final String LOG_RECORD = "sim.requestRecord";
+
     private final Vertx vertx;
     private final HttpServer server;
 
@@ -31,20 +34,67 @@ public final class SimServer {
             OpenRouterApi openRouter = new OpenRouterApi(vertx, state, seq);
             Router router = Router.router(vertx);
             // The request log holds the request line exactly as it arrived (raw path, before any normalisation).
+            // Each entry also names the key (hashed), the project and, once the head is written, the status.
             router.route().handler(ctx -> {
                 if (!ctx.request().path().startsWith("/_sim/")) {
-                    state.recordRequest(ctx.request().method().name(), ctx.request().uri());
+                    SimState.RequestRecord rec = state.recordRequest(ctx.request().method().name(), ctx.request().uri(),
+                            presentedKey(ctx));
+                    ctx.put(LOG_RECORD, rec);
+                    ctx.addHeadersEndHandler(v -> rec.status(ctx.response().getStatusCode()));
                 }
                 ctx.next();
             });
-            router.route().handler(BodyHandler.create(false).setBodyLimit(32L * 1024 * 1024));
-            new AdminApi(state).mount(router);
+            // Upload bodies (up to gigabytes) are streamed by FilesApi, never buffered here.
+            BodyHandler bodies = BodyHandler.create(false).setBodyLimit(32L * 1024 * 1024);
             router.route().handler(ctx -> {
-                if (ctx.body() != null && ctx.body().length() > 0 && !ctx.request().path().startsWith("/_sim/")) {
+                String p = ctx.request().path();
+                if (p.startsWith("/upload/") || (p.equals("/v1beta/openai/files")
+                        && ctx.request().method() == io.vertx.core.http.HttpMethod.POST)) {
+                    ctx.next();
+                } else {
+                    bodies.handle(ctx);
+                }
+            });
+            FilesApi files = new FilesApi(vertx, state, natives);
+            CachesApi caches = new CachesApi(state, natives);
+            BatchesApi batches = new BatchesApi(vertx, state, natives, files, seq);
+            InteractionsApi interactions = new InteractionsApi(vertx, state, natives, seq);
+            OperationsApi operations = new OperationsApi(state, natives, files);
+            FileSearchApi fileSearch = new FileSearchApi(state, natives, operations);
+            files.fileSearch(fileSearch);
+            natives.objectApis(batches, operations);
+            OpenAiObjectsApi openaiObjects = new OpenAiObjectsApi(state, natives, files, batches, operations);
+            new AdminApi(state, batches, operations, interactions).mount(router);
+            router.route().handler(ctx -> {
+                String path = ctx.request().path();
+                if (!path.startsWith("/upload/") && !path.startsWith("/_sim/") && !path.equals("/v1beta/openai/files")
+                        && ctx.body() != null
+                        && ctx.body().length() > 0) {
                     state.recordBody(presentedKey(ctx), ctx.body().asString());
                 }
                 ctx.next();
             });
+            router.post("/upload/v1beta/files").handler(ctx -> files.upload(ctx, null));
+            router.postWithRegex("/upload/v1beta/fileSearchStores/([a-z0-9-]+)(?::|%3A|%3a)uploadToFileSearchStore")
+                    .handler(ctx -> files.upload(ctx, ctx.pathParam("param0")));
+            router.route("/upload/*").handler(ctx -> {
+                FilesApi.discard(ctx.request());
+                Http.googleError(ctx, GoogleErrors.notFound("The requested URL " + ctx.request().path()
+                        + " was not found on this server."), false);
+            });
+            router.routeWithRegex("/v1beta/files(/.*)?").handler(ctx -> files.handle(ctx,
+                    rest(ctx.request().path(), "/v1beta/files"), false));
+            router.routeWithRegex("/download/v1beta/files/(.+)").handler(ctx -> files.handle(ctx,
+                    rest(ctx.request().path(), "/download/v1beta/files"), true));
+            router.routeWithRegex("/v1beta/cachedContents(/.*)?").handler(ctx -> caches.handle(ctx,
+                    rest(ctx.request().path(), "/v1beta/cachedContents")));
+            router.routeWithRegex("/v1beta/batches(/.*)?").handler(ctx -> batches.handle(ctx,
+                    rest(ctx.request().path(), "/v1beta/batches")));
+            router.routeWithRegex("/v1beta/interactions(/.*)?").handler(ctx -> interactions.handle(ctx,
+                    rest(ctx.request().path(), "/v1beta/interactions")));
+            router.routeWithRegex("/v1beta/fileSearchStores(/.*)?").handler(ctx -> fileSearch.handle(ctx,
+                    rest(ctx.request().path(), "/v1beta/fileSearchStores")));
+            openaiObjects.mount(router);
             router.get("/v1beta/openai/models").handler(ctx -> openai.models(ctx, null));
             router.getWithRegex("/v1beta/openai/models/(.+)").handler(ctx -> openai.models(ctx, ctx.pathParam("param0")));
             router.post("/v1beta/openai/chat/completions").handler(openai::chat);
@@ -71,6 +121,12 @@ public final class SimServer {
             }
             throw new IllegalStateException("gemini-simulator could not listen on " + host + ":" + port + ": " + e, e);
         }
+    }
+
+    /** The path after {@code prefix}, without its leading slash ("" for the collection). */
+    static String rest(String path, String prefix) {
+        String r = path.substring(prefix.length());
+        return r.startsWith("/") ? r.substring(1) : r;
     }
 
     private static String presentedKey(io.vertx.ext.web.RoutingContext ctx) {

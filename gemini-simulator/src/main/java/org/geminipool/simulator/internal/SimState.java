@@ -134,8 +134,9 @@ public final class SimState {
     private final Set<String> deniedProjects = new HashSet<>();
     private final Set<String> prepayDepleted = new HashSet<>();
     private boolean locationUnsupported;
-    private final Map<String, Set<String>> files = new HashMap<>();
-    private final Map<String, Set<String>> cachedContents = new HashMap<>();
+    /** Files, caches, batches, interactions, operations, stores: project-scoped (§4–§9). */
+    private final ProjectObjects objects = new ProjectObjects();
+    private final ObjectSettings objectSettings = new ObjectSettings();
     private final Map<String, Bucket> buckets = new HashMap<>();
     private final Map<String, long[]> keyCounters = new TreeMap<>();
     private final Map<String, long[]> bucketCounters = new TreeMap<>();
@@ -254,6 +255,7 @@ public final class SimState {
         m.put(ModelCatalog.TTS, new Quota(3, 15, 10_000));
         m.put(ModelCatalog.LIVE, new Quota(0, 0, 0));
         m.put(ModelCatalog.GEMMA, new Quota(30, 14_400, 15_000));
+        m.put(ModelCatalog.VIDEO, new Quota(0, 0, 0));
         m.put(ModelCatalog.OTHER, new Quota(0, 0, 0));
         return m;
     }
@@ -387,32 +389,69 @@ public final class SimState {
         return locationUnsupported;
     }
 
-    /** Registers a Files API object ({@code files/<id>} or {@code <id>}) as the project's own. */
-    public synchronized void addFile(String project, String fileId) {
-        register(files, project, fileId, "files/", "fileId");
+    /** The project-scoped object store (§4–§9). */
+    public ProjectObjects objects() {
+        return objects;
     }
 
-    public synchronized boolean fileKnown(String project, String fileId) {
-        return owns(files, project, fileId, "files/");
+    /** Poll counts, limits and minimums of the object APIs (README "Project objects"). */
+    public ObjectSettings objectSettings() {
+        return objectSettings;
     }
 
-    /** Registers a cache ({@code cachedContents/<id>} or {@code <id>}) as the project's own. */
-    public synchronized void addCachedContent(String project, String cacheId) {
-        register(cachedContents, project, cacheId, "cachedContents/", "cacheId");
-    }
-
-    public synchronized boolean cachedContentKnown(String project, String cacheId) {
-        return owns(cachedContents, project, cacheId, "cachedContents/");
-    }
-
-    private static void register(Map<String, Set<String>> objects, String project, String id, String prefix, String name) {
+    /**
+     * Registers a Files API object ({@code files/<id>} or {@code <id>}) as the project's own: an ACTIVE, empty file
+     * (metadata only) that expires after 48 h like an upload.
+     */
+    public void addFile(String project, String fileId) {
         requireNonBlank(project, "project");
-        requireNonBlank(id, name);
-        objects.computeIfAbsent(project, p -> new HashSet<>()).add(stripPrefix(id, prefix));
+        requireNonBlank(fileId, "fileId");
+        Instant now = now();
+        ProjectObjects.FileObj f = new ProjectObjects.FileObj(project, stripPrefix(fileId, "files/"), now);
+        f.mimeType = "application/octet-stream";
+        f.displayName = "";
+        f.expires = now.plus(Duration.ofHours(48));
+        f.sha256Hex = fingerprint("");
+        objects.put(ProjectObjects.Kind.FILE, f);
     }
 
-    private static boolean owns(Map<String, Set<String>> objects, String project, String id, String prefix) {
-        return objects.getOrDefault(project, Set.of()).contains(stripPrefix(id, prefix));
+    /** The project's live (not deleted, not expired) file, or null. */
+    public ProjectObjects.FileObj file(String project, String fileId) {
+        ProjectObjects.FileObj f = objects.get(ProjectObjects.Kind.FILE, project, stripPrefix(fileId, "files/"));
+        if (f != null && f.expires != null && !now().isBefore(f.expires)) {
+            objects.remove(ProjectObjects.Kind.FILE, project, f.id);
+            return null;
+        }
+        return f;
+    }
+
+    public boolean fileKnown(String project, String fileId) {
+        return file(project, fileId) != null;
+    }
+
+    /** Registers a cache ({@code cachedContents/<id>} or {@code <id>}) as the project's own, alive for 1 h. */
+    public void addCachedContent(String project, String cacheId) {
+        requireNonBlank(project, "project");
+        requireNonBlank(cacheId, "cacheId");
+        Instant now = now();
+        ProjectObjects.CacheObj c = new ProjectObjects.CacheObj(project, stripPrefix(cacheId, "cachedContents/"), now);
+        c.expires = now.plus(Duration.ofHours(1));
+        c.wholePrompt = "";
+        objects.put(ProjectObjects.Kind.CACHE, c);
+    }
+
+    /** The project's live (not deleted, not expired) cache, or null. */
+    public ProjectObjects.CacheObj cachedContent(String project, String cacheId) {
+        ProjectObjects.CacheObj c = objects.get(ProjectObjects.Kind.CACHE, project, stripPrefix(cacheId, "cachedContents/"));
+        if (c != null && !now().isBefore(c.expires)) {
+            objects.remove(ProjectObjects.Kind.CACHE, project, c.id);
+            return null;
+        }
+        return c;
+    }
+
+    public boolean cachedContentKnown(String project, String cacheId) {
+        return cachedContent(project, cacheId) != null;
     }
 
     static String stripPrefix(String s, String prefix) {
@@ -430,12 +469,9 @@ public final class SimState {
         m.put("denied", new ArrayList<>(new java.util.TreeSet<>(deniedProjects)));
         m.put("prepayDepleted", new ArrayList<>(new java.util.TreeSet<>(prepayDepleted)));
         m.put("locationUnsupported", locationUnsupported);
-        Map<String, List<String>> f = new TreeMap<>();
-        files.forEach((p, ids) -> f.put(p, new ArrayList<>(new java.util.TreeSet<>(ids))));
-        m.put("files", f);
-        Map<String, List<String>> c = new TreeMap<>();
-        cachedContents.forEach((p, ids) -> c.put(p, new ArrayList<>(new java.util.TreeSet<>(ids))));
-        m.put("cachedContents", c);
+        Map<String, Map<String, List<String>>> all = objects.summary();
+        m.put("files", all.getOrDefault(ProjectObjects.Kind.FILE.name(), Map.of()));
+        m.put("cachedContents", all.getOrDefault(ProjectObjects.Kind.CACHE.name(), Map.of()));
         return m;
     }
 
@@ -802,19 +838,75 @@ public final class SimState {
 
     /** Request lines ("METHOD uri", as received) of the last {@value #MAX_REQUEST_LOG} upstream requests. */
     static final int MAX_REQUEST_LOG = 10_000;
-    private final java.util.ArrayDeque<String> requestLog = new java.util.ArrayDeque<>();
+    private final java.util.ArrayDeque<RequestRecord> requestLog = new java.util.ArrayDeque<>();
 
-    public void recordRequest(String method, String uri) {
+    /**
+     * One logged request: its line (a {@code ?key=} value is not kept), the key that sent it (as a SHA-256 prefix,
+     * never the key), the project that was charged or owns the object (set once the caller is known; for a key-less
+     * upload chunk, the upload's project) and the answer's status (0 until the head is written).
+     */
+    public static final class RequestRecord {
+        public final String line;
+        final String keyHash;
+        public final String keyMask;
+        volatile String project;
+        volatile int status;
+
+        RequestRecord(String line, String key) {
+            this.line = line;
+            this.keyHash = key == null ? null : fingerprint(key).substring(0, 24);
+            this.keyMask = key == null ? null : GoogleErrors.abbreviate(key);
+        }
+
+        public String project() {
+            return project;
+        }
+
+        public int status() {
+            return status;
+        }
+
+        public boolean sentBy(String key) {
+            return key != null && keyHash != null && keyHash.equals(fingerprint(key).substring(0, 24));
+        }
+
+        public void project(String p) {
+            if (p != null) {
+                project = p;
+            }
+        }
+
+        public void status(int s) {
+            status = s;
+        }
+    }
+
+    public RequestRecord recordRequest(String method, String uri) {
+        return recordRequest(method, uri, null);
+    }
+
+    public RequestRecord recordRequest(String method, String uri, String key) {
+        // A key sent as ?key= is not kept (the log is for paths).
+        RequestRecord r = new RequestRecord(method + " " + uri.replaceAll("([?&]key=)[^&]*", "$1…"), key);
+        if (key != null) {
+            r.project = key(key).project();
+        }
         synchronized (requestLog) {
             if (requestLog.size() >= MAX_REQUEST_LOG) {
                 requestLog.pollFirst();
             }
-            // A key sent as ?key= is not kept (the log is for paths).
-            requestLog.addLast(method + " " + uri.replaceAll("([?&]key=)[^&]*", "$1…"));
+            requestLog.addLast(r);
         }
+        return r;
     }
 
     public java.util.List<String> requestLog() {
+        synchronized (requestLog) {
+            return requestLog.stream().map(r -> r.line).toList();
+        }
+    }
+
+    public java.util.List<RequestRecord> requestRecords() {
         synchronized (requestLog) {
             return java.util.List.copyOf(requestLog);
         }
@@ -850,8 +942,8 @@ public final class SimState {
         deniedProjects.clear();
         prepayDepleted.clear();
         locationUnsupported = false;
-        files.clear();
-        cachedContents.clear();
+        objects.clear();
+        objectSettings.reset();
         buckets.clear();
         resetCounters();
         openRouterKeys.clear();

@@ -1,0 +1,310 @@
+package org.geminipool.simulator.internal;
+
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * File Search stores (gemini-api-2026.md §9, brief): {@code fileSearchStores} create, get, list, delete
+ * ({@code ?force=true} for a store with documents), the resumable {@code :uploadToFileSearchStore} (handled by
+ * {@link FilesApi}, final chunk answers an operation), {@code :importFile} from a {@code files/…} of the same project,
+ * documents under {@code {store}/documents} and operations under {@code {store}/operations} and
+ * {@code {store}/upload/operations}. A document is PENDING until its operation is done. Another project's store is a
+ * 403 (the simulator's wording, modelled on the Files one).
+ */
+final class FileSearchApi {
+
+    private static final String SERVICE = "FileSearchStoreService";
+
+    private final SimState state;
+    private final NativeApi natives;
+    private final OperationsApi operations;
+    private final ProjectObjects objects;
+
+    FileSearchApi(SimState state, NativeApi natives, OperationsApi operations) {
+        this.state = state;
+        this.natives = natives;
+        this.operations = operations;
+        this.objects = state.objects();
+    }
+
+    static GoogleErrors.GoogleError storeDenied(String id) {
+        return GoogleErrors.objectDenied("FileSearchStore", "fileSearchStores/" + id);
+    }
+
+    private NativeApi.Caller auth(RoutingContext ctx, String method) {
+        return natives.authenticate(ctx, NativeApi.nativeKey(ctx), false, NativeApi.rpc("v1beta", SERVICE, method));
+    }
+
+    private void refuse(RoutingContext ctx, NativeApi.Caller c, GoogleErrors.GoogleError e) {
+        state.count(c.apiKey(), null, null, false);
+        Http.googleError(ctx, e, false);
+    }
+
+    private void ok(RoutingContext ctx, NativeApi.Caller c, JsonObject body) {
+        state.count(c.apiKey(), null, null, true);
+        Resources.json(ctx, 200, body);
+    }
+
+    /** The store resource [PY-types 17303-17335]: counts and size as int64 strings, omitted when zero. */
+    JsonObject resource(ProjectObjects.StoreObj s) {
+        return objects.locked(() -> {
+            JsonObject o = new JsonObject().put("name", "fileSearchStores/" + s.id);
+            if (s.displayName != null) {
+                o.put("displayName", s.displayName);
+            }
+            o.put("createTime", Resources.time(s.created)).put("updateTime", Resources.time(s.updated));
+            long active = 0;
+            long pending = 0;
+            long size = 0;
+            for (JsonObject d : s.documents.values()) {
+                if ("STATE_ACTIVE".equals(d.getString("state"))) {
+                    active++;
+                    size += Long.parseLong(d.getString("sizeBytes", "0"));
+                } else {
+                    pending++;
+                }
+            }
+            if (active > 0) {
+                o.put("activeDocumentsCount", Long.toString(active));
+            }
+            if (pending > 0) {
+                o.put("pendingDocumentsCount", Long.toString(pending));
+            }
+            if (size > 0) {
+                o.put("sizeBytes", Long.toString(size));
+            }
+            if (s.embeddingModel != null) {
+                o.put("embeddingModel", s.embeddingModel);
+            }
+            return o;
+        });
+    }
+
+    void handle(RoutingContext ctx, String rest) {
+        String tail = rest.replace("%3A", ":").replace("%3a", ":");
+        HttpMethod m = ctx.request().method();
+        if (tail.isEmpty()) {
+            if (m == HttpMethod.POST) {
+                create(ctx);
+            } else if (m == HttpMethod.GET) {
+                list(ctx);
+            } else {
+                notFound(ctx);
+            }
+            return;
+        }
+        String[] parts = tail.split("/");
+        String storeId = parts[0];
+        boolean importFile = parts.length == 1 && storeId.endsWith(":importFile");
+        if (importFile) {
+            storeId = storeId.substring(0, storeId.length() - ":importFile".length());
+        }
+        String method = importFile ? "ImportFile" : parts.length == 1 ? (m == HttpMethod.DELETE ? "DeleteFileSearchStore"
+                : "GetFileSearchStore") : parts[1].equals("documents") ? "Document" : "GetOperation";
+        NativeApi.Caller c = auth(ctx, method);
+        if (c == null) {
+            return;
+        }
+        ProjectObjects.StoreObj s = objects.get(ProjectObjects.Kind.STORE, c.project(), storeId);
+        if (s == null) {
+            refuse(ctx, c, storeDenied(storeId));
+            return;
+        }
+        if (importFile && m == HttpMethod.POST) {
+            importFile(ctx, c, s);
+        } else if (parts.length == 1 && m == HttpMethod.GET) {
+            ok(ctx, c, resource(s));
+        } else if (parts.length == 1 && m == HttpMethod.DELETE) {
+            delete(ctx, c, s);
+        } else if (parts.length >= 3 && (parts[1].equals("operations")
+                || (parts[1].equals("upload") && parts.length == 4 && parts[2].equals("operations")))
+                && m == HttpMethod.GET) {
+            ProjectObjects.OperationObj op = objects.get(ProjectObjects.Kind.OPERATION, c.project(),
+                    "fileSearchStores/" + tail);
+            if (op == null) {
+                refuse(ctx, c, OperationsApi.denied("fileSearchStores/" + tail));
+                return;
+            }
+            operations.poll(op);
+            ok(ctx, c, OperationsApi.json(op));
+        } else if (parts[1].equals("documents") && parts.length == 2 && m == HttpMethod.GET) {
+            documents(ctx, c, s);
+        } else if (parts[1].equals("documents") && parts.length == 3) {
+            String name = "fileSearchStores/" + s.id + "/documents/" + parts[2];
+            JsonObject doc = objects.locked(() -> s.documents.get(name));
+            if (doc == null) {
+                refuse(ctx, c, GoogleErrors.objectDenied("Document", name));
+            } else if (m == HttpMethod.GET) {
+                ok(ctx, c, objects.locked(doc::copy));
+            } else if (m == HttpMethod.DELETE) {
+                objects.locked(() -> s.documents.remove(name));
+                ok(ctx, c, new JsonObject());
+            } else {
+                notFound(ctx);
+            }
+        } else {
+            notFound(ctx);
+        }
+    }
+
+    private static void notFound(RoutingContext ctx) {
+        Http.googleError(ctx, GoogleErrors.notFound("Method not found."), false);
+    }
+
+    private void create(RoutingContext ctx) {
+        NativeApi.Caller c = auth(ctx, "CreateFileSearchStore");
+        if (c == null) {
+            return;
+        }
+        JsonObject body;
+        try {
+            body = Generation.parseObject(ctx.body().asString());
+        } catch (Generation.Invalid e) {
+            refuse(ctx, c, e.error);
+            return;
+        }
+        String display = body.getString("displayName");
+        String slug = display == null ? "" : display.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-")
+                .replaceAll("^-+|-+$", "");
+        if (slug.length() > 27) {
+            slug = slug.substring(0, 27);
+        }
+        String id = (slug.isEmpty() ? "" : slug + "-") + objects.newId(12);
+        ProjectObjects.StoreObj s = new ProjectObjects.StoreObj(c.project(), id, state.now());
+        s.displayName = display;
+        String em = body.getString("embeddingModel");
+        s.embeddingModel = em == null ? "models/gemini-embedding-001" : (em.startsWith("models/") ? em : "models/" + em);
+        objects.put(ProjectObjects.Kind.STORE, s);
+        ok(ctx, c, resource(s));
+    }
+
+    private void list(RoutingContext ctx) {
+        NativeApi.Caller c = auth(ctx, "ListFileSearchStores");
+        if (c == null) {
+            return;
+        }
+        List<ProjectObjects.StoreObj> all = objects.list(ProjectObjects.Kind.STORE, c.project(),
+                Comparator.comparing((ProjectObjects.StoreObj x) -> x.created).thenComparing(x -> x.id), null);
+        Resources.Page page = Resources.page(ctx, "stores", all.size(), 10, 20, e -> {
+            refuse(ctx, c, e);
+            return null;
+        });
+        if (page == null) {
+            return;
+        }
+        JsonObject body = new JsonObject();
+        if (page.end() > page.offset()) {
+            JsonArray items = new JsonArray();
+            Resources.slice(all, page).forEach(x -> items.add(resource(x)));
+            body.put("fileSearchStores", items);
+        }
+        if (page.next() != null) {
+            body.put("nextPageToken", page.next());
+        }
+        ok(ctx, c, body);
+    }
+
+    private void delete(RoutingContext ctx, NativeApi.Caller c, ProjectObjects.StoreObj s) {
+        boolean force = "true".equalsIgnoreCase(ctx.request().getParam("force"));
+        boolean empty = objects.locked(s.documents::isEmpty);
+        if (!empty && !force) {
+            refuse(ctx, c, GoogleErrors.of(400, "FAILED_PRECONDITION", "Cannot delete non-empty FileSearchStore "
+                    + "fileSearchStores/" + s.id + " without force=true."));
+            return;
+        }
+        objects.remove(ProjectObjects.Kind.STORE, c.project(), s.id);
+        ok(ctx, c, new JsonObject());
+    }
+
+    private void documents(RoutingContext ctx, NativeApi.Caller c, ProjectObjects.StoreObj s) {
+        List<JsonObject> all = objects.locked(() -> s.documents.values().stream().map(JsonObject::copy).toList());
+        Resources.Page page = Resources.page(ctx, "documents", all.size(), 10, 20, e -> {
+            refuse(ctx, c, e);
+            return null;
+        });
+        if (page == null) {
+            return;
+        }
+        JsonObject body = new JsonObject();
+        if (page.end() > page.offset()) {
+            body.put("documents", new JsonArray(new java.util.ArrayList<>(Resources.slice(all, page))));
+        }
+        if (page.next() != null) {
+            body.put("nextPageToken", page.next());
+        }
+        ok(ctx, c, body);
+    }
+
+    /** A PENDING document that its operation turns ACTIVE. */
+    private ProjectObjects.OperationObj addDocument(ProjectObjects.StoreObj s, String displayName, String mimeType,
+                                                    long size, JsonObject custom, String opPath, String responseType) {
+        String docId = objects.newId(12);
+        String docName = "fileSearchStores/" + s.id + "/documents/" + docId;
+        JsonObject doc = new JsonObject().put("name", docName);
+        if (displayName != null) {
+            doc.put("displayName", displayName);
+        }
+        if (custom != null) {
+            doc.put("customMetadata", custom.getValue("customMetadata"));
+        }
+        doc.put("createTime", Resources.time(state.now())).put("updateTime", Resources.time(state.now()))
+                .put("state", "STATE_PENDING").put("sizeBytes", Long.toString(size))
+                .put("mimeType", mimeType == null ? "application/octet-stream" : mimeType);
+        objects.locked(() -> s.documents.put(docName, doc));
+        String opName = "fileSearchStores/" + s.id + opPath + objects.newId(12);
+        ProjectObjects.OperationObj[] holder = new ProjectObjects.OperationObj[1];
+        holder[0] = operations.start(s.project, opName, null, () -> objects.locked(() -> {
+            doc.put("state", "STATE_ACTIVE").put("updateTime", Resources.time(state.now()));
+            holder[0].response = new JsonObject()
+                    .put("@type", "type.googleapis.com/google.ai.generativelanguage.v1beta." + responseType)
+                    .put("parent", "fileSearchStores/" + s.id).put("documentName", docName);
+            return null;
+        }));
+        return holder[0];
+    }
+
+    /** The final chunk of an {@code :uploadToFileSearchStore} session: a new document and its operation. */
+    JsonObject uploaded(ProjectObjects.Upload u, Path kept) {
+        if (kept != null) {
+            ProjectObjects.deleteQuietly(kept);
+        }
+        ProjectObjects.StoreObj s = objects.get(ProjectObjects.Kind.STORE, u.project, u.storeId);
+        if (s == null) {
+            return GoogleErrors.objectDenied("FileSearchStore", "fileSearchStores/" + u.storeId).body();
+        }
+        JsonObject custom = u.metadata.getValue("customMetadata") != null ? u.metadata : null;
+        return OperationsApi.json(addDocument(s, u.displayName, u.mimeType, u.received, custom, "/upload/operations/",
+                "UploadToFileSearchStoreResponse"));
+    }
+
+    private void importFile(RoutingContext ctx, NativeApi.Caller c, ProjectObjects.StoreObj s) {
+        JsonObject body;
+        try {
+            body = Generation.parseObject(ctx.body().asString());
+        } catch (Generation.Invalid e) {
+            refuse(ctx, c, e.error);
+            return;
+        }
+        String fileName = body.getString("fileName");
+        if (fileName == null || fileName.isBlank()) {
+            refuse(ctx, c, GoogleErrors.invalidArgument("* ImportFileRequest.file_name: file_name is not specified\n"));
+            return;
+        }
+        String fileId = SimState.stripPrefix(fileName, "files/");
+        ProjectObjects.FileObj f = state.file(c.project(), fileId);
+        if (f == null) {
+            refuse(ctx, c, GoogleErrors.filePermissionDenied(fileId));
+            return;
+        }
+        JsonObject custom = body.getValue("customMetadata") != null ? body : null;
+        ok(ctx, c, OperationsApi.json(addDocument(s, f.displayName, f.mimeType, f.sizeBytes, custom, "/operations/",
+                "ImportFileResponse")));
+    }
+}
