@@ -91,7 +91,6 @@ public class PassThroughRoutes {
             return;
         }
         if (!requests.authenticate(ctx)) {
-            ctx.response().putHeader("Connection", "close");
             return;
         }
         start(ctx, true);

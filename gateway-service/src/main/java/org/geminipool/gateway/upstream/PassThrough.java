@@ -181,8 +181,10 @@ public class PassThrough {
         }
         affinity.pin(p.refs, call.tokenId()).subscribe().with(
                 pin -> p.context.runOnContext(v -> onPin(p, pin)),
-                failure -> p.context.runOnContext(v -> fail(p, 503, "the key pool (keypool-service) is not reachable"
-                        + " right now; try again shortly", 5L)));
+                failure -> p.context.runOnContext(v -> {
+                    LOG.warnf("[%s] affinity lookup failed: %s", p.requestId, failure.toString());
+                    fail(p, 503, "the key pool (keypool-service) is not reachable right now; try again shortly", 5L);
+                }));
     }
 
     private void onPin(Pass p, Affinity.Pin pin) {
@@ -231,7 +233,9 @@ public class PassThrough {
             fail(p, 404, "model " + p.call.generationModel() + " is not served here", null);
         } else if (answer instanceof LeaseAnswer.Invalid invalid) {
             fail(p, 400, "the key pool refused this request: " + ProtocolErrors.scrub(invalid.why()), null);
-        } else if (answer instanceof LeaseAnswer.Unavailable) {
+        } else if (answer instanceof LeaseAnswer.Unavailable unavailable) {
+            LOG.warnf("[%s] keypool unavailable for %s %s: %s", p.requestId, p.call.method(), p.call.path(),
+                    unavailable.why());
             fail(p, 503, "the key pool (keypool-service) is not reachable right now; try again shortly", 5L);
         }
     }
@@ -296,13 +300,15 @@ public class PassThrough {
             } else {
                 answer = request.send();
             }
-            answer.onComplete(r -> p.context.runOnContext(v -> {
+            // Handled on the client's callback (the request's own event loop): a hop would let an empty answer end
+            // before its handlers are set.
+            answer.onComplete(r -> {
                 if (r.failed()) {
                     onNoAnswer(p, lease, start, r.cause());
                 } else {
                     onAnswer(p, lease, start, r.result());
                 }
-            }));
+            });
         });
     }
 
