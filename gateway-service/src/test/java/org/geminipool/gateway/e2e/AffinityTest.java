@@ -149,19 +149,31 @@ class AffinityTest extends GatewayTestBase {
         client().contentType(ContentType.JSON).body(body).post("/v1beta/models/gemini-3.8-flash:generateContent")
                 .then().statusCode(400).body("error.message", containsString("two different Google projects"));
 
-        // The file's project loses its key: a 403 that names why, and no other project is tried.
+        // The file's project loses its keys: a 403 that names why, and no other project is tried. (Uploads lease any
+        // key of the pool, so the project may be another test's: its keys are enabled again afterwards.)
         String project = new ArrayList<>(fileByProject.keySet()).get(0);
-        String keyId = keyIdByProject.get(project);
+        List<String> keyIds = given().baseUri(PoolServicesTestResource.keypool().baseUrl())
+                .header("Authorization", "Bearer " + PoolServicesTestResource.ADMIN_TOKEN).queryParam("project", project)
+                .get("/admin/keys").then().statusCode(200).extract().jsonPath().getList("id", String.class);
+        assertFalse(keyIds.isEmpty(), "keys of " + project);
+        try {
+            keyIds.forEach(id -> keyState(id, "DISABLED"));
+            long calls = upstreamCalls();
+            client().contentType(ContentType.JSON).body(fileBody(fileByProject.get(project), "gemini-3.8-flash"))
+                    .post("/v1beta/models/gemini-3.8-flash:generateContent").then().statusCode(403)
+                    .body("error.message", containsString("NO_KEYS"));
+            client().get("/v1beta/" + fileByProject.get(project)).then().statusCode(403).body("error.message",
+                    containsString("has no usable key"));
+            assertEquals(calls, upstreamCalls(), "no other project's key was tried");
+        } finally {
+            keyIds.forEach(id -> keyState(id, "ACTIVE"));
+        }
+    }
+
+    private static void keyState(String keyId, String state) {
         given().baseUri(PoolServicesTestResource.keypool().baseUrl())
                 .header("Authorization", "Bearer " + PoolServicesTestResource.ADMIN_TOKEN).contentType(ContentType.JSON)
-                .body("{\"state\":\"DISABLED\"}").patch("/admin/keys/" + keyId).then().statusCode(200);
-        long calls = upstreamCalls();
-        client().contentType(ContentType.JSON).body(fileBody(names.get(0), "gemini-3.8-flash"))
-                .post("/v1beta/models/gemini-3.8-flash:generateContent").then().statusCode(403)
-                .body("error.message", containsString("NO_KEYS"));
-        client().get("/v1beta/" + names.get(0)).then().statusCode(403).body("error.message",
-                containsString("has no usable key"));
-        assertEquals(calls, upstreamCalls(), "no other project's key was tried");
+                .body("{\"state\":\"" + state + "\"}").patch("/admin/keys/" + keyId).then().statusCode(200);
     }
 
     private static String fileBody(String uri, String model) {
