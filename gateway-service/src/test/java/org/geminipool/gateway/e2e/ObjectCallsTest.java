@@ -60,11 +60,11 @@ class ObjectCallsTest extends GatewayTestBase {
         JsonPath op = null;
         for (int i = 0; i < 5; i++) {
             op = client().get("/v1beta/" + name).then().statusCode(200).extract().jsonPath();
-            if (op.getBoolean("done")) {
+            if (Boolean.TRUE.equals(op.get("done"))) {
                 break;
             }
         }
-        assertTrue(op.getBoolean("done"), op.prettify());
+        assertEquals(Boolean.TRUE, op.get("done"), op.prettify());
         String uri = op.getString("response.generateVideoResponse.generatedSamples[0].video.uri");
         String path = uri.substring(uri.indexOf("/v1beta/"));
         byte[] video = client().urlEncodingEnabled(false).get(path).then().statusCode(200).extract().asByteArray();
