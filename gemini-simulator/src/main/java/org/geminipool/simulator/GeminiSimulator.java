@@ -331,6 +331,14 @@ public final class GeminiSimulator implements AutoCloseable {
         state.objectSettings().setKeepBytesUpTo(bytes);
     }
 
+    /**
+     * Live API: concurrent sessions per project (default 3), milliseconds from setup to the goAway (default 9 min) and
+     * the goAway's timeLeft before the server closes (default 60 s).
+     */
+    public void setLive(int concurrentSessions, long goAwayAfterMs, long goAwayNoticeMs) {
+        state.objectSettings().setLive(concurrentSessions, goAwayAfterMs, goAwayNoticeMs);
+    }
+
     /** The ids of a project's stored objects per kind (FILE, CACHE, BATCH, INTERACTION, OPERATION, STORE, OPENAI_VIDEO). */
     public java.util.Map<String, java.util.List<String>> objects(String project) {
         java.util.Map<String, java.util.List<String>> out = new java.util.LinkedHashMap<>();
@@ -347,14 +355,17 @@ public final class GeminiSimulator implements AutoCloseable {
         return f == null ? null : f.project;
     }
 
-    /** One logged request: its line, the project charged (or owning the object), the key's mask, the status. */
-    public record LoggedRequest(String line, String project, String keyMask, int status) {
+    /**
+     * One logged request: its line, the project charged (or owning the object), the key's mask, the status, and its
+     * headers as "name: value" (the presented key's value masked; everything else as received).
+     */
+    public record LoggedRequest(String line, String project, String keyMask, int status, java.util.List<String> headers) {
     }
 
-    /** The request log with who called: each entry's line, project, masked key and status. */
+    /** The request log with who called: each entry's line, project, masked key, status and headers. */
     public java.util.List<LoggedRequest> requestRecords() {
-        return state.requestRecords().stream().map(r -> new LoggedRequest(r.line, r.project(), r.keyMask, r.status()))
-                .toList();
+        return state.requestRecords().stream()
+                .map(r -> new LoggedRequest(r.line, r.project(), r.keyMask, r.status(), r.headers)).toList();
     }
 
     /** The request lines one key sent (matched by hash; the log keeps no key). */

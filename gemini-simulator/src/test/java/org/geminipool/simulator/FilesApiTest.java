@@ -189,4 +189,70 @@ class FilesApiTest extends SimTestBase {
         assertEquals(400, api().header("x-goog-api-key", key).get("/v1beta/files/" + id + ":download?alt=media")
                 .statusCode());
     }
+
+    @Test
+    void aChunkCutOffMidBodyKeepsTheSessionForAResume() throws Exception {
+        String key = validKey("p1");
+        String path = start(key, "application/pdf", 100, "{}");
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", sim.port())) {
+            socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n"
+                    + "X-Goog-Upload-Command: upload, finalize\r\nX-Goog-Upload-Offset: 0\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(new byte[40]);
+            socket.getOutputStream().flush();
+            // the client goes away with 60 bytes unsent; ask until the simulator has seen all 40 (bounded)
+            String received = null;
+            for (int i = 0; i < 50; i++) {
+                received = api().header("X-Goog-Upload-Command", "query").post(path).header("X-Goog-Upload-Size-Received");
+                if ("40".equals(received)) {
+                    break;
+                }
+                Thread.sleep(20);
+            }
+            assertEquals("40", received);
+        }
+        Response rest = api().header("X-Goog-Upload-Command", "upload, finalize").header("X-Goog-Upload-Offset", 40)
+                .body(new byte[60]).post(path);
+        assertEquals(200, rest.statusCode(), rest.asString());
+        assertEquals("100", new JsonObject(rest.asString()).getJsonObject("file").getString("sizeBytes"));
+    }
+
+    @Test
+    void anUploadAboveTheKeepLimitIsOnlyCountedNotStored() {
+        String key = validKey("p1");
+        sim.setKeepUploadBytesUpTo(10);
+        String jsonl = "{\"key\":\"a\",\"request\":" + userText("too big to keep") + "}\n";
+        String name = upload(key, "application/jsonl", jsonl.getBytes(StandardCharsets.UTF_8)).getString("name");
+        Response batch = json("{\"batch\":{\"inputConfig\":{\"fileName\":\"" + name + "\"}}}")
+                .header("x-goog-api-key", key).post("/v1beta/models/gemini-3.8-flash:batchGenerateContent");
+        assertEquals(400, batch.statusCode(), "no bytes were kept to read the requests from");
+    }
+
+    @Test
+    void anOversizedStartBodyIsA400NotABufferedGigabyte() {
+        String key = validKey("p1");
+        byte[] big = new byte[2 * 1024 * 1024];
+        java.util.Arrays.fill(big, (byte) ' ');
+        Response r = api().contentType("application/json").body(big).header("x-goog-api-key", key)
+                .header("X-Goog-Upload-Protocol", "resumable").header("X-Goog-Upload-Command", "start")
+                .post("/upload/v1beta/files");
+        assertEquals(400, r.statusCode());
+        assertTrue(r.jsonPath().getString("error.message").contains("larger than"), r.asString());
+    }
+
+    @Test
+    void cloudStorageFilesRegisterAsRegisteredFilesOfTheProject() {
+        String key = validKey("p1");
+        String stranger = validKey("p2");
+        Response r = json("{\"uris\":[\"gs://bucket/report.pdf\"]}").header("x-goog-api-key", key)
+                .post("/v1beta/files:register");
+        assertEquals(200, r.statusCode(), r.asString());
+        String name = r.jsonPath().getString("files[0].name");
+        assertEquals("REGISTERED", r.jsonPath().getString("files[0].source"));
+        assertEquals("report.pdf", r.jsonPath().getString("files[0].displayName"));
+        assertEquals(200, json(withFile(name)).header("x-goog-api-key", key).post(GENERATE).statusCode());
+        assertEquals(403, json(withFile(name)).header("x-goog-api-key", stranger).post(GENERATE).statusCode());
+        assertEquals(400, json("{\"uris\":[\"https://example.com/x\"]}").header("x-goog-api-key", key)
+                .post("/v1beta/files:register").statusCode());
+    }
 }

@@ -49,7 +49,9 @@ final class AdminApi {
         return new JsonObject().put("batchPolls", s.batchPolls()).put("operationPolls", s.operationPolls())
                 .put("interactionPolls", s.interactionPolls()).put("videoFilePolls", s.videoFilePolls())
                 .put("batchConcurrent", s.batchConcurrentLimit()).put("batchEnqueuedTokens", s.batchEnqueuedTokenLimit())
-                .put("cacheMinTokens", s.cacheMinTokens()).put("keepBytesUpTo", s.keepBytesUpTo());
+                .put("cacheMinTokens", s.cacheMinTokens()).put("keepBytesUpTo", s.keepBytesUpTo())
+                .put("liveSessions", s.liveSessions()).put("liveGoAwayAfterMs", s.liveGoAwayAfterMs())
+                .put("liveGoAwayNoticeMs", s.liveGoAwayNoticeMs());
     }
 
     private void objectSettings(JsonObject b) {
@@ -67,6 +69,9 @@ final class AdminApi {
                 case "batchEnqueuedTokens" -> s.setBatchLimits(s.batchConcurrentLimit(), n.longValue());
                 case "cacheMinTokens" -> s.setCacheMinTokens(n.intValue());
                 case "keepBytesUpTo" -> s.setKeepBytesUpTo(n.longValue());
+                case "liveSessions" -> s.setLive(n.intValue(), s.liveGoAwayAfterMs(), s.liveGoAwayNoticeMs());
+                case "liveGoAwayAfterMs" -> s.setLive(s.liveSessions(), n.longValue(), s.liveGoAwayNoticeMs());
+                case "liveGoAwayNoticeMs" -> s.setLive(s.liveSessions(), s.liveGoAwayAfterMs(), n.longValue());
                 default -> throw new IllegalArgumentException("unknown setting " + f);
             }
         }
@@ -76,7 +81,7 @@ final class AdminApi {
         JsonArray a = new JsonArray();
         for (SimState.RequestRecord r : state.requestRecords()) {
             JsonObject o = new JsonObject().put("line", r.line).put("project", r.project()).put("key", r.keyMask)
-                    .put("status", r.status());
+                    .put("status", r.status()).put("headers", new JsonArray(new java.util.ArrayList<Object>(r.headers)));
             a.add(o);
         }
         return new JsonObject().put("requests", a);

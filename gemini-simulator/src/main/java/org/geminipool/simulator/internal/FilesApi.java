@@ -39,6 +39,8 @@ final class FilesApi {
     private static final Pattern FILE_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
     /** Bytes of a multipart body read to find its first part and the media part's headers. */
     private static final int MULTIPART_HEAD = 1024 * 1024;
+    /** The largest metadata body of a resumable start (the simulator's bound; Google's is unpublished). */
+    static final int MAX_START_BODY = 1024 * 1024;
 
     private final Vertx vertx;
     private final SimState state;
@@ -142,12 +144,29 @@ final class FilesApi {
             }
             return;
         }
-        ctx.request().body().onComplete(ar -> {
-            if (ar.failed()) {
+        // The start body is metadata: read it with a bound, as the body handler does for every other route.
+        HttpServerRequest req = ctx.request();
+        Buffer meta = Buffer.buffer();
+        boolean[] tooLarge = {false};
+        req.handler(b -> {
+            if (!tooLarge[0] && meta.length() + b.length() > MAX_START_BODY) {
+                tooLarge[0] = true;
+            } else if (!tooLarge[0]) {
+                meta.appendBuffer(b);
+            }
+        });
+        req.endHandler(v -> {
+            if (tooLarge[0]) {
+                NativeApi.Caller c = auth(ctx, "CreateFile");
+                if (c != null) {
+                    refuse(ctx, c, GoogleErrors.invalidArgument("The upload metadata is larger than "
+                            + MAX_START_BODY + " bytes."));
+                }
                 return;
             }
-            start(ctx, ar.result(), storeId);
+            start(ctx, meta, storeId);
         });
+        req.resume();
     }
 
     private static String header(RoutingContext ctx, String name) {
@@ -300,8 +319,10 @@ final class FilesApi {
             return;
         }
         long keep = state.objectSettings().keepBytesUpTo();
+        int seq = objects.openChunk(u);
         req.handler(buf -> objects.append(u, buf.getBytes(), keep));
         req.endHandler(v -> {
+            objects.closeChunk(u, seq);
             if (u.declaredSize >= 0 && u.received > u.declaredSize) {
                 objects.remove(ProjectObjects.Kind.UPLOAD, u.project, u.id);
                 count(key, false);
@@ -335,7 +356,8 @@ final class FilesApi {
             objects.put(ProjectObjects.Kind.FILE, f);
             Resources.json(ctx, 200, new JsonObject().put("file", resource(ctx, f)));
         });
-        req.exceptionHandler(t -> objects.remove(ProjectObjects.Kind.UPLOAD, u.project, u.id));
+        // A chunk cut off mid-way keeps the session and the bytes that arrived: the client asks with "query" and resumes.
+        req.exceptionHandler(t -> objects.closeChunk(u, seq));
         req.resume();
     }
 
@@ -386,6 +408,7 @@ final class FilesApi {
         HttpServerRequest req = ctx.request();
         NativeApi.Caller c = auth(ctx, "CreateFile");
         if (c == null) {
+            discard(req);
             return;
         }
         String ct = req.getHeader("Content-Type");
@@ -616,6 +639,44 @@ final class FilesApi {
         } else {
             Http.googleError(ctx, GoogleErrors.notFound("Method not found."), false);
         }
+    }
+
+    /**
+     * {@code POST /v1beta/files:register} {@code {"uris":["gs://…"]}} [PY-files 110, 520]: each Cloud Storage object
+     * becomes a REGISTERED, ACTIVE file of the caller's project (no bytes are fetched; size 0).
+     */
+    void register(RoutingContext ctx) {
+        NativeApi.Caller c = auth(ctx, "RegisterFiles");
+        if (c == null) {
+            return;
+        }
+        JsonArray uris;
+        try {
+            JsonObject body = Generation.parseObject(ctx.body().asString());
+            uris = body.getValue("uris") instanceof JsonArray a ? a : null;
+            if (uris == null || uris.isEmpty() || uris.size() > 100) {
+                throw new Generation.Invalid(GoogleErrors.invalidArgument("* RegisterFilesRequest.uris: between 1 and "
+                        + "100 gs:// URIs are required\n"));
+            }
+            for (Object u : uris) {
+                if (!(u instanceof String us) || !us.startsWith("gs://") || us.length() < 6) {
+                    throw new Generation.Invalid(GoogleErrors.invalidArgument("Only gs:// URIs can be registered: " + u));
+                }
+            }
+        } catch (Generation.Invalid e) {
+            refuse(ctx, c, e.error);
+            return;
+        }
+        JsonArray out = new JsonArray();
+        for (Object u : uris) {
+            String uri = (String) u;
+            ProjectObjects.FileObj f = newFile(c.project(), null, uri.substring(uri.lastIndexOf('/') + 1), null);
+            f.source = "REGISTERED";
+            f.sha256Hex = SimState.fingerprint(uri);
+            objects.put(ProjectObjects.Kind.FILE, f);
+            out.add(resource(ctx, f));
+        }
+        ok(ctx, c, new JsonObject().put("files", out));
     }
 
     private void get(RoutingContext ctx, String id) {

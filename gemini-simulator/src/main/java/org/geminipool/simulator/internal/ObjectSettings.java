@@ -14,6 +14,9 @@ public final class ObjectSettings {
     private long batchEnqueuedTokenLimit;
     private int cacheMinTokens;
     private long keepBytesUpTo;
+    private int liveSessions;
+    private long liveGoAwayAfterMs;
+    private long liveGoAwayNoticeMs;
 
     ObjectSettings() {
         reset();
@@ -28,6 +31,33 @@ public final class ObjectSettings {
         batchEnqueuedTokenLimit = 10_000_000L;
         cacheMinTokens = 1024;
         keepBytesUpTo = 64L * 1024 * 1024;
+        liveSessions = 3;
+        liveGoAwayAfterMs = 9 * 60_000L;
+        liveGoAwayNoticeMs = 60_000L;
+    }
+
+    /** Concurrent Live sessions per project (simulator choice: 3, the free tier's published figure of 2025). */
+    public synchronized int liveSessions() {
+        return liveSessions;
+    }
+
+    /** Milliseconds after setup when a Live session gets its goAway (Google: about 10 minutes per connection). */
+    public synchronized long liveGoAwayAfterMs() {
+        return liveGoAwayAfterMs;
+    }
+
+    /** The goAway's {@code timeLeft}: the session closes this many milliseconds after it. */
+    public synchronized long liveGoAwayNoticeMs() {
+        return liveGoAwayNoticeMs;
+    }
+
+    public synchronized void setLive(int sessions, long goAwayAfterMs, long noticeMs) {
+        liveSessions = nonNegative(sessions, "sessions");
+        if (goAwayAfterMs < 1 || noticeMs < 0) {
+            throw new IllegalArgumentException("goAwayAfterMs >= 1 and noticeMs >= 0");
+        }
+        liveGoAwayAfterMs = goAwayAfterMs;
+        liveGoAwayNoticeMs = noticeMs;
     }
 
     private static int nonNegative(int n, String name) {

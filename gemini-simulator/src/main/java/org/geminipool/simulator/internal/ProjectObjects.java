@@ -33,7 +33,7 @@ import java.util.function.Predicate;
 public final class ProjectObjects {
 
     /** Which kinds of object exist; the map key of each per-project table. */
-    public enum Kind { FILE, CACHE, BATCH, INTERACTION, OPERATION, STORE, UPLOAD, OPENAI_VIDEO }
+    public enum Kind { FILE, CACHE, BATCH, INTERACTION, OPERATION, STORE, UPLOAD, OPENAI_VIDEO, LIVE_HANDLE, AUTH_TOKEN }
 
     /** Base of every stored object: its project and its id (the part after {@code files/}, {@code batches/} …). */
     public abstract static class Obj {
@@ -79,6 +79,8 @@ public final class ProjectObjects {
         public long received;
         public boolean finished;
         public boolean cancelled;
+        /** Counts chunk requests, so a cut-off chunk's late clean-up leaves a newer chunk's file open. */
+        int chunkSeq;
         /** Non-null for an upload into a File Search store. */
         public String storeId;
         final MessageDigest digest = sha256();
@@ -179,6 +181,28 @@ public final class ProjectObjects {
         public String fileId;
 
         VideoJob(String project, String id, Instant created) {
+            super(project, id, created);
+        }
+    }
+
+    /** A Live API session resumption handle and the history it resumes (§10). */
+    public static final class LiveHandle extends Obj {
+        public final String history;
+
+        LiveHandle(String project, String id, Instant created, String history) {
+            super(project, id, created);
+            this.history = history;
+        }
+    }
+
+    /** An ephemeral token for the Live API (§10): {@code uses} sessions may start before {@code newSessionExpires}. */
+    public static final class AuthToken extends Obj {
+        public int uses;
+        public Instant expires;
+        public Instant newSessionExpires;
+        public JsonObject setup;
+
+        AuthToken(String project, String id, Instant created) {
             super(project, id, created);
         }
     }
@@ -313,13 +337,43 @@ public final class ProjectObjects {
 
     // ---------------------------------------------------------------- upload bytes
 
-    /** Opens a temporary file for an upload's bytes. */
+    /**
+     * Gives an upload a temporary file for its bytes. The file is open only while a chunk arrives
+     * ({@link #openChunk}/{@link #closeChunk}), so sessions a client abandons hold no file handle.
+     */
     public synchronized void keepBytes(Upload u) {
         try {
             u.tmp = Files.createTempFile(tmpDir, "upload-", ".bin");
-            u.out = Files.newOutputStream(u.tmp);
         } catch (IOException e) {
             throw new IllegalStateException("cannot store upload: " + e, e);
+        }
+    }
+
+    /** Opens the upload's file for appending one chunk (nothing when its bytes are not kept); returns the chunk's number. */
+    public synchronized int openChunk(Upload u) {
+        int seq = ++u.chunkSeq;
+        if (u.tmp != null && u.out == null) {
+            try {
+                u.out = Files.newOutputStream(u.tmp, java.nio.file.StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                closeUpload(u, true);
+            }
+        }
+        return seq;
+    }
+
+    /**
+     * Closes the upload's file after chunk {@code seq}, unless a newer chunk is arriving; the session and the bytes so
+     * far stay (the client may resume).
+     */
+    public synchronized void closeChunk(Upload u, int seq) {
+        if (u.out != null && u.chunkSeq == seq) {
+            try {
+                u.out.close();
+            } catch (IOException e) {
+                closeUpload(u, true);
+            }
+            u.out = null;
         }
     }
 

@@ -37,8 +37,10 @@ public final class SimServer {
             // Each entry also names the key (hashed), the project and, once the head is written, the status.
             router.route().handler(ctx -> {
                 if (!ctx.request().path().startsWith("/_sim/")) {
+                    java.util.List<String> headers = new java.util.ArrayList<>();
+                    ctx.request().headers().forEach(h -> headers.add(h.getKey() + ": " + h.getValue()));
                     SimState.RequestRecord rec = state.recordRequest(ctx.request().method().name(), ctx.request().uri(),
-                            presentedKey(ctx));
+                            presentedKey(ctx), headers);
                     ctx.put(LOG_RECORD, rec);
                     ctx.addHeadersEndHandler(v -> rec.status(ctx.response().getStatusCode()));
                 }
@@ -48,7 +50,7 @@ public final class SimServer {
             BodyHandler bodies = BodyHandler.create(false).setBodyLimit(32L * 1024 * 1024);
             router.route().handler(ctx -> {
                 String p = ctx.request().path();
-                if (p.startsWith("/upload/") || (p.equals("/v1beta/openai/files")
+                if (p.startsWith("/upload/") || p.startsWith("/ws/") || (p.equals("/v1beta/openai/files")
                         && ctx.request().method() == io.vertx.core.http.HttpMethod.POST)) {
                     ctx.next();
                 } else {
@@ -82,6 +84,7 @@ public final class SimServer {
                 Http.googleError(ctx, GoogleErrors.notFound("The requested URL " + ctx.request().path()
                         + " was not found on this server."), false);
             });
+            router.postWithRegex("/v1beta/files(?::|%3A|%3a)register").handler(files::register);
             router.routeWithRegex("/v1beta/files(/.*)?").handler(ctx -> files.handle(ctx,
                     rest(ctx.request().path(), "/v1beta/files"), false));
             router.routeWithRegex("/download/v1beta/files/(.+)").handler(ctx -> files.handle(ctx,
@@ -95,6 +98,9 @@ public final class SimServer {
             router.routeWithRegex("/v1beta/fileSearchStores(/.*)?").handler(ctx -> fileSearch.handle(ctx,
                     rest(ctx.request().path(), "/v1beta/fileSearchStores")));
             openaiObjects.mount(router);
+            LiveApi live = new LiveApi(vertx, state);
+            router.get("/ws/:method").handler(ctx -> live.handle(ctx, ctx.pathParam("method")));
+            router.post("/v1alpha/auth_tokens").handler(ctx -> live.createToken(ctx, natives));
             router.get("/v1beta/openai/models").handler(ctx -> openai.models(ctx, null));
             router.getWithRegex("/v1beta/openai/models/(.+)").handler(ctx -> openai.models(ctx, ctx.pathParam("param0")));
             router.post("/v1beta/openai/chat/completions").handler(openai::chat);
@@ -110,7 +116,8 @@ public final class SimServer {
             router.get("/api/v1/models").handler(openRouter::models);
             router.route().last().handler(ctx -> Http.googleError(ctx, GoogleErrors.notFound(
                     "The requested URL " + ctx.request().path() + " was not found on this server."), false));
-            HttpServer server = vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(false))
+            HttpServer server = vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(false)
+                            .setMaxWebSocketFrameSize(1024 * 1024).setMaxWebSocketMessageSize(16 * 1024 * 1024))
                     .requestHandler(router);
             server.listen(port, host).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             return new SimServer(vertx, server);

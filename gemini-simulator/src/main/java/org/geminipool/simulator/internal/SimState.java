@@ -851,11 +851,14 @@ public final class SimState {
         public final String keyMask;
         volatile String project;
         volatile int status;
+        /** The request's headers as "name: value", the presented key's value replaced by its mask. */
+        public final java.util.List<String> headers;
 
-        RequestRecord(String line, String key) {
+        RequestRecord(String line, String key, java.util.List<String> headers) {
             this.line = line;
             this.keyHash = key == null ? null : fingerprint(key).substring(0, 24);
             this.keyMask = key == null ? null : GoogleErrors.abbreviate(key);
+            this.headers = headers;
         }
 
         public String project() {
@@ -882,12 +885,21 @@ public final class SimState {
     }
 
     public RequestRecord recordRequest(String method, String uri) {
-        return recordRequest(method, uri, null);
+        return recordRequest(method, uri, null, java.util.List.of());
     }
 
-    public RequestRecord recordRequest(String method, String uri, String key) {
+    /**
+     * Logs one request. {@code headers} are "name: value" lines; wherever the presented key appears in them it is
+     * replaced by its mask, so the log holds no key but still shows anything else a proxy forwarded.
+     */
+    public RequestRecord recordRequest(String method, String uri, String key, java.util.List<String> headers) {
+        java.util.List<String> kept = new java.util.ArrayList<>(headers.size());
+        for (String h : headers) {
+            kept.add(key == null || key.isEmpty() ? h : h.replace(key, GoogleErrors.abbreviate(key)));
+        }
         // A key sent as ?key= is not kept (the log is for paths).
-        RequestRecord r = new RequestRecord(method + " " + uri.replaceAll("([?&]key=)[^&]*", "$1…"), key);
+        RequestRecord r = new RequestRecord(method + " " + uri.replaceAll("([?&]key=)[^&]*", "$1…"), key,
+                java.util.List.copyOf(kept));
         if (key != null) {
             r.project = key(key).project();
         }
