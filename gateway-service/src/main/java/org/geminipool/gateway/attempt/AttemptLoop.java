@@ -134,6 +134,11 @@ public class AttemptLoop {
         LeaseRequest request = new LeaseRequest(target.pool(), target.model(), ex.requestId, quotaFree,
                 excluded.isEmpty() ? null : excluded, quotaFree || ex.estimatedTokens <= 0 ? null : ex.estimatedTokens,
                 ex.preferredProject);
+        if (ex.project != null) {
+            // Affinity: the objects named belong to one project; any pool of it, nothing excluded (design §2).
+            request = new LeaseRequest(null, target.model(), ex.requestId, quotaFree, null,
+                    request.estimatedTokens(), ex.project);
+        }
         leases.lease(request).subscribe().with(
                 answer -> ex.context.runOnContext(v -> onLease(ex, index, target, answer)),
                 failure -> ex.context.runOnContext(v -> onLease(ex, index, target,
@@ -422,6 +427,10 @@ public class AttemptLoop {
             GatewayResponses.error(ex.ctx, ex.call, 404, why, null, ex.requestId);
             return;
         }
+        if (ex.project != null && ex.lastRefusal != null && ex.upstreamErrors == 0 && ex.retiredTargets == 0) {
+            pinnedRefusal(ex);
+            return;
+        }
         if (ex.googleRefusedLocation) {
             metrics.request(ex.decision.route(), null, Outcome.LOCATION_UNSUPPORTED.name());
             GatewayResponses.error(ex.ctx, ex.call, 503, "Google refuses requests from this gateway's network location"
@@ -454,6 +463,24 @@ public class AttemptLoop {
         String why = ex.lastRefusal != null ? " (" + ex.lastRefusal + ")" : "";
         GatewayResponses.error(ex.ctx, ex.call, 429, "no key of route " + ex.decision.route()
                 + " can serve this request now" + why + "; retry in " + retry + " s", retry, ex.requestId);
+    }
+
+    /** Affinity: the one project that may serve the request's objects cannot; its reason, never another project. */
+    private void pinnedRefusal(Exchange ex) {
+        String objects = String.join(", ", ex.objects);
+        boolean dead = "ALL_BANNED".equals(ex.lastRefusal) || "NO_KEYS".equals(ex.lastRefusal);
+        metrics.request(ex.decision.route(), null, dead ? "PROJECT_UNUSABLE" : "EXHAUSTED");
+        if (dead) {
+            GatewayResponses.error(ex.ctx, ex.call, 403, "the Google project that created " + objects + " has no usable"
+                    + " key in this pool (" + ex.lastRefusal + ("ALL_BANNED".equals(ex.lastRefusal)
+                    ? ": its keys are banned" : ": its keys were removed or disabled") + "); Google lets only that"
+                    + " project use the object, so no other key is tried", null, ex.requestId);
+            return;
+        }
+        long retry = ex.retryAfterSeconds == null ? UpstreamErrorClassifier.DEFAULT_RATE_LIMIT_SECONDS : ex.retryAfterSeconds;
+        GatewayResponses.error(ex.ctx, ex.call, 429, "the Google project that created " + objects + " cannot serve"
+                + " this request now (" + ex.lastRefusal + "); Google lets only that project use the object, so no"
+                + " other project is tried; retry in " + retry + " s", retry, ex.requestId);
     }
 
     private void finishQuietly(Exchange ex, String outcome) {

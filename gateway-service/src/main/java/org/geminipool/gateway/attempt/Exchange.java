@@ -45,6 +45,13 @@ public final class Exchange {
     /** Lease from this project first (a chain's earlier project, for its thought signatures); dropped when refused. */
     public String preferredProject;
     public boolean finished;
+    /**
+     * Affinity (design §2): the Google project that created the objects this request names (a file, a cache), or
+     * null. When set, every lease is constrained to it and no other project is ever tried.
+     */
+    public String project;
+    /** The stored objects the request names (for the answer when their project cannot serve). */
+    public java.util.Set<String> objects = java.util.Set.of();
 
     public Exchange(RoutingContext ctx, Context context, ApiCall call, String requestId, String clientTokenId, Buffer body,
              ObjectNode json, RouteDecision decision) {

@@ -17,6 +17,9 @@ import org.geminipool.gateway.routing.RouteDecision;
 import org.geminipool.gateway.routing.RouteTable;
 import org.geminipool.gateway.routing.Target;
 
+import org.geminipool.gateway.affinity.Affinity;
+import org.geminipool.gateway.affinity.ObjectRefs;
+
 import java.util.List;
 import java.util.UUID;
 
@@ -66,7 +69,17 @@ public class GatewayRequests {
         return true;
     }
 
+    @Inject
+    PassThroughRoutes passThrough;
+
+    @Inject
+    Affinity affinity;
+
     public void handle(RoutingContext ctx) {
+        if (ctx.get(PassThroughRoutes.MARK) != null) {
+            passThrough.handOver(ctx); // a path the gateway forwards as it is (PassThroughRoutes)
+            return;
+        }
         String requestId = UUID.randomUUID().toString();
         ApiCall call = null;
         try {
@@ -118,11 +131,40 @@ public class GatewayRequests {
             Exchange ex = new Exchange(ctx, Vertx.currentContext(), call, requestId, ctx.get(ClientAuth.TOKEN_ID),
                     ctx.body() == null ? null : ctx.body().buffer(), json, decision);
             ex.estimatedTokens = estimatedTokens;
-            loop.run(ex);
+            java.util.Set<String> objects = ObjectRefs.inBody(json);
+            if (objects.isEmpty()) {
+                loop.run(ex);
+            } else {
+                runPinned(ex, objects);
+            }
         } catch (ClientError e) {
             metrics.request(null, null, "BAD_REQUEST");
             GatewayResponses.error(ctx, call, e.status(), e.getMessage(), null, requestId);
         }
+    }
+
+    /**
+     * Affinity (design §2): a request naming stored objects (a {@code fileData.fileUri}, a {@code cachedContent}) is
+     * served only by the project that created them; an object the pool never saw for this client, or objects of two
+     * projects, are a 4xx before any lease.
+     */
+    private void runPinned(Exchange ex, java.util.Set<String> objects) {
+        affinity.pin(objects, ex.clientTokenId).subscribe().with(pin -> ex.context.runOnContext(v -> {
+            if (pin instanceof Affinity.Pin.Refused refused) {
+                metrics.request(ex.decision.route(), null, "UNKNOWN_OBJECT");
+                GatewayResponses.error(ex.ctx, ex.call, refused.status(), refused.message(), null, ex.requestId);
+                return;
+            }
+            if (pin instanceof Affinity.Pin.Project pinned) {
+                ex.project = pinned.project();
+                ex.objects = new java.util.LinkedHashSet<>(pinned.names());
+            }
+            loop.run(ex);
+        }), failure -> ex.context.runOnContext(v -> {
+            metrics.request(ex.decision.route(), null, "KEYPOOL_UNAVAILABLE");
+            GatewayResponses.error(ex.ctx, ex.call, 503, "the key pool (keypool-service) is not reachable right now;"
+                    + " try again shortly", 5L, ex.requestId);
+        }));
     }
 
     /** 400 in the route's protocol unless {@code name} is a valid model name. */

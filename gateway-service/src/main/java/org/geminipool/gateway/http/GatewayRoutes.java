@@ -34,7 +34,7 @@ public class GatewayRoutes {
 
     void register(@Observes Router router) {
         long limit = config.maxBodySize().asLongValue();
-        for (String path : new String[] {"/v1beta/*", "/v1/*"}) {
+        for (String path : new String[] {"/v1beta/*", "/v1/*", "/v1alpha/*"}) {
             // Two routes, because Vert.x wants a body handler first on its route: the token check and the body
             // budget run before any byte of the body is read.
             router.route(path).order(-101).handler(this::authenticate).handler(this::reserveBody)

@@ -132,18 +132,27 @@ public class LeaseRepository {
      * {@code excludedPools} (names bound as parameters, one placeholder each).
      */
     public Uni<List<Candidate>> candidates(String poolName, List<String> excludedPools, String model) {
+        return candidates(poolName, excludedPools, model, null);
+    }
+
+    /** As above, and with {@code project} set only the keys of that project (a lease constrained to one project). */
+    public Uni<List<Candidate>> candidates(String poolName, List<String> excludedPools, String model, String project) {
         List<Object> args = new ArrayList<>(List.of(model, model, model, model, model, model));
         String sql;
         if (poolName != null) {
             sql = CANDIDATES_IN_POOL;
             args.add(poolName);
         } else if (excludedPools == null || excludedPools.isEmpty()) {
-            sql = CANDIDATE_COLUMNS;
+            sql = CANDIDATE_COLUMNS + " WHERE 1 = 1";
         } else {
             sql = CANDIDATE_COLUMNS + " WHERE NOT EXISTS (SELECT 1 FROM gp_key_pool kx WHERE kx.key_id = k.id"
                     + " AND kx.pool IN (" + String.join(", ", java.util.Collections.nCopies(excludedPools.size(), "?"))
                     + "))";
             args.addAll(excludedPools);
+        }
+        if (project != null) {
+            sql += " AND p.name = ?";
+            args.add(project);
         }
         return pool.preparedQuery(sql).execute(Tuple.from(args)).map(set -> {
             List<Candidate> out = new ArrayList<>(set.size());

@@ -13,7 +13,7 @@ import java.security.MessageDigest;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** {@code /leases} and {@code /outcomes} need the internal token, {@code /admin} the admin token; both as Bearer. 401 JSON otherwise. */
+/** {@code /leases}, {@code /outcomes} and {@code /objects} need the internal token, {@code /admin} the admin token; both as Bearer. 401 JSON otherwise. */
 public class AuthFilter {
 
     @Inject
@@ -25,7 +25,7 @@ public class AuthFilter {
         String expected;
         String which;
         if (path.equals("/leases") || path.startsWith("/leases/") || path.equals("/outcomes")
-                || path.startsWith("/outcomes/")) {
+                || path.startsWith("/outcomes/") || path.equals("/objects") || path.startsWith("/objects/")) {
             expected = tokens.internal();
             which = "internal token (GEMINI_POOL_INTERNAL_TOKEN)";
         } else if (path.equals("/admin") || path.startsWith("/admin/")) {
