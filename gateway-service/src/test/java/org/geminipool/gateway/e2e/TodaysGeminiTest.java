@@ -235,9 +235,10 @@ class TodaysGeminiTest extends GatewayTestBase {
         client().contentType(ContentType.JSON).body("{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"x\"},"
                         + "{\"fileData\":{\"mimeType\":\"application/pdf\",\"fileUri\":"
                         + "\"https://generativelanguage.googleapis.com/v1beta/files/abc123\"}}]}]}")
-                .post("/v1beta/models/only:generateContent").then().statusCode(403)
-                .body("error.status", equalTo("PERMISSION_DENIED"));
-        assertEquals(calls + 1, upstreamCalls(), "the client's 403 is not retried on other keys");
+                .post("/v1beta/models/only:generateContent").then().statusCode(404)
+                .body("error.message", containsString("files/abc123 is not known to this pool"));
+        // Affinity (gateway README): a file the pool never saw is refused before any key is spent on it.
+        assertEquals(calls, upstreamCalls(), "no upstream call for a file the pool does not know");
         for (String id : ids) {
             assertEquals("ACTIVE", keyInfo(id).getString("state"));
         }
