@@ -48,6 +48,10 @@ public class PassThroughRoutes {
 
     private void claim(RoutingContext ctx) {
         String path = ctx.normalizedPath();
+        if (isDoorPath(path)) {
+            ctx.next(); // the front doors answer their own unknown sub-paths in their protocol; Google has none of them
+            return;
+        }
         if (!path.startsWith("/v1alpha/")) {
             try {
                 RequestParser.parse(ctx.request().method(), path, ctx.request().getParam("alt"));
@@ -75,6 +79,12 @@ public class PassThroughRoutes {
         }
         ctx.put(MARK, Boolean.TRUE);
         ctx.next();
+    }
+
+    /** The OpenAI Responses and Anthropic Messages doors: translated by the gateway, never forwarded as they are. */
+    static boolean isDoorPath(String path) {
+        return path.equals("/v1/messages") || path.startsWith("/v1/messages/") || path.equals("/v1/responses")
+                || path.startsWith("/v1/responses/");
     }
 
     private void streamed(RoutingContext ctx) {
