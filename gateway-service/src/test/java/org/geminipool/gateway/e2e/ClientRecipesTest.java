@@ -5,22 +5,17 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import org.geminipool.simulator.KeyStatus;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The recipes of docs/clients.md, run by the real clients (src/test/node/clients, versions pinned in its
@@ -33,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 @WithTestResource(PoolServicesTestResource.class)
 class ClientRecipesTest extends GatewayTestBase {
 
-    private static final Path NODE_DIR = Path.of("src", "test", "node", "clients").toAbsolutePath();
+    private static Path nodeDir;
     private static String flashKey;
     private static String proProject;
 
@@ -42,12 +37,7 @@ class ClientRecipesTest extends GatewayTestBase {
 
     @BeforeEach
     void keys() throws InterruptedException {
-        boolean required = System.getenv("CI_REQUIRE_NODE") != null && !System.getenv("CI_REQUIRE_NODE").isBlank();
-        boolean installed = Files.isDirectory(NODE_DIR.resolve("node_modules"));
-        Assumptions.assumeTrue(installed || required,
-                "client recipes skipped: run `npm ci` in " + NODE_DIR + " (CI_REQUIRE_NODE=1 makes this a failure)");
-        assertTrue(installed, "CI_REQUIRE_NODE is set but " + NODE_DIR.resolve("node_modules")
-                + " is missing: run `npm ci` there");
+        nodeDir = NodeCheck.installed("node/clients");
         ensureDefaultPools();
         synchronized (ClientRecipesTest.class) {
             if (flashKey == null) {
@@ -70,26 +60,13 @@ class ClientRecipesTest extends GatewayTestBase {
     private String run(String section) throws Exception {
         String base = gateway.toString().replaceAll("/$", "");
         Path scratch = Files.createTempDirectory("gateway-clients-" + section);
-        File log = Files.createTempFile("gateway-clients-" + section, ".log").toFile();
-        Process p;
+        String out;
         try {
-            p = new ProcessBuilder("node", "clients-check.mjs", base, PoolServicesTestResource.CLIENT_TOKEN, section,
-                    scratch.toString()).directory(NODE_DIR.toFile()).redirectErrorStream(true).redirectOutput(log)
-                    .start();
-        } catch (java.io.IOException e) {
-            fail("cannot run node (Node 20+ required): " + e.getMessage());
-            return "";
+            out = NodeCheck.run(nodeDir, 280, "clients-check.mjs", base, PoolServicesTestResource.CLIENT_TOKEN, section,
+                    scratch.toString());
+        } finally {
+            deleteTree(scratch);
         }
-        if (!p.waitFor(280, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("clients-check.mjs " + section + " did not finish within 280 s:\n"
-                    + Files.readString(log.toPath(), StandardCharsets.UTF_8));
-        }
-        String out = Files.readString(log.toPath(), StandardCharsets.UTF_8);
-        log.delete();
-        deleteTree(scratch);
-        System.out.println(out);
-        assertEquals(0, p.exitValue(), "clients-check.mjs " + section + " failed:\n" + out);
         assertTrue(out.contains(section + ": ") && out.contains(" passed, 0 failed"), out);
         return out;
     }

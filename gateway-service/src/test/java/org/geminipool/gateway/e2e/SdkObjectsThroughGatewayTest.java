@@ -5,21 +5,15 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.geminipool.simulator.GeminiSimulator;
 import org.geminipool.simulator.KeyStatus;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * {@code @google/genai} through the gateway on a pool of keys in several projects (src/test/node/objects-check.mjs):
@@ -31,17 +25,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 @WithTestResource(PoolServicesTestResource.class)
 class SdkObjectsThroughGatewayTest extends GatewayTestBase {
 
-    private static final Path NODE_DIR = Path.of("src", "test", "node").toAbsolutePath();
-
     @TestHTTPResource("/")
     URL gateway;
 
     @Test
     void filesCachesBatchesAndInteractionsStayOnTheirProject() throws Exception {
-        boolean required = System.getenv("CI_REQUIRE_NODE") != null && !System.getenv("CI_REQUIRE_NODE").isBlank();
-        boolean installed = Files.isDirectory(NODE_DIR.resolve("node_modules"));
-        Assumptions.assumeTrue(installed || required, "objects check skipped: run `npm ci` in " + NODE_DIR);
-        assertTrue(installed, "CI_REQUIRE_NODE is set but node_modules is missing in " + NODE_DIR);
+        Path dir = NodeCheck.installed("node");
         ensureDefaultPools();
         List<String> keyIds = new ArrayList<>();
         String pool = unique("sdk-objects");
@@ -52,18 +41,8 @@ class SdkObjectsThroughGatewayTest extends GatewayTestBase {
         sim().clearRequestLog();
 
         String base = gateway.toString().replaceAll("/$", "");
-        File log = Files.createTempFile("gateway-objects-check", ".log").toFile();
-        Process p = new ProcessBuilder("node", "objects-check.mjs", base, PoolServicesTestResource.CLIENT_TOKEN,
-                PoolServicesTestResource.SECOND_CLIENT_TOKEN).directory(NODE_DIR.toFile()).redirectErrorStream(true)
-                .redirectOutput(log).start();
-        if (!p.waitFor(200, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("objects-check.mjs did not finish:\n" + Files.readString(log.toPath(), StandardCharsets.UTF_8));
-        }
-        String out = Files.readString(log.toPath(), StandardCharsets.UTF_8);
-        log.delete();
-        System.out.println(out);
-        assertEquals(0, p.exitValue(), "objects-check.mjs failed:\n" + out);
+        String out = NodeCheck.run(dir, 200, "objects-check.mjs", base, PoolServicesTestResource.CLIENT_TOKEN,
+                PoolServicesTestResource.SECOND_CLIENT_TOKEN);
 
         List<GeminiSimulator.LoggedRequest> records = sim().requestRecords();
         for (GeminiSimulator.LoggedRequest r : records) {
