@@ -49,6 +49,8 @@ import java.util.UUID;
 public class AttemptLoop {
 
     public static final String ROUTE_HEADER = "x-gemini-pool-route";
+    /** 404s "no longer available" per request that do not count toward GEMINI_POOL_MAX_ATTEMPTS. */
+    static final int MAX_UNCOUNTED_RETIRED = 32;
 
     private static final Logger LOG = Logger.getLogger(AttemptLoop.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -294,6 +296,12 @@ public class AttemptLoop {
         LOG.debugf("[%s] attempt %d on %s (key %s): %s %s", ex.requestId, ex.attempts, ex.decision.header(target),
                 lease == null ? "-" : lease.keyId(), c.outcome(), why);
         Future<Void> reported = settle(ex, target, lease, c, status, start, TokenUsage.NONE);
+        if (c.outcome() == Outcome.MODEL_RETIRED && ex.retiredAnswers++ < MAX_UNCOUNTED_RETIRED) {
+            // "No longer available (to new users)": Google counted nothing and the keypool now knows this project
+            // cannot serve the model; a pool of many new projects and one legacy project must not exhaust the
+            // attempt budget before the project that still serves the model is reached (bounded per request).
+            ex.attempts--;
+        }
         reported.onComplete(v -> ex.context.runOnContext(x -> {
             if (c.retryAfterSeconds() != null) {
                 ex.noteRetryAfter(c.retryAfterSeconds());

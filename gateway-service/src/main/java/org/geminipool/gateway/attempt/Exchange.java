@@ -28,6 +28,8 @@ public final class Exchange {
     /** Targets skipped because their model is retired for every project that could serve it. */
     public int retiredTargets;
     public int attempts;
+    /** Upstream 404s "no longer available" this request met (the first few spend no attempt). */
+    public int retiredAnswers;
     public int upstreamErrors;
     public int unknownModelTargets;
     public boolean keypoolDown;

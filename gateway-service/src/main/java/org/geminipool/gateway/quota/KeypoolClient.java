@@ -105,6 +105,13 @@ public class KeypoolClient {
     }
 
     private Future<Answer> post(String path, Object body) {
+        if (io.vertx.core.Vertx.currentContext() == null) {
+            // Called from a plain thread (a scheduler, a test): issue the call on an event loop, so the answer's body
+            // is read by the loop that receives it.
+            io.vertx.core.Promise<Answer> promise = io.vertx.core.Promise.promise();
+            vertx.runOnContext(v -> post(path, body).onComplete(promise));
+            return promise.future();
+        }
         long now = System.currentTimeMillis();
         if (!breaker.allow(now)) {
             return Future.failedFuture(new KeypoolUnavailableException("circuit open: the keypool failed recently"));

@@ -46,8 +46,9 @@ class ClientRecipesTest extends GatewayTestBase {
                 sim().setProjectLegacy(project, true);
                 flashKey = newKey();
                 addKey(flashKey, project, KeyStatus.VALID, "flash");
-                // a paid-tier-like budget: the recipes make a few dozen calls a minute, the free tier allows 10
-                projectQuota(project, "gemini-2.5-flash", 200, 5000);
+                // a paid-tier-like budget: the recipes make a few dozen calls a minute (gemini-cli's 30-40 KB bodies
+                // too: the free tier's 250k input tokens a minute are spent when the sections run within one minute)
+                projectQuota(project, "gemini-2.5-flash", 200, 5000, 10_000_000);
                 proProject = unique("p-clients-pro");
                 sim().setProjectLegacy(proProject, true);
                 addKey(newKey(), proProject, KeyStatus.VALID, "pro");

@@ -149,6 +149,15 @@ public abstract class GatewayTestBase {
         sim().setProjectQuota(project, model, rpm, rpd);
     }
 
+    /** Like {@link #projectQuota(String, String, int, int)} with an input-tokens-per-minute limit on both sides. */
+    protected static void projectQuota(String project, String model, int rpm, int rpd, int tpm) {
+        given().baseUri(PoolServicesTestResource.keypool().baseUrl())
+                .header("Authorization", "Bearer " + PoolServicesTestResource.ADMIN_TOKEN)
+                .contentType(ContentType.JSON).body("{\"rpm\":" + rpm + ",\"rpd\":" + rpd + ",\"tpm\":" + tpm + "}")
+                .put("/admin/projects/" + project + "/quotas/" + model).then().statusCode(org.hamcrest.Matchers.lessThan(300));
+        sim().setProjectQuota(project, model, rpm, rpd, tpm);
+    }
+
     protected static RequestSpecification client() {
         return given().header("Authorization", "Bearer " + PoolServicesTestResource.CLIENT_TOKEN);
     }

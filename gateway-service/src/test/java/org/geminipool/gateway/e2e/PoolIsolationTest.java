@@ -79,6 +79,7 @@ class PoolIsolationTest extends GatewayTestBase {
 
     @Test
     void aReservedPoolServesDirectRequestsWhenItSaysSo() throws InterruptedException {
+        ensureDefaultPools();
         Warmup.untilServed();
         String pool = unique("iso-open");
         String kept = unique("iso-kept");

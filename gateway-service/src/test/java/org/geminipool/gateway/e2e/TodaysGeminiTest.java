@@ -182,6 +182,41 @@ class TodaysGeminiTest extends GatewayTestBase {
     }
 
     @Test
+    void aModelClosedToNewProjectsReachesTheLegacyProjectInOneRequest() {
+        // More new projects than GEMINI_POOL_MAX_ATTEMPTS (10): each answers 404 "no longer available to new users",
+        // which spends no attempt, so the one legacy project that still serves the model is reached at once.
+        String pool = unique("closed");
+        for (int i = 0; i < 12; i++) {
+            addKey(newKey(), unique("closed-new"), KeyStatus.VALID, pool);
+        }
+        String legacy = unique("closed-legacy");
+        sim().setProjectLegacy(legacy, true);
+        try {
+            addKey(newKey(), legacy, KeyStatus.VALID, pool);
+            // The legacy project has been used this minute, so the keypool offers every unused new project first.
+            for (int i = 0; i < 3; i++) {
+                given().baseUri(PoolServicesTestResource.keypool().baseUrl())
+                        .header("Authorization", "Bearer " + PoolServicesTestResource.INTERNAL_TOKEN)
+                        .contentType(ContentType.JSON)
+                        .body(java.util.Map.of("pool", pool, "model", "gemini-2.5-flash", "requestId", "pre-" + i,
+                                "project", legacy))
+                        .post("/leases").then().statusCode(200);
+            }
+            routesTo(pool, "model: gemini-2.5-flash");
+            long calls = upstreamCalls();
+            generate("only", "served by the legacy project").then().statusCode(200);
+            assertEquals(1, sim().accepted(legacy, "gemini-2.5-flash"));
+            for (int i = 0; i < 3; i++) {
+                generate("only", "again " + i).then().statusCode(200);
+            }
+            // each new project answered its 404 once at most; the keypool never offers it the model again
+            assertTrue(upstreamCalls() - calls <= 4 + 12, "a new project was asked twice: " + (upstreamCalls() - calls));
+        } finally {
+            sim().setProjectLegacy(legacy, false);
+        }
+    }
+
+    @Test
     void deadKeysAndDeadProjectsAreBannedAndTheRequestIsServedElsewhere() {
         String pool = unique("dead");
         String leaked = addKey(newKey(), unique("leaked"), KeyStatus.LEAKED, pool);
