@@ -35,7 +35,11 @@ class SdkObjectsThroughGatewayTest extends GatewayTestBase {
         List<String> keyIds = new ArrayList<>();
         String pool = unique("sdk-objects");
         for (int i = 0; i < 4; i++) {
-            keyIds.add(addKey(newKey(), unique("p-sdk-obj"), KeyStatus.VALID, pool));
+            String project = unique("p-sdk-obj");
+            keyIds.add(addKey(newKey(), project, KeyStatus.VALID, pool));
+            // The 30 MB file counts as millions of input tokens per call: a paid-tier budget, so three calls in one
+            // minute on the uploading project are not refused by the free tier's 250k input tokens a minute.
+            projectQuota(project, "gemini-3.8-flash", 1000, 100_000, 100_000_000);
         }
         sim().setCacheMinTokens(1);
         sim().clearRequestLog();
