@@ -9,7 +9,8 @@ package org.geminipool.keypool.quota;
  *   <li>for every window with a known limit it is at most 1/{@link #SHARE} of what is left in it, so near a limit the
  *       block is 1 and small free-tier buckets (5 rpm, 20 rpd) are reserved one call at a time: nothing is held idle
  *       by one replica while another needs it;</li>
- *   <li>a known input-token limit makes it 1 (each call's own estimate is reserved exactly).</li>
+ *   <li>a known input-token limit counts as one more window, in units of the tokens a lease takes
+ *       ({@link #leftUnits}): the block reserves that allowance with its units, so the limit stays exact.</li>
  * </ul>
  */
 public final class BlockSizer {
@@ -24,8 +25,8 @@ public final class BlockSizer {
      * @param ratePerSecond this replica's recent leases per second on the bucket
      * @param left          per window with a known limit, the units left in it (limit − used), else null
      */
-    public static int size(double ratePerSecond, double holdSeconds, int max, boolean tokenLimitKnown, Long... left) {
-        if (max <= 1 || tokenLimitKnown) {
+    public static int size(double ratePerSecond, double holdSeconds, int max, Long... left) {
+        if (max <= 1) {
             return 1;
         }
         double wanted = Math.ceil(Math.max(0, ratePerSecond) * holdSeconds);
@@ -36,6 +37,12 @@ public final class BlockSizer {
             }
         }
         return (int) k;
+    }
+
+    /** Leases of {@code perLease} tokens that fit under {@code limit} after {@code used}; null when it is unknown. */
+    public static Long leftUnits(Limit limit, long used, long perLease) {
+        Long left = left(limit, used);
+        return left == null ? null : left / Math.max(1, perLease);
     }
 
     /** Units left under {@code limit} after {@code used}; null when the limit is unknown. */

@@ -5,10 +5,17 @@ package org.geminipool.keypool.quota;
  * (its own reservations added, refreshed from the row whenever it is read) and the block it holds — units already
  * counted in the row's minute and day windows and not yet handed out. Every method is synchronized on the bucket; the
  * arithmetic is pure (no I/O) and unit-tested.
+ *
+ * <p>Where the input-token limit is known, a block also carries a token allowance counted in the row's token window
+ * with it: a lease is served from the block only while its estimate fits the allowance, so the limit stays exact
+ * without a statement per call; what is left of the allowance goes back with the block's units.
  */
 public final class LiveBucket {
 
-    /** Units to hand back to the row: {@code units} from minute {@code minute} and day {@code day}; tokens to add. */
+    /**
+     * Units to hand back to the row: {@code units} from minute {@code minute} and day {@code day}; tokens to add to
+     * the token window {@code tokensMinute} (negative: a block's unused allowance).
+     */
     public record GiveBack(long minute, int day, long units, long tokensMinute, long tokens) {
         public boolean isEmpty() {
             return units == 0 && tokens == 0;
@@ -25,6 +32,10 @@ public final class LiveBucket {
     private long blockMinute = -1;
     private int blockDay = -1;
     private long blockLeft;
+    /** Tokens of the block's allowance not handed out yet (counted in the row's token window {@code blockMinute}). */
+    private long blockTokens;
+    /** A running mean of the leases' token estimates: the allowance a block takes per unit. */
+    private double meanTokens;
     private long lastUseMs;
     /** Units of blocks from windows that ended, still counted in their day. */
     private long staleUnits;
@@ -104,27 +115,59 @@ public final class LiveBucket {
         return blockMinute == minute && blockDay == day ? blockLeft : 0;
     }
 
-    /** One lease from the block when it is for (minute, day) and has a unit left; its tokens are added later. */
+    /** One lease from the block (tokens unchecked: no input-token limit is known). */
     public synchronized boolean take(long minute, int day, long tokens, long nowMs) {
+        return take(minute, day, tokens, nowMs, false);
+    }
+
+    /**
+     * One lease from the block when it is for (minute, day) and has a unit left. Its tokens come out of the block's
+     * allowance; with {@code exactTokens} (a known input-token limit) a lease whose estimate does not fit is refused
+     * here (the caller reserves in the row), otherwise the excess is added to the row later.
+     */
+    public synchronized boolean take(long minute, int day, long tokens, long nowMs, boolean exactTokens) {
         if (blockMinute != minute || blockDay != day || blockLeft <= 0) {
             return false;
         }
+        long excess = Math.max(0, tokens - blockTokens);
+        if (excess > 0 && exactTokens) {
+            return false;
+        }
         blockLeft--;
+        blockTokens -= tokens - excess;
         lastUseMs = nowMs;
-        if (tokens > 0) {
+        if (excess > 0) {
             if (pendingTokensMinute != minute) {
                 pendingTokens = 0;
                 pendingTokensMinute = minute;
             }
-            pendingTokens += tokens;
-            addTokens(minute, tokens);
+            pendingTokens += excess;
+            addTokens(minute, excess);
         }
+        noteTokens(tokens);
         note(nowMs);
         return true;
     }
 
+    /** The token allowance a block takes per unit: this lease's estimate or the recent mean, whichever is larger. */
+    public synchronized long tokensPerLease(long tokens) {
+        return Math.max(tokens, (long) Math.ceil(meanTokens));
+    }
+
+    private void noteTokens(long tokens) {
+        meanTokens = meanTokens == 0 ? tokens : 0.8 * meanTokens + 0.2 * tokens;
+    }
+
     /** {@code k} units (one for this lease, k − 1 into the block) and {@code tokens} were counted in the row. */
     public synchronized void reserved(long minute, int day, int k, long tokens, long nowMs) {
+        reserved(minute, day, k, tokens, 0, nowMs);
+    }
+
+    /**
+     * {@code k} units and {@code tokens + allowance} tokens were counted in the row: {@code tokens} for this lease,
+     * the allowance for the k − 1 leases of the block.
+     */
+    public synchronized void reserved(long minute, int day, int k, long tokens, long allowance, long nowMs) {
         if (minuteWindow != minute) {
             minuteWindow = Math.max(minuteWindow, minute);
             minuteUsed = minuteWindow == minute ? 0 : minuteUsed;
@@ -139,18 +182,22 @@ public final class LiveBucket {
         if (dayWindow == day) {
             dayUsed += k;
         }
-        addTokens(minute, tokens);
+        long extra = k > 1 ? Math.max(0, allowance) : 0;
+        addTokens(minute, tokens + extra);
         if (k > 1) {
             if (blockMinute == minute && blockDay == day) {
                 blockLeft += k - 1;
+                blockTokens += extra;
             } else {
                 retireBlock();
                 blockMinute = minute;
                 blockDay = day;
                 blockLeft = k - 1;
+                blockTokens = extra;
             }
         }
         lastUseMs = nowMs;
+        noteTokens(tokens);
         note(nowMs);
     }
 
@@ -165,6 +212,20 @@ public final class LiveBucket {
     }
 
     private void retireBlock() {
+        if (blockTokens > 0) {
+            // The allowance left goes back while its minute can still be corrected; an older one has ended anyway.
+            if (pendingTokensMinute == blockMinute || pendingTokens == 0 || pendingTokensMinute < blockMinute) {
+                if (pendingTokensMinute != blockMinute) {
+                    pendingTokens = 0;
+                    pendingTokensMinute = blockMinute;
+                }
+                pendingTokens -= blockTokens;
+                if (tpmWindow == blockMinute) {
+                    tpmUsed = Math.max(0, tpmUsed - blockTokens);
+                }
+            }
+            blockTokens = 0;
+        }
         if (blockLeft > 0) {
             if (staleDay != blockDay || staleMinute != blockMinute) {
                 // one stale block is tracked: an older one's units stay counted (the safe direction: under, never over)
@@ -203,7 +264,7 @@ public final class LiveBucket {
      * row's minute and day), and the tokens of leases served from blocks. The local counts drop accordingly.
      */
     public synchronized GiveBack drain(long nowMs, long idleMs, long currentMinute, boolean all) {
-        if (blockLeft > 0 && (all || nowMs - lastUseMs >= idleMs || blockMinute != currentMinute)) {
+        if ((blockLeft > 0 || blockTokens > 0) && (all || nowMs - lastUseMs >= idleMs || blockMinute != currentMinute)) {
             retireBlock();
         }
         long units = staleUnits;
@@ -228,6 +289,6 @@ public final class LiveBucket {
     }
 
     public synchronized boolean holding() {
-        return blockLeft > 0 || staleUnits > 0 || pendingTokens > 0;
+        return blockLeft > 0 || blockTokens > 0 || staleUnits > 0 || pendingTokens != 0;
     }
 }

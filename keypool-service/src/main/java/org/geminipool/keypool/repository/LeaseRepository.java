@@ -176,7 +176,7 @@ public class LeaseRepository {
         return pool.preparedQuery("UPDATE gp_quota_bucket SET"
                         + " minute_used = IF(minute_window = ?, GREATEST(0, CAST(minute_used AS SIGNED) - ?), minute_used),"
                         + " day_used = IF(day_window = ?, GREATEST(0, CAST(day_used AS SIGNED) - ?), day_used),"
-                        + " tpm_used = IF(tpm_window = ?, tpm_used + ?, tpm_used)"
+                        + " tpm_used = IF(tpm_window = ?, GREATEST(0, CAST(tpm_used AS SIGNED) + ?), tpm_used)"
                         + " WHERE project_id = ? AND model = ?")
                 .execute(Tuple.from(Arrays.asList(minute, units, day, units, tokensMinute, tokens, projectId, quotaModel)))
                 .replaceWithVoid();

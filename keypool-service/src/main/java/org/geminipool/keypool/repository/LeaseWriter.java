@@ -19,9 +19,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Group commit for the lease rows: new leases and the settling of successful ones wait in a queue and are written
  * together, one transaction (one disk flush) for everything that arrived while the previous one was being written.
- * Nothing waits on a timer: a lone request is written at once; under load the batch grows with the commit time. Each
- * caller's Uni completes when its row is committed, so a granted lease is in {@code gp_lease} before the gateway sees
- * it (expiry, retention, admin and the replica ITs read the table as before) and a settle answer is exact (changed or
+ * Nothing waits on a timer: a lone request is written at once; under load the batch grows with the commit time. A
+ * lease is answered before its row is committed (the quota is already counted in the bucket row; the row is
+ * bookkeeping: expiry, settling, retention, admin); a settle's answer waits for its commit, so it is exact (changed or
  * not, for the idempotent 204 / 409 decision).
  */
 @ApplicationScoped
@@ -53,11 +53,15 @@ public class LeaseWriter {
     private final ConcurrentLinkedQueue<Op> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean writing = new AtomicBoolean();
 
-    public Uni<Void> insert(NewLease lease) {
+    /**
+     * Queues the row; the future completes when it is committed. Callers need not wait: ops are written in queue
+     * order and a batch writes its inserts before its settles, so a settle queued after the insert finds the row.
+     */
+    public CompletableFuture<Void> insert(NewLease lease) {
         CompletableFuture<Boolean> done = new CompletableFuture<>();
         queue.add(new Op(lease, null, done));
         kick();
-        return Uni.createFrom().completionStage(done).replaceWithVoid();
+        return done.thenApply(b -> null);
     }
 
     /** True when this call settled the lease (false: settled already, nothing changed). */

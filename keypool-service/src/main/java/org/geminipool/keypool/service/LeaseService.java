@@ -38,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
@@ -348,24 +349,33 @@ public class LeaseService {
         Candidate c = v.scored().c();
         WindowLimits l = v.scored().limits();
         LiveBucket live = v.live();
-        if (live.take(minute, day, tokens, now)) {
+        boolean exactTokens = l.tpm().value() != null;
+        if (live.take(minute, day, tokens, now, exactTokens)) {
             return grant(v, model, requestId, now, minute, day, tokens, 0);
         }
         int probeMask = probeMask(c.bucket(), l, minute, day, tokens);
+        long perLease = live.tokensPerLease(tokens);
         int k = probeMask != 0 ? 1 : BlockSizer.size(demand.rate().rate(now), BLOCK_HOLD_SECONDS, config.quotaBlockMax(),
-                l.tpm().value() != null, BlockSizer.left(l.rpm(), c.bucket().minuteUsedIn(minute)),
-                BlockSizer.left(l.rpd(), c.bucket().dayUsedIn(day)));
+                BlockSizer.left(l.rpm(), c.bucket().minuteUsedIn(minute)),
+                BlockSizer.left(l.rpd(), c.bucket().dayUsedIn(day)),
+                BlockSizer.leftUnits(l.tpm(), c.bucket().tokensUsedIn(minute), perLease));
+        // With a known input-token limit the block's leases take their tokens from an allowance reserved with it.
+        long allowance = exactTokens && k > 1 ? (k - 1) * perLease : 0;
         Uni<Void> bucket = c.bucket().exists() ? Uni.createFrom().voidItem()
                 : repository.ensureBucket(c.projectId(), c.quotaModel()).invoke(live::markExists);
-        var reservation = new LeaseRepository.Reservation(c.projectId(), c.quotaModel(), minute, day, now, tokens,
+        var single = new LeaseRepository.Reservation(c.projectId(), c.quotaModel(), minute, day, now, tokens,
                 l.rpm().bound(), l.rpm().provisional(), l.rpd().bound(), l.rpd().provisional(),
                 l.tpm().bound(), l.tpm().provisional(), catalogVersion);
-        return bucket.flatMap(x -> repository.reserve(reservation, k))
+        var block = allowance == 0 ? single : new LeaseRepository.Reservation(c.projectId(), c.quotaModel(), minute,
+                day, now, tokens + allowance, l.rpm().bound(), l.rpm().provisional(), l.rpd().bound(),
+                l.rpd().provisional(), l.tpm().bound(), l.tpm().provisional(), catalogVersion);
+        java.util.concurrent.atomic.AtomicLong extra = new java.util.concurrent.atomic.AtomicLong(allowance);
+        return bucket.flatMap(x -> repository.reserve(block, k))
                 .flatMap(ok -> ok || k == 1 ? Uni.createFrom().item(ok ? k : 0)
-                        : repository.reserve(reservation, 1).map(one -> one ? 1 : 0))
+                        : repository.reserve(single, 1).invoke(one -> extra.set(0)).map(one -> one ? 1 : 0))
                 .flatMap(units -> {
                     if (units > 0) {
-                        live.reserved(minute, day, units, tokens, now);
+                        live.reserved(minute, day, units, tokens, units > 1 ? extra.get() : 0, now);
                         live.probed(probeMask, day);
                         if (units > 1) {
                             demand.sticky().set(indexOf(groups, v.group()));
@@ -407,18 +417,37 @@ public class LeaseService {
         Catalog.Key key = pick(v.active());
         String leaseId = UUID.randomUUID().toString();
         long expires = now + config.leaseTtl().toMillis();
-        return writer.insert(new LeaseWriter.NewLease(leaseId, requestId, key.id(), c.projectId(), model,
-                        c.quotaModel(), minute, day, now, expires, tokens, probeMask))
-                .map(x -> {
-                    if (recent.size() >= MAX_RECENT) {
-                        recent.clear();
-                    }
-                    recent.put(leaseId, new LeaseRow(leaseId, key.id(), c.projectId(), model, c.quotaModel(), minute,
-                            day, now, expires, null, tokens, probeMask));
-                    grantedCounter("lease");
-                    return new LeaseGrant(leaseId, String.valueOf(key.id()), c.project(), key.secret(), model,
-                            Instant.ofEpochMilli(expires).toString(), probeMask != 0);
-                });
+        // Answered before the row is committed: the reservation is already durable in the bucket row, and the row
+        // follows in the writer's next group commit. Settles on this replica find the lease in memory and are queued
+        // behind its insert; a settle applied at once waits for the insert first (see unwritten).
+        CompletableFuture<Void> written = writer.insert(new LeaseWriter.NewLease(leaseId, requestId, key.id(),
+                c.projectId(), model, c.quotaModel(), minute, day, now, expires, tokens, probeMask));
+        if (recent.size() >= MAX_RECENT) {
+            recent.clear();
+        }
+        recent.put(leaseId, new LeaseRow(leaseId, key.id(), c.projectId(), model, c.quotaModel(), minute,
+                day, now, expires, null, tokens, probeMask));
+        if (!written.isDone()) {
+            unwritten.put(leaseId, written);
+            written.whenComplete((ok, e) -> {
+                unwritten.remove(leaseId);
+                if (e != null) {
+                    counter("keypool_lease_rows_lost_total", "reason", "write-failed").increment();
+                }
+            });
+        }
+        grantedCounter("lease");
+        return Uni.createFrom().item(new LeaseGrant(leaseId, String.valueOf(key.id()), c.project(), key.secret(), model,
+                Instant.ofEpochMilli(expires).toString(), probeMask != 0));
+    }
+
+    /** Lease rows of this replica queued for the group commit: a settle applied in its own transaction awaits them. */
+    private final Map<String, CompletableFuture<Void>> unwritten = new ConcurrentHashMap<>();
+
+    private Uni<Void> written(String leaseId) {
+        CompletableFuture<Void> f = unwritten.get(leaseId);
+        return f == null ? Uni.createFrom().voidItem()
+                : Uni.createFrom().completionStage(f).onFailure().recoverWithNull().replaceWithVoid();
     }
 
     /** The effective limits of one candidate's (project, model), design §3 resolution order. */
@@ -640,7 +669,7 @@ public class LeaseService {
         }
         final Outcome settled = outcome;
         LeaseRow cached = recent.get(leaseId);
-        Uni<LeaseRow> found = cached != null ? Uni.createFrom().item(cached) : repository.findLease(leaseId);
+        Uni<LeaseRow> found = cached != null ? Uni.createFrom().item(cached) : findLease(leaseId);
         return found.flatMap(lease -> {
             if (lease == null) {
                 throw ApiException.notFound("unknown lease " + leaseId);
@@ -652,7 +681,7 @@ public class LeaseService {
                             settled == Outcome.SUCCESS, lease.keyId(), lease.projectId(), lease.quotaModel(),
                             lease.minuteWindow(), request.promptTokens() == null ? 0
                                     : request.promptTokens() - lease.estTokens()))
-                    : settleNow(leaseId, lease, settled, request, violations, now);
+                    : written(leaseId).flatMap(w -> settleNow(leaseId, lease, settled, request, violations, now));
             return applied.flatMap(changed -> {
                 recent.remove(leaseId);
                 if (changed && request.promptTokens() != null && request.promptTokens() != lease.estTokens()) {
@@ -674,6 +703,15 @@ public class LeaseService {
                 });
             });
         });
+    }
+
+    /** Waits this long once for a lease the database does not have yet: another replica may still be committing it. */
+    static final java.time.Duration UNCOMMITTED_GRACE = java.time.Duration.ofMillis(150);
+
+    private Uni<LeaseRow> findLease(String leaseId) {
+        return repository.findLease(leaseId).flatMap(row -> row != null ? Uni.createFrom().item(row)
+                : Uni.createFrom().voidItem().onItem().delayIt().by(UNCOMMITTED_GRACE)
+                        .flatMap(v -> repository.findLease(leaseId)));
     }
 
     /**

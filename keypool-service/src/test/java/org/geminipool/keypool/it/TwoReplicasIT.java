@@ -144,8 +144,25 @@ class TwoReplicasIT {
         return granted.get();
     }
 
-    /** Leases per (project, window) from the lease table: window is minute_window or day_window. */
+    /**
+     * Leases per (project, window) from the lease table: window is minute_window or day_window. A lease is answered
+     * before its row is committed (the quota is counted in the bucket row), so the table is read until two reads a
+     * moment apart agree (bounded).
+     */
     static Map<String, Integer> leasesPer(String model, String window) throws Exception {
+        Map<String, Integer> last = readLeasesPer(model, window);
+        for (int i = 0; i < 50; i++) {
+            Thread.sleep(100);
+            Map<String, Integer> now = readLeasesPer(model, window);
+            if (now.equals(last)) {
+                return now;
+            }
+            last = now;
+        }
+        return last;
+    }
+
+    private static Map<String, Integer> readLeasesPer(String model, String window) throws Exception {
         Map<String, Integer> out = new HashMap<>();
         try (Connection c = DriverManager.getConnection(TestDatabase.jdbcUrl(DB), TestDatabase.user(), TestDatabase.password());
              PreparedStatement ps = c.prepareStatement("SELECT project_id, " + window + ", COUNT(*) FROM gp_lease"

@@ -12,34 +12,41 @@ class BlockSizerTest {
 
     @Test
     void followsTheObservedRateWithinTheMaximum() {
-        assertEquals(1, BlockSizer.size(0, 0.1, 256, false, (Long) null));
-        assertEquals(1, BlockSizer.size(5, 0.1, 256, false, (Long) null));
-        assertEquals(50, BlockSizer.size(500, 0.1, 256, false, (Long) null));
-        assertEquals(256, BlockSizer.size(100_000, 0.1, 256, false, (Long) null));
-        assertEquals(1, BlockSizer.size(100_000, 0.1, 1, false, (Long) null), "max 1 turns blocks off");
+        assertEquals(1, BlockSizer.size(0, 0.1, 256, (Long) null));
+        assertEquals(1, BlockSizer.size(5, 0.1, 256, (Long) null));
+        assertEquals(50, BlockSizer.size(500, 0.1, 256, (Long) null));
+        assertEquals(256, BlockSizer.size(100_000, 0.1, 256, (Long) null));
+        assertEquals(1, BlockSizer.size(100_000, 0.1, 1, (Long) null), "max 1 turns blocks off");
     }
 
     @Test
     void smallFreeTierBucketsAreReservedOneCallAtATime() {
         // 5 rpm and 20 rpd: what is left divided by 16 is below 2 whatever the rate.
-        assertEquals(1, BlockSizer.size(10_000, 0.1, 256, false, BlockSizer.left(FIVE, 0), BlockSizer.left(TWENTY, 0)));
-        assertEquals(1, BlockSizer.size(10_000, 0.1, 256, false, BlockSizer.left(FIVE, 4)));
-        assertEquals(1, BlockSizer.size(10_000, 0.1, 256, false, BlockSizer.left(FIVE, 5)), "nothing left: still 1");
+        assertEquals(1, BlockSizer.size(10_000, 0.1, 256, BlockSizer.left(FIVE, 0), BlockSizer.left(TWENTY, 0)));
+        assertEquals(1, BlockSizer.size(10_000, 0.1, 256, BlockSizer.left(FIVE, 4)));
+        assertEquals(1, BlockSizer.size(10_000, 0.1, 256, BlockSizer.left(FIVE, 5)), "nothing left: still 1");
     }
 
     @Test
     void aBlockIsAtMostASixteenthOfWhatIsLeftInEveryKnownWindow() {
         Limit rpm = new Limit(1000L, false, LimitSource.ADMIN, null);
         Limit rpd = new Limit(100_000L, false, LimitSource.ADMIN, null);
-        assertEquals(62, BlockSizer.size(10_000, 0.1, 256, false, BlockSizer.left(rpm, 0), BlockSizer.left(rpd, 0)));
-        assertEquals(6, BlockSizer.size(10_000, 0.1, 256, false, BlockSizer.left(rpm, 900), BlockSizer.left(rpd, 0)));
-        assertEquals(1, BlockSizer.size(10_000, 0.1, 256, false, BlockSizer.left(rpm, 990), BlockSizer.left(rpd, 0)));
-        assertEquals(3, BlockSizer.size(10_000, 0.1, 256, false, BlockSizer.left(rpm, 0), BlockSizer.left(rpd, 99_950)));
+        assertEquals(62, BlockSizer.size(10_000, 0.1, 256, BlockSizer.left(rpm, 0), BlockSizer.left(rpd, 0)));
+        assertEquals(6, BlockSizer.size(10_000, 0.1, 256, BlockSizer.left(rpm, 900), BlockSizer.left(rpd, 0)));
+        assertEquals(1, BlockSizer.size(10_000, 0.1, 256, BlockSizer.left(rpm, 990), BlockSizer.left(rpd, 0)));
+        assertEquals(3, BlockSizer.size(10_000, 0.1, 256, BlockSizer.left(rpm, 0), BlockSizer.left(rpd, 99_950)));
     }
 
     @Test
-    void aKnownTokenLimitReservesEachCallExactly() {
-        assertEquals(1, BlockSizer.size(10_000, 0.1, 256, true, (Long) null));
+    void aKnownTokenLimitBoundsTheBlockInLeasesOfTheTokensEachTakes() {
+        Limit tpm = new Limit(250_000L, false, LimitSource.FAMILY, null);
+        // 250k tokens a minute, 20 tokens a lease: 12,500 leases left, a sixteenth of that is above the maximum.
+        assertEquals(256, BlockSizer.size(100_000, 0.1, 256, BlockSizer.leftUnits(tpm, 0, 20)));
+        // 5,000-token prompts: 50 leases left, so 3 per block.
+        assertEquals(3, BlockSizer.size(100_000, 0.1, 256, BlockSizer.leftUnits(tpm, 0, 5_000)));
+        // Near the limit the block is one call, reserved exactly.
+        assertEquals(1, BlockSizer.size(100_000, 0.1, 256, BlockSizer.leftUnits(tpm, 200_000, 5_000)));
+        assertEquals(null, BlockSizer.leftUnits(Limit.UNKNOWN, 0, 20));
     }
 
     @Test

@@ -91,4 +91,49 @@ class LiveBucketTest {
         assertTrue(b.rate(1_100) >= 100, "100 leases in 100 ms: at least 100/s");
         assertTrue(b.rate(60_000) < 5, "idle for a minute: the rate falls");
     }
+
+    @Test
+    void aBlockWithATokenAllowanceServesOnlyLeasesThatFitIt() {
+        LiveBucket b = new LiveBucket();
+        // 4 units: this lease's 100 tokens and an allowance of 3 x 100 counted in the row.
+        b.reserved(100, 7, 4, 100, 300, 1_000);
+        assertEquals(400, b.tokensUsedIn(100));
+        assertTrue(b.take(100, 7, 100, 1_001, true));
+        assertTrue(b.take(100, 7, 150, 1_002, true));
+        assertFalse(b.take(100, 7, 100, 1_003, true), "50 tokens left in the allowance: a 100-token lease goes to the row");
+        assertTrue(b.take(100, 7, 50, 1_004, true));
+        assertEquals(400, b.tokensUsedIn(100), "every token was counted when the block was reserved");
+        assertFalse(b.take(100, 7, 0, 1_005, true), "three units, three leases");
+    }
+
+    @Test
+    void theUnusedAllowanceGoesBackWithTheBlock() {
+        LiveBucket b = new LiveBucket();
+        b.reserved(100, 7, 5, 100, 400, 1_000);
+        assertTrue(b.take(100, 7, 100, 1_001, true));
+        LiveBucket.GiveBack back = b.drain(1_500, 200, 100, false);
+        assertEquals(3, back.units());
+        assertEquals(-300, back.tokens(), "three leases' allowance was not used");
+        assertEquals(100, back.tokensMinute());
+        assertEquals(200, b.tokensUsedIn(100));
+        assertFalse(b.holding());
+    }
+
+    @Test
+    void withoutAKnownTokenLimitALeaseAboveTheAllowanceAddsItsExcessLater() {
+        LiveBucket b = new LiveBucket();
+        b.reserved(100, 7, 3, 100, 0, 1_000);
+        assertTrue(b.take(100, 7, 80, 1_001, false));
+        assertEquals(180, b.tokensUsedIn(100));
+        assertEquals(80, b.drain(1_002, 200, 100, false).tokens());
+    }
+
+    @Test
+    void theAllowanceFollowsTheMeanOfTheEstimates() {
+        LiveBucket b = new LiveBucket();
+        assertEquals(10, b.tokensPerLease(10));
+        b.reserved(100, 7, 1, 1_000, 1_000);
+        assertEquals(1_000, b.tokensPerLease(10), "a lease's allowance is never below the recent mean");
+        assertEquals(5_000, b.tokensPerLease(5_000));
+    }
 }
