@@ -12,9 +12,10 @@ class BlockSizerTest {
 
     @Test
     void followsTheObservedRateWithinTheMaximum() {
-        assertEquals(1, BlockSizer.size(0, 0.1, 256, (Long) null));
-        assertEquals(1, BlockSizer.size(5, 0.1, 256, (Long) null));
+        assertEquals(BlockSizer.FLOOR, BlockSizer.size(0, 0.1, 256, (Long) null), "a low rate still gets the floor");
+        assertEquals(BlockSizer.FLOOR, BlockSizer.size(5, 0.1, 256, (Long) null));
         assertEquals(50, BlockSizer.size(500, 0.1, 256, (Long) null));
+        assertEquals(8, BlockSizer.size(0, 0.1, 8, (Long) null), "the floor never exceeds the maximum");
         assertEquals(256, BlockSizer.size(100_000, 0.1, 256, (Long) null));
         assertEquals(1, BlockSizer.size(100_000, 0.1, 1, (Long) null), "max 1 turns blocks off");
     }
