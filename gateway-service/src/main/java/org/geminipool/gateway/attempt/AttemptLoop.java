@@ -26,6 +26,7 @@ import org.geminipool.gateway.routing.Target;
 import org.geminipool.contract.ApiKeys;
 import org.geminipool.common.upstream.Classification;
 import org.geminipool.contract.Outcome;
+import org.geminipool.contract.RandomIds;
 import org.geminipool.common.upstream.UpstreamErrorClassifier;
 import org.geminipool.gateway.routing.FamilyResolver;
 import org.geminipool.gateway.upstream.TokenUsage;
@@ -36,7 +37,6 @@ import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.UUID;
 
 /**
  * The heart of the gateway (issue 6, design §3, §5): route → target → lease → upstream call with the leased key →
@@ -228,8 +228,12 @@ public class AttemptLoop {
                                         response.getHeader("Content-Type"), b)));
                         return;
                     }
-                    settleTook(ex, target, lease, Classification.of(Outcome.SUCCESS), status, nanos, usageOf(b));
-                    respondSuccess(ex, target, status, response.getHeader("Content-Type"), b);
+                    TokenUsage tokens = usageOf(b);
+                    Classification success = Classification.of(Outcome.SUCCESS);
+                    String type = response.getHeader("Content-Type");
+                    recordUsage(ex, target, lease, success, status, nanos, tokens).whenComplete((v, e) ->
+                            ex.context.runOnContext(x -> respondSuccess(ex, target, status, type, b)));
+                    report(lease, success, tokens);
                     return;
                 }
                 // Whatever kind the leased key is, it never travels further than this line in clear.
@@ -337,15 +341,28 @@ public class AttemptLoop {
         return settleTook(ex, target, lease, c, status, System.nanoTime() - start, tokens);
     }
 
+    /** Usage event and outcome report; the future completes when the event is written ahead and the keypool has it. */
     private Future<Void> settleTook(Exchange ex, Target target, LeaseGrant lease, Classification c, int status,
                                     long nanos, TokenUsage tokens) {
+        Future<Void> written = Future.fromCompletionStage(recordUsage(ex, target, lease, c, status, nanos, tokens));
+        return Future.all(written, report(lease, c, tokens)).mapEmpty();
+    }
+
+    /** The latency metric and the usage event, handed to the write-ahead log's writer (see UsageShipper). */
+    private java.util.concurrent.CompletionStage<Void> recordUsage(Exchange ex, Target target, LeaseGrant lease,
+                                                                  Classification c, int status, long nanos,
+                                                                  TokenUsage tokens) {
         String provider = target.openRouter() ? Target.OPENROUTER : Target.GOOGLE;
         metrics.upstream(provider, c.outcome().name(), nanos);
-        usage.record(new UsageEvent(UUID.randomUUID().toString(), Instant.now().toString(),
+        return usage.recordAhead(new UsageEvent(RandomIds.uuid(), Instant.now().toString(),
                 lease == null ? null : lease.keyId(), lease == null ? null : lease.project(), usageModel(ex, target),
                 ex.decision.route(), target.label(), provider, ex.clientTokenId, c.outcome().name(),
                 status == 0 ? null : status, nanos / 1_000_000, tokens.promptTokens(),
                 tokens.completionTokens(), tokens.thoughtTokens(), ex.door == null ? null : ex.door.name()));
+    }
+
+    /** The outcome report; the future completes when the keypool has it (or could not be reached). */
+    private Future<Void> report(LeaseGrant lease, Classification c, TokenUsage tokens) {
         if (lease == null || lease.leaseId() == null) {
             return Future.succeededFuture();
         }

@@ -21,7 +21,6 @@ import org.geminipool.gateway.affinity.Affinity;
 import org.geminipool.gateway.affinity.ObjectRefs;
 
 import java.util.List;
-import java.util.UUID;
 
 /**
  * One client request from the HTTP layer to the attempt loop: authenticate, parse the call, check the body, answer
@@ -80,7 +79,7 @@ public class GatewayRequests {
             passThrough.handOver(ctx); // a path the gateway forwards as it is (PassThroughRoutes)
             return;
         }
-        String requestId = UUID.randomUUID().toString();
+        String requestId = org.geminipool.contract.RandomIds.uuid();
         ApiCall call = null;
         try {
             // The routed path (percent-decoded where unreserved, dot segments removed), as the router matched it.

@@ -53,7 +53,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -110,7 +109,7 @@ public class PassThrough {
         final RoutingContext ctx;
         final Context context;
         PassCall call;
-        final String requestId = UUID.randomUUID().toString();
+        final String requestId = org.geminipool.contract.RandomIds.uuid();
         final Buffer body;
         final boolean streamedBody;
         JsonNode json;
@@ -831,7 +830,7 @@ public class PassThrough {
         long nanos = System.nanoTime() - start;
         metrics.upstream("google", c.outcome().name(), nanos);
         String model = p.call.generationModel() != null ? p.call.generationModel() : p.call.label();
-        usage.record(new UsageEvent(UUID.randomUUID().toString(), Instant.now().toString(), lease.keyId(),
+        usage.recordAhead(new UsageEvent(org.geminipool.contract.RandomIds.uuid(), Instant.now().toString(), lease.keyId(),
                 lease.project(), model, ROUTE, p.call.label(), "google", p.owner, c.outcome().name(),
                 status == 0 ? null : status, nanos / 1_000_000, tokens.promptTokens(), tokens.completionTokens(),
                 tokens.thoughtTokens()));

@@ -105,6 +105,87 @@ public class UsageShipper {
                 .description("bytes of undelivered usage events in the spill folder").register(registry);
     }
 
+    /** Events on their way to the write-ahead log (see {@link #recordAhead}) and their count. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Pending> ahead = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger aheadCount = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean();
+    /** The one thread that appends for the request path: an event loop never waits on the disk or the log's lock. */
+    private final java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "usage-wal-writer");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Most events one group write takes. */
+    static final int MAX_GROUP_WRITE = 1024;
+
+    private record Pending(UsageEvent event, java.util.concurrent.CompletableFuture<Void> written) {
+    }
+
+    /**
+     * The request path's record: the event goes to the writer thread, which appends everything queued meanwhile with
+     * one write; the stage completes once the event is written ahead (or held in memory because the disk refused
+     * it). A caller that must not answer before its event is safe (a successful call's answer) waits for the stage;
+     * the event loop is never blocked by a slow disk (a write that stalls behind another process's fsync).
+     */
+    public java.util.concurrent.CompletionStage<Void> recordAhead(UsageEvent event) {
+        java.util.concurrent.CompletableFuture<Void> written = new java.util.concurrent.CompletableFuture<>();
+        ahead.add(new Pending(event, written));
+        aheadCount.incrementAndGet();
+        if (writing.compareAndSet(false, true)) {
+            try {
+                writer.execute(this::writeAhead);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                writeAhead(); // shutting down: the caller writes
+            }
+        }
+        return written;
+    }
+
+    private void writeAhead() {
+        for (;;) {
+            List<Pending> batch = new ArrayList<>();
+            for (Pending p; batch.size() < MAX_GROUP_WRITE && (p = ahead.poll()) != null; ) {
+                batch.add(p);
+            }
+            if (batch.isEmpty()) {
+                writing.set(false);
+                if (ahead.isEmpty() || !writing.compareAndSet(false, true)) {
+                    return;
+                }
+                continue;
+            }
+            aheadCount.addAndGet(-batch.size());
+            List<UsageEvent> events = new ArrayList<>(batch.size());
+            for (Pending p : batch) {
+                events.add(p.event());
+            }
+            record(events);
+            for (Pending p : batch) {
+                p.written().complete(null);
+            }
+        }
+    }
+
+    /** Several events appended with one write; what the disk refuses waits in memory. */
+    void record(List<UsageEvent> events) {
+        try {
+            wal.appendAll(events);
+            spilled.increment(events.size());
+            if (diskFailing) {
+                diskFailing = false;
+                LOG.infof("usage: the spill folder %s takes events again", wal.dir());
+            }
+        } catch (WriteAheadLog.PartialWrite e) {
+            spilled.increment(e.written);
+            if (!diskFailing) {
+                diskFailing = true;
+                LOG.errorf("usage: cannot write ahead to %s (%s); holding events in memory (at most %d) until it works",
+                        wal.dir(), e.getMessage(), config.usage().queueCapacity());
+            }
+            holdInMemory(events.subList(e.written, events.size()));
+        }
+    }
+
     /**
      * Records one event: appended to the write-ahead log (a page-cache write, no network, no fsync) before this
      * returns, so a crash right after cannot lose it. When the disk refuses, it waits in memory instead.
@@ -142,10 +223,10 @@ public class UsageShipper {
         }
     }
 
-    /** Events held in memory because the disk refused them. */
+    /** Events held in memory because the disk refused them, and those on their way to the log. */
     public int depth() {
         synchronized (memory) {
-            return memory.size();
+            return memory.size() + aheadCount.get();
         }
     }
 
@@ -364,6 +445,16 @@ public class UsageShipper {
             return;
         }
         stopped = true;
+        writer.shutdown();
+        try {
+            // What the request path handed over is written before the last round.
+            writer.awaitTermination(config.usage().shutdownFlushTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!ahead.isEmpty() && writing.compareAndSet(false, true)) {
+            writeAhead();
+        }
         boolean empty = ship(System.nanoTime() + config.usage().shutdownFlushTimeout().toNanos());
         List<UsageEvent> inMemory;
         synchronized (memory) {

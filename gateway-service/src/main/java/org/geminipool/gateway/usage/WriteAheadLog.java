@@ -162,6 +162,52 @@ final class WriteAheadLog implements AutoCloseable {
         }
     }
 
+    /** Thrown by {@link #appendAll} when the disk refuses: the first {@code written} events are in the log. */
+    static final class PartialWrite extends IOException {
+        final int written;
+
+        PartialWrite(int written, IOException cause) {
+            super(cause.getMessage(), cause);
+            this.written = written;
+        }
+    }
+
+    /**
+     * Appends events with one write per segment they fall in (the writer thread's group write). Same guarantees as
+     * {@link #append}: whole lines, the open segment sealed after a refused write.
+     */
+    synchronized void appendAll(List<UsageEvent> events) throws PartialWrite {
+        int i = 0;
+        while (i < events.size()) {
+            int end;
+            byte[] chunk;
+            try {
+                if (active == null) {
+                    openSegment();
+                }
+                end = (int) Math.min(events.size(), i + Math.max(1, segmentEvents - activeEvents));
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(256 * (end - i));
+                for (int j = i; j < end; j++) {
+                    out.write(EventFiles.line(events.get(j)));
+                }
+                chunk = out.toByteArray();
+                ByteBuffer buf = ByteBuffer.wrap(chunk);
+                while (buf.hasRemaining()) {
+                    active.write(buf);
+                }
+            } catch (IOException e) {
+                sealActive();
+                throw new PartialWrite(i, e);
+            }
+            activeEvents += end - i;
+            activeBytes += chunk.length;
+            if (activeEvents >= segmentEvents) {
+                sealActive();
+            }
+            i = end;
+        }
+    }
+
     private void openSegment() throws IOException {
         for (int attempt = 0; ; attempt++) {
             Path path = dir.resolve(String.format("%s%015d-%06d%s", PREFIX, System.currentTimeMillis(),

@@ -113,6 +113,43 @@ class UsageShipperTest {
     }
 
     @Test
+    void anEventRecordedAheadIsOnDiskWhenItsStageCompletesAndTheCallerNeverTouchesTheDisk(@TempDir Path dir)
+            throws Exception {
+        FakeUsage usage = new FakeUsage();
+        UsageShipper s = shipper(dir, usage);
+        List<java.util.concurrent.CompletableFuture<Void>> stages = new ArrayList<>();
+        java.util.Set<String> writers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        for (int i = 0; i < 200; i++) {
+            stages.add(s.recordAhead(event(i)).toCompletableFuture()
+                    .whenComplete((v, e) -> writers.add(Thread.currentThread().getName())));
+        }
+        for (var stage : stages) {
+            stage.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        // Every completed stage means its line is in a segment; the lines were written by the writer thread.
+        assertEquals(200, lines(dir, WriteAheadLog.PREFIX).size());
+        assertEquals(200, s.spilledOnDisk());
+        assertTrue(writers.stream().allMatch(n -> n.equals("usage-wal-writer") || n.equals(Thread.currentThread().getName())),
+                "completed by the writer (or at once when already written): " + writers);
+        usage.up = true;
+        s.tick();
+        assertEquals(200, usage.ids().size(), "each event shipped once");
+        assertEquals(0, s.spilledOnDisk());
+    }
+
+    @Test
+    void aShutdownWritesWhatWasHandedOverBeforeItsLastRound(@TempDir Path dir) throws Exception {
+        FakeUsage usage = new FakeUsage();
+        usage.up = true;
+        UsageShipper s = shipper(dir, usage);
+        for (int i = 0; i < 50; i++) {
+            s.recordAhead(event(i));
+        }
+        s.flushForShutdown();
+        assertEquals(50, usage.ids().size(), "nothing handed to the writer is left behind by a shutdown");
+    }
+
+    @Test
     void everyEventIsOnDiskWhenRecordReturnsAndShippedOnceWhenUsageServiceAnswers(@TempDir Path dir) throws Exception {
         FakeUsage usage = new FakeUsage();
         UsageShipper s = shipper(dir, usage);

@@ -37,7 +37,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -415,7 +414,7 @@ public class LeaseService {
                                   int probeMask) {
         Candidate c = v.scored().c();
         Catalog.Key key = pick(v.active());
-        String leaseId = UUID.randomUUID().toString();
+        String leaseId = org.geminipool.contract.RandomIds.uuid();
         long expires = now + config.leaseTtl().toMillis();
         // Answered before the row is committed: the reservation is already durable in the bucket row, and the row
         // follows in the writer's next group commit. Settles on this replica find the lease in memory and are queued
