@@ -123,36 +123,18 @@ public class LeaseRepository {
     @Inject
     Pool pool;
 
-    public Uni<List<Candidate>> candidates(String poolName, String model) {
-        return candidates(poolName, List.of(), model);
-    }
-
     /**
-     * The keys of {@code poolName}, or with {@code poolName} null of any pool except keys that are members of one of
-     * {@code excludedPools} (names bound as parameters, one placeholder each).
+     * The keys of {@code poolName} (all keys with null) with every limit source for {@code model}: the admin's
+     * capacity view. The lease path reads the in-memory snapshot instead (snapshot/Catalog).
      */
-    public Uni<List<Candidate>> candidates(String poolName, List<String> excludedPools, String model) {
-        return candidates(poolName, excludedPools, model, null);
-    }
-
-    /** As above, and with {@code project} set only the keys of that project (a lease constrained to one project). */
-    public Uni<List<Candidate>> candidates(String poolName, List<String> excludedPools, String model, String project) {
+    public Uni<List<Candidate>> candidates(String poolName, String model) {
         List<Object> args = new ArrayList<>(List.of(model, model, model, model, model, model));
         String sql;
         if (poolName != null) {
             sql = CANDIDATES_IN_POOL;
             args.add(poolName);
-        } else if (excludedPools == null || excludedPools.isEmpty()) {
-            sql = CANDIDATE_COLUMNS + " WHERE 1 = 1";
         } else {
-            sql = CANDIDATE_COLUMNS + " WHERE NOT EXISTS (SELECT 1 FROM gp_key_pool kx WHERE kx.key_id = k.id"
-                    + " AND kx.pool IN (" + String.join(", ", java.util.Collections.nCopies(excludedPools.size(), "?"))
-                    + "))";
-            args.addAll(excludedPools);
-        }
-        if (project != null) {
-            sql += " AND p.name = ?";
-            args.add(project);
+            sql = CANDIDATE_COLUMNS;
         }
         return pool.preparedQuery(sql).execute(Tuple.from(args)).map(set -> {
             List<Candidate> out = new ArrayList<>(set.size());
