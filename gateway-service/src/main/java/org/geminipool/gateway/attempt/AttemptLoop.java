@@ -411,14 +411,7 @@ public class AttemptLoop {
             ex.door.answer(ex, body);
             return;
         }
-        Buffer payload = body;
-        if (ex.call.operation() == Operation.LIST_MODELS || ex.call.operation() == Operation.OPENAI_LIST_MODELS) {
-            String decorated = models.decorate(ex, body.toString(StandardCharsets.UTF_8));
-            models.store(ex, contentType, decorated);
-            payload = Buffer.buffer(decorated);
-        } else if (ex.call.operation().models()) {
-            models.store(ex, contentType, body.toString(StandardCharsets.UTF_8));
-        }
+        Buffer payload = ex.call.operation().models() ? models.upstreamAnswer(ex, contentType, body) : body;
         out.setStatusCode(status).putHeader("Content-Type", contentType == null ? "application/json" : contentType)
                 .putHeader(ROUTE_HEADER, ex.decision.header(target)).putHeader("x-request-id", ex.requestId)
                 .end(payload);

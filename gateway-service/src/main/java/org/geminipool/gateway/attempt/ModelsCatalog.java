@@ -46,7 +46,39 @@ public class ModelsCatalog {
                 + ex.ctx.request().getParam("pageSize") + "|" + ex.ctx.request().getParam("pageToken");
     }
 
-    public Cached cached(Exchange ex) {
+    /**
+     * The stage's entry: a lookup of a route alias, or a list/get answered within the cache's TTL, is answered here
+     * (true); otherwise the request goes to the attempt loop and its answer comes back through {@link #upstreamAnswer}.
+     */
+    public boolean answerLocally(Exchange ex) {
+        String alias = aliasModel(ex);
+        if (alias != null) {
+            org.geminipool.gateway.http.GatewayResponses.json(ex.ctx, 200, alias, ex.requestId);
+            return true;
+        }
+        Cached cached = cached(ex);
+        if (cached == null) {
+            return false;
+        }
+        ex.ctx.response().setStatusCode(200)
+                .putHeader("Content-Type", cached.contentType() == null ? "application/json" : cached.contentType())
+                .putHeader("x-request-id", ex.requestId).end(cached.body());
+        return true;
+    }
+
+    /** The stage's exit: the upstream's answer (lists with the aliases added), stored for the next lookups. */
+    io.vertx.core.buffer.Buffer upstreamAnswer(Exchange ex, String contentType, io.vertx.core.buffer.Buffer body) {
+        String text = body.toString(java.nio.charset.StandardCharsets.UTF_8);
+        if (ex.call.operation() == Operation.LIST_MODELS || ex.call.operation() == Operation.OPENAI_LIST_MODELS) {
+            text = decorate(ex, text);
+            store(ex, contentType, text);
+            return io.vertx.core.buffer.Buffer.buffer(text);
+        }
+        store(ex, contentType, text);
+        return body;
+    }
+
+    Cached cached(Exchange ex) {
         Cached c = cache.get(cacheKey(ex));
         if (c == null || c.expiresAtNanos() < System.nanoTime()) {
             return null;
@@ -66,7 +98,7 @@ public class ModelsCatalog {
     }
 
     /** The local answer for a model lookup that names a route alias; null when the name is not an alias. */
-    public String aliasModel(Exchange ex) {
+    String aliasModel(Exchange ex) {
         String id = ex.call.pathModel();
         if (id == null) {
             return null;

@@ -99,18 +99,8 @@ public class GatewayRequests {
             }
             RouteDecision decision;
             if (call.operation().models()) {
-                String alias = models.aliasModel(new Exchange(ctx, null, call, requestId, null, null, null, null));
-                if (alias != null) {
-                    GatewayResponses.json(ctx, 200, alias, requestId);
-                    return;
-                }
-                Exchange probe = new Exchange(ctx, null, call, requestId, null, null, null, null);
-                ModelsCatalog.Cached cached = models.cached(probe);
-                if (cached != null) {
-                    ctx.response().setStatusCode(200)
-                            .putHeader("Content-Type", cached.contentType() == null ? "application/json" : cached.contentType())
-                            .putHeader("x-request-id", requestId).end(cached.body());
-                    return;
+                if (models.answerLocally(new Exchange(ctx, null, call, requestId, null, null, null, null))) {
+                    return; // the models stage: an alias or a cached list/get (ModelsCatalog)
                 }
                 decision = new RouteDecision("models", List.of(Target.google(null, null)));
             } else {
