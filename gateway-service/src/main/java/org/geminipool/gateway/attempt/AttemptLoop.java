@@ -89,18 +89,19 @@ public class AttemptLoop {
             return;
         }
         var targets = ex.decision.targets();
-        if (index >= targets.size()) {
-            giveUp(ex);
-            return;
-        }
-        if (ex.attempts >= config.maxAttempts()) {
-            giveUp(ex);
-            return;
-        }
-        Target target = targets.get(index);
-        if (!target.openRouter() && ex.googleRefusedLocation) {
-            tryTarget(ex, index + 1); // Google refuses our egress: no Google target can serve this request
-            return;
+        Target target = index < targets.size() ? targets.get(index) : null;
+        switch (Transitions.beforeTarget(index, targets.size(), ex.attempts, config.maxAttempts(),
+                target != null && target.openRouter(), ex.googleRefusedLocation)) {
+            case GIVE_UP -> {
+                giveUp(ex);
+                return;
+            }
+            case NEXT_TARGET -> {
+                tryTarget(ex, index + 1); // Google refuses our egress: no Google target can serve this request
+                return;
+            }
+            default -> {
+            }
         }
         if (target.byFamily() && target.model() == null) {
             families.resolve(target.family()).onComplete(ar -> ex.context.runOnContext(v -> {
@@ -148,12 +149,29 @@ public class AttemptLoop {
     }
 
     private void onLease(Exchange ex, int index, Target target, LeaseAnswer answer) {
-        if (answer instanceof LeaseAnswer.Granted granted) {
-            call(ex, index, target, granted.grant());
-        } else if (ex.preferredProject != null && !(answer instanceof LeaseAnswer.Unavailable)) {
-            ex.preferredProject = null; // the chain's project cannot serve now: any project, the history is replayed
-            leaseFor(ex, index, target);
-        } else if (answer instanceof LeaseAnswer.Refused refused) {
+        switch (Transitions.afterLease(answer, ex.preferredProject != null)) {
+            case CALL -> call(ex, index, target, ((LeaseAnswer.Granted) answer).grant());
+            case ANY_PROJECT -> {
+                ex.preferredProject = null; // the chain's project cannot serve now: any project, the history is replayed
+                leaseFor(ex, index, target);
+            }
+            case CLIENT_ERROR -> {
+                // The keypool found the request itself invalid: the client's input, answered before any upstream call.
+                ex.finished = true;
+                metrics.request(ex.decision.route(), null, "BAD_REQUEST");
+                GatewayResponses.error(ex.ctx, ex.call, 400, "the key pool refused this request: "
+                        + ProtocolErrors.scrub(((LeaseAnswer.Invalid) answer).why()), null, ex.requestId);
+            }
+            default -> {
+                noteSkipped(ex, answer);
+                tryTarget(ex, index + 1);
+            }
+        }
+    }
+
+    /** What a target passed over without an upstream call leaves for the final answer. */
+    private void noteSkipped(Exchange ex, LeaseAnswer answer) {
+        if (answer instanceof LeaseAnswer.Refused refused) {
             if ("MODEL_RETIRED".equals(refused.reason())) {
                 ex.retiredTargets++; // a retired model frees up never: not a Retry-After candidate
             } else {
@@ -161,22 +179,13 @@ public class AttemptLoop {
             }
             ex.lastRefusal = refused.reason();
             metrics.targetSkipped(refused.reason());
-            tryTarget(ex, index + 1);
         } else if (answer instanceof LeaseAnswer.UnknownModel) {
             ex.unknownModelTargets++;
-            tryTarget(ex, index + 1);
-        } else if (answer instanceof LeaseAnswer.Invalid invalid) {
-            // The keypool found the request itself invalid: the client's input, answered before any upstream call.
-            ex.finished = true;
-            metrics.request(ex.decision.route(), null, "BAD_REQUEST");
-            GatewayResponses.error(ex.ctx, ex.call, 400, "the key pool refused this request: "
-                    + ProtocolErrors.scrub(invalid.why()), null, ex.requestId);
         } else if (answer instanceof LeaseAnswer.Unavailable unavailable) {
             if (!ex.keypoolDown) {
                 LOG.warnf("[%s] keypool unavailable: %s", ex.requestId, unavailable.why());
             }
             ex.keypoolDown = true;
-            tryTarget(ex, index + 1);
         }
     }
 
@@ -300,42 +309,30 @@ public class AttemptLoop {
         LOG.debugf("[%s] attempt %d on %s (key %s): %s %s", ex.requestId, ex.attempts, ex.decision.header(target),
                 lease == null ? "-" : lease.keyId(), c.outcome(), why);
         Future<Void> reported = settle(ex, target, lease, c, status, start, TokenUsage.NONE);
-        if (c.outcome() == Outcome.MODEL_RETIRED && ex.retiredAnswers++ < MAX_UNCOUNTED_RETIRED) {
-            // "No longer available (to new users)": Google counted nothing and the keypool now knows this project
-            // cannot serve the model; a pool of many new projects and one legacy project must not exhaust the
-            // attempt budget before the project that still serves the model is reached (bounded per request).
+        if (c.outcome() == Outcome.MODEL_RETIRED
+                && !Transitions.spendsAttempt(c.outcome(), ex.retiredAnswers++, MAX_UNCOUNTED_RETIRED)) {
             ex.attempts--;
         }
         reported.onComplete(v -> ex.context.runOnContext(x -> {
             if (c.retryAfterSeconds() != null) {
                 ex.noteRetryAfter(c.retryAfterSeconds());
             }
-            if (c.outcome() == Outcome.UPSTREAM_ERROR || c.outcome() == Outcome.OVERLOADED) {
+            if (Transitions.transientFailure(c.outcome())) {
                 ex.upstreamErrors++;
                 ex.lastUpstreamStatus = status;
                 if (ex.lastUpstreamMessage == null) {
                     ex.lastUpstreamMessage = why;
                 }
-                if (ex.upstreamErrors > config.maxUpstreamErrorRetries()) {
-                    giveUp(ex);
-                    return;
-                }
             }
-            if (target.openRouter()) {
-                // One OpenRouter key: a refusal means this target is done; a 5xx may be retried within the budget.
-                boolean transientError = c.outcome() == Outcome.UPSTREAM_ERROR || c.outcome() == Outcome.OVERLOADED;
-                tryTarget(ex, transientError ? index : index + 1);
-            } else if (c.outcome() == Outcome.LOCATION_UNSUPPORTED) {
-                tryTarget(ex, index + 1);
-            } else {
-                // The keypool already knows what this answer taught (a ban, a parked model, a learned limit): the
-                // same target again gets another project, or a refusal that moves the route on.
-                tryTarget(ex, index);
+            switch (Transitions.afterFailure(c.outcome(), target.openRouter(), ex.upstreamErrors,
+                    config.maxUpstreamErrorRetries())) {
+                case GIVE_UP -> giveUp(ex);
+                case NEXT_TARGET -> tryTarget(ex, index + 1);
+                default -> tryTarget(ex, index);
             }
         }));
     }
 
-    /** Usage event, latency metric and the outcome report; the future completes when the keypool has it. */
     private Future<Void> settle(Exchange ex, Target target, LeaseGrant lease, Classification c, int status, long start,
                                 TokenUsage tokens) {
         return settleTook(ex, target, lease, c, status, System.nanoTime() - start, tokens);
