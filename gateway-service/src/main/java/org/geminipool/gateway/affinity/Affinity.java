@@ -42,6 +42,7 @@ public class Affinity {
             case UPLOAD -> Duration.ofDays(7);
             case INTERACTION -> Duration.ofDays(55);
             case BATCH, OPERATION -> Duration.ofDays(30);
+            case VIDEO -> Duration.ofDays(2);
             case FILE_SEARCH_STORE, DOCUMENT, OTHER -> Duration.ofDays(3650);
         };
     }

@@ -162,6 +162,15 @@ public class PassThrough {
             }
             p.call = call.withModel(ModelNames.bare(model));
         }
+        if (call.openAiVideoCreate() && p.json != null && p.json.path("model").isTextual()) {
+            // A JSON create names its Veo model: counted against it (a multipart create is streamed, unread: quota-free).
+            String model = p.json.get("model").asText();
+            if (!ModelNames.valid(model)) {
+                fail(p, 400, ModelNames.problem(model), null);
+                return;
+            }
+            p.call = call.withModel(ModelNames.bare(model));
+        }
         String inPath = ObjectRefs.inPath(call.path());
         if (inPath != null) {
             p.refs.add(inPath);
@@ -198,6 +207,11 @@ public class PassThrough {
             if (p.owner == null) {
                 p.owner = pinned.owner();
             }
+        }
+        ObjectKind openAiListed = ObjectRefs.openAiListed(p.call.path());
+        if (openAiListed != null && p.call.method() == HttpMethod.GET && p.refs.isEmpty()) {
+            listOwnOpenAi(p, openAiListed);
+            return;
         }
         String listed = ObjectRefs.listedCollection(p.call.path());
         if (listed != null && p.call.method() == HttpMethod.GET && p.refs.isEmpty()) {
@@ -431,6 +445,9 @@ public class PassThrough {
      * the request did not name (a finished Veo operation's video, a batch's responses file).
      */
     static List<Created> created(Pass p, JsonNode answer) {
+        if (p.call.openAi()) {
+            return openAiCreated(p.call.method(), p.refs, answer);
+        }
         List<Created> out = new ArrayList<>();
         if (p.call.method() == HttpMethod.POST || p.call.method() == HttpMethod.PATCH) {
             JsonNode resource = answer.path("file").isObject() ? answer.get("file") : answer;
@@ -447,6 +464,42 @@ public class PassThrough {
         for (String ref : ObjectRefs.inBody(answer)) {
             if (ref.startsWith("files/") && !p.refs.contains(ref) && out.stream().noneMatch(c -> c.name().equals(ref))) {
                 out.add(new Created(ref, null));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * What a 2xx answer of Google's OpenAI-compatible routes created (pure): the {@code file}, {@code batch} or
+     * {@code video} object a POST answered with ({@code id} {@code files/…}, {@code batches/…}, a video's bare id →
+     * {@code videos/<id>}) unless the request named it (a cancel answers its batch), expiring at its
+     * {@code expires_at} (epoch seconds) if given; and a batch's {@code output_file_id} and {@code error_file_id}, the
+     * files Google wrote into the batch's project.
+     */
+    static List<Created> openAiCreated(HttpMethod method, Set<String> refs, JsonNode answer) {
+        List<Created> out = new ArrayList<>();
+        String object = answer.path("object").asText("");
+        String id = answer.path("id").asText(null);
+        if (method == HttpMethod.POST && id != null && !id.isEmpty()) {
+            String name = switch (object) {
+                case "file" -> id.startsWith("files/") ? id : "files/" + id;
+                case "batch" -> id.startsWith("batches/") ? id : "batches/" + id;
+                case "video" -> "videos/" + id;
+                default -> null;
+            };
+            if (name != null && ObjectNames.valid(name) && !refs.contains(name)) {
+                JsonNode at = answer.get("expires_at");
+                out.add(new Created(name, at != null && at.canConvertToLong() && at.asLong() > 0
+                        ? Instant.ofEpochSecond(at.asLong()) : null));
+            }
+        }
+        if (object.equals("batch")) {
+            for (String field : List.of("output_file_id", "error_file_id")) {
+                String file = answer.path(field).isTextual() ? ObjectRefs.reference("file_id", answer.get(field).asText())
+                        : null;
+                if (file != null && !refs.contains(file) && out.stream().noneMatch(c -> c.name().equals(file))) {
+                    out.add(new Created(file, null));
+                }
             }
         }
         return out;
@@ -726,6 +779,133 @@ public class PassThrough {
                     }));
         }), failure -> p.context.runOnContext(v -> fail(p, 503, "the key pool (keypool-service) is not reachable"
                 + " right now; try again shortly", 5L)));
+    }
+
+    /**
+     * {@code GET /v1beta/openai/files} ({@code batches}, {@code videos}): like {@link #listOwn}, in OpenAI's list shape.
+     * Each project holding the caller's objects of the kind is listed (quota-free, {@code limit=100}, following
+     * {@code has_more}/{@code after} for at most {@link #MAX_LIST_PAGES} pages), only the caller's items are kept,
+     * newest first, and the merged list is paged by the gateway: {@code limit} (1-1000, default 100) and {@code after}
+     * (the id of the last item of the previous page), answered with {@code has_more}, {@code first_id},
+     * {@code last_id}.
+     */
+    private void listOwnOpenAi(Pass p, ObjectKind kind) {
+        affinity.list(p.owner, kind).subscribe().with(
+                own -> p.context.runOnContext(v -> {
+                    Map<String, Set<String>> byProject = new LinkedHashMap<>();
+                    for (StoredObject o : own) {
+                        byProject.computeIfAbsent(o.project(), k -> new LinkedHashSet<>()).add(o.name());
+                    }
+                    List<String> projects = new ArrayList<>(byProject.keySet());
+                    if (projects.size() > MAX_LIST_PROJECTS) {
+                        projects = projects.subList(0, MAX_LIST_PROJECTS);
+                    }
+                    listOpenAiProject(p, kind, projects, 0, null, 0, byProject, new ArrayList<>());
+                }),
+                failure -> p.context.runOnContext(v -> fail(p, 503, "the key pool (keypool-service) is not reachable"
+                        + " right now; try again shortly", 5L)));
+    }
+
+    /** The name an OpenAI list item is recorded under ({@code files/…}, {@code batches/…}, {@code videos/<id>}). */
+    static String openAiName(ObjectKind kind, JsonNode item) {
+        String id = item.path("id").asText("");
+        return switch (kind) {
+            case FILE -> id.startsWith("files/") ? id : "files/" + id;
+            case BATCH -> id.startsWith("batches/") ? id : "batches/" + id;
+            default -> "videos/" + id;
+        };
+    }
+
+    private void listOpenAiProject(Pass p, ObjectKind kind, List<String> projects, int index, String after, int page,
+                                   Map<String, Set<String>> byProject, List<JsonNode> items) {
+        if (index >= projects.size()) {
+            openAiListAnswer(p, items);
+            return;
+        }
+        String project = projects.get(index);
+        LeaseRequest request = new LeaseRequest(null, null, p.requestId, true, null, null, project);
+        leases.lease(request).subscribe().with(answer -> p.context.runOnContext(v -> {
+            if (!(answer instanceof LeaseAnswer.Granted granted)) {
+                listOpenAiProject(p, kind, projects, index + 1, null, 0, byProject, items);
+                return;
+            }
+            LeaseGrant lease = granted.grant();
+            String url = trim(config.geminiBaseUrl()) + p.call.path() + "?limit=100"
+                    + (after == null ? "" : "&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
+            MultiMap headers = MultiMap.caseInsensitiveMultiMap().set("Authorization", "Bearer " + lease.apiKey());
+            long start = System.nanoTime();
+            http.send(HttpMethod.GET, url, headers, null).compose(r -> r.body().map(b -> Map.entry(r.statusCode(), b)))
+                    .onComplete(ar -> p.context.runOnContext(x -> {
+                        int status = ar.succeeded() ? ar.result().getKey() : 0;
+                        String next = null;
+                        if (status == 200) {
+                            settle(p, lease, Classification.of(Outcome.SUCCESS), status, start, TokenUsage.NONE);
+                            try {
+                                JsonNode list = JSON.readTree(ar.result().getValue().getBytes());
+                                String last = null;
+                                for (JsonNode item : list.path("data")) {
+                                    last = item.path("id").asText(null);
+                                    if (byProject.get(project).contains(openAiName(kind, item))) {
+                                        items.add(item);
+                                    }
+                                }
+                                next = list.path("has_more").asBoolean(false) ? last : null;
+                            } catch (Exception e) {
+                                next = null;
+                            }
+                        } else {
+                            settle(p, lease, ar.succeeded() ? UpstreamErrorClassifier.classify(status,
+                                    ApiKeys.scrub(ar.result().getValue().toString(StandardCharsets.UTF_8),
+                                            lease.apiKey())) : UpstreamErrorClassifier.noAnswer(), status, start,
+                                    TokenUsage.NONE);
+                        }
+                        if (next != null && !next.isEmpty() && page + 1 < MAX_LIST_PAGES) {
+                            listOpenAiProject(p, kind, projects, index, next, page + 1, byProject, items);
+                        } else {
+                            listOpenAiProject(p, kind, projects, index + 1, null, 0, byProject, items);
+                        }
+                    }));
+        }), failure -> p.context.runOnContext(v -> fail(p, 503, "the key pool (keypool-service) is not reachable"
+                + " right now; try again shortly", 5L)));
+    }
+
+    private void openAiListAnswer(Pass p, List<JsonNode> items) {
+        int limit = 100;
+        String limitParam = p.ctx.request().getParam("limit");
+        if (limitParam != null) {
+            try {
+                limit = Math.max(1, Math.min(1000, Integer.parseInt(limitParam.trim())));
+            } catch (NumberFormatException e) {
+                fail(p, 400, "limit must be a number from 1 to 1000", null);
+                return;
+            }
+        }
+        List<JsonNode> sorted = new ArrayList<>(items);
+        sorted.sort((a, b) -> Long.compare(b.path("created_at").asLong(0), a.path("created_at").asLong(0)));
+        int from = 0;
+        String after = p.ctx.request().getParam("after");
+        if (after != null && !after.isEmpty()) {
+            from = sorted.size();
+            for (int i = 0; i < sorted.size(); i++) {
+                if (after.equals(sorted.get(i).path("id").asText(null))) {
+                    from = i + 1;
+                    break;
+                }
+            }
+        }
+        ObjectNode answer = JSON.createObjectNode().put("object", "list");
+        ArrayNode data = answer.putArray("data");
+        int to = Math.min(sorted.size(), from + limit);
+        for (int i = from; i < to; i++) {
+            data.add(sorted.get(i));
+        }
+        answer.put("has_more", to < sorted.size());
+        if (!data.isEmpty()) {
+            answer.put("first_id", data.get(0).path("id").asText());
+            answer.put("last_id", data.get(data.size() - 1).path("id").asText());
+        }
+        metrics.request(ROUTE, null, Outcome.SUCCESS.name());
+        respondJson(p, 200, answer);
     }
 
     private void listAnswer(Pass p, ArrayNode items, String field) {
