@@ -372,7 +372,9 @@ public class PassThrough {
             return;
         }
         long declared = lengthOf(response);
-        if (json && !p.call.download() && declared <= MAX_READ_ANSWER) {
+        boolean jsonLines = type != null && (type.toLowerCase(Locale.ROOT).contains("jsonl")
+                || type.toLowerCase(Locale.ROOT).contains("ndjson"));
+        if (json && !jsonLines && !p.call.download() && declared <= MAX_READ_ANSWER) {
             response.body().onComplete(b -> p.context.runOnContext(v -> {
                 if (b.failed()) {
                     settle(p, lease, UpstreamErrorClassifier.noAnswer(), status, start, TokenUsage.NONE);
@@ -384,7 +386,8 @@ public class PassThrough {
             return;
         }
         boolean sse = type != null && type.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
-        relayStream(p, lease, start, response, sse);
+        String file = jsonLines && p.call.method() == HttpMethod.GET ? ObjectRefs.inPath(p.call.path()) : null;
+        relayStream(p, lease, start, response, sse, file != null && file.startsWith("files/") ? file : null);
     }
 
     private boolean retryable(Pass p, Classification c) {
@@ -411,6 +414,11 @@ public class PassThrough {
         }
         TokenUsage tokens = tokensOf(answer);
         settle(p, lease, Classification.of(Outcome.SUCCESS), response.statusCode(), start, tokens);
+        String batch = answer != null && p.call.method() == HttpMethod.GET && !p.call.openAi()
+                ? ObjectRefs.inPath(p.call.path()) : null;
+        if (batch != null && batch.startsWith("batches/")) {
+            countResults(p, lease, batch, BatchResults.inline(answer));
+        }
         metrics.request(ROUTE, p.call.generationModel(), Outcome.SUCCESS.name());
         List<Created> created = answer == null ? List.of() : created(p, answer);
         Future<Void> effects = Future.succeededFuture();
@@ -549,7 +557,8 @@ public class PassThrough {
     }
 
     /** Any other 2xx answer: relayed as it arrives, with back-pressure; an SSE stream is watched for its ids/usage. */
-    private void relayStream(Pass p, LeaseGrant lease, long start, HttpClientResponse response, boolean sse) {
+    private void relayStream(Pass p, LeaseGrant lease, long start, HttpClientResponse response, boolean sse,
+                             String resultsFile) {
         HttpServerResponse out = p.ctx.response();
         if (out.closed()) {
             response.request().reset();
@@ -565,6 +574,30 @@ public class PassThrough {
         }
         out.setStatusCode(response.statusCode()).putHeader("x-request-id", p.requestId);
         SseWatch watch = sse ? new SseWatch() : null;
+        if (resultsFile != null) {
+            // A JSONL file (a batch's results, native or OpenAI-compatible): relayed as it arrives, its lines' tokens
+            // added up on the way (bounded per line) and counted once for the file.
+            BatchResults results = new BatchResults();
+            response.handler(chunk -> {
+                results.feed(chunk);
+                out.write(chunk);
+                if (out.writeQueueFull()) {
+                    response.pause();
+                    out.drainHandler(v -> response.resume());
+                }
+            });
+            response.endHandler(v -> p.context.runOnContext(x -> {
+                results.end();
+                streamDone(p, lease, start, response.statusCode(), null, null);
+                countResults(p, lease, resultsFile, results);
+                out.end();
+            }));
+            response.exceptionHandler(e -> p.context.runOnContext(x -> {
+                streamDone(p, lease, start, response.statusCode(), null, e);
+                out.reset();
+            }));
+            return;
+        }
         if (watch != null) {
             response.handler(chunk -> {
                 watch.feed(chunk);
@@ -596,6 +629,126 @@ public class PassThrough {
         if (watch != null && watch.interactionId != null && p.call.interactionsCreate()) {
             affinity.record("interactions/" + watch.interactionId, lease.keyId(), p.owner, null).subscribe().with(
                     v -> { }, e -> LOG.warnf("[%s] interaction not recorded: %s", p.requestId, e.toString()));
+        }
+    }
+
+    /**
+     * Usage of batch results (design §4; gateway README "Usage of stored objects"): the tokens of a finished batch's
+     * results are counted when the results are fetched — a native inline batch's {@code GET batches/x} once done, a
+     * results file's download (native {@code responsesFile}, OpenAI-compatible {@code output_file_id} content) — as
+     * one usage event under the batch's model, route {@code passthrough}, target {@code batch-results}. Its event id is
+     * derived from the batch's or the file's name, so however often (and on whichever gateway replica) the results
+     * are fetched, usage-service, idempotent on event ids, counts them once.
+     */
+    private void countResults(Pass p, LeaseGrant lease, String name, BatchResults results) {
+        if (results == null || results.results == 0 || !results.anyTokens()) {
+            return;
+        }
+        String model = results.model != null && ModelNames.valid(results.model) ? results.model : "batches";
+        usage.record(new UsageEvent(resultsEventId(name), Instant.now().toString(), lease.keyId(), lease.project(),
+                model, ROUTE, "batch-results", "google", p.owner, Outcome.SUCCESS.name(), 200, 0L, results.prompt,
+                results.completion, results.thought));
+    }
+
+    /** The one event id of a batch's (or results file's) token count: the same on every fetch and every replica. */
+    static String resultsEventId(String name) {
+        return UUID.nameUUIDFromBytes(("batch-results:" + name).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /**
+     * The tokens of a batch's results, added up: from an inline batch's answer ({@link #inline}), or from the lines of a
+     * results file as they pass ({@link #feed}; a line is {@code {"key"|"custom_id", "response": …}} with Google's
+     * {@code response.usageMetadata} or OpenAI's {@code response.body.usage}; lines longer than 1 MiB are skipped).
+     */
+    static final class BatchResults {
+        static final int MAX_LINE = 1 << 20;
+        private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        private boolean skipping;
+        int results;
+        Long prompt;
+        Long completion;
+        Long thought;
+        String model;
+
+        /** A finished inline batch ({@code done}, {@code response.inlinedResponses.inlinedResponses[]}), or null. */
+        static BatchResults inline(JsonNode answer) {
+            if (answer == null || !answer.path("done").asBoolean(false)) {
+                return null;
+            }
+            JsonNode items = answer.path("response").path("inlinedResponses").path("inlinedResponses");
+            if (!items.isArray() || items.isEmpty()) {
+                return null;
+            }
+            BatchResults r = new BatchResults();
+            String model = answer.path("metadata").path("model").asText(null);
+            r.model = model == null ? null : ModelNames.bare(model);
+            for (JsonNode item : items) {
+                r.add(item);
+            }
+            return r;
+        }
+
+        void feed(Buffer chunk) {
+            for (int i = 0; i < chunk.length(); i++) {
+                byte b = chunk.getByte(i);
+                if (b == '\n') {
+                    lineDone();
+                } else if (!skipping) {
+                    if (line.size() >= MAX_LINE) {
+                        skipping = true;
+                        line.reset();
+                    } else {
+                        line.write(b);
+                    }
+                }
+            }
+        }
+
+        void end() {
+            lineDone();
+        }
+
+        private void lineDone() {
+            if (!skipping && line.size() > 0) {
+                try {
+                    add(JSON.readTree(line.toByteArray()));
+                } catch (Exception ignored) {
+                    // not a JSON line: not a result
+                }
+            }
+            skipping = false;
+            line.reset();
+        }
+
+        void add(JsonNode item) {
+            if (item == null || !item.isObject() || !item.path("response").isObject()) {
+                return;
+            }
+            JsonNode response = item.get("response");
+            JsonNode openAiBody = response.path("body");
+            TokenUsage t = TokenUsage.from(response);
+            if (t == null && openAiBody.isObject()) {
+                t = TokenUsage.from(openAiBody);
+            }
+            if (model == null) {
+                String m = openAiBody.isObject() ? openAiBody.path("model").asText(null)
+                        : response.path("modelVersion").asText(null);
+                model = m == null ? null : ModelNames.bare(m);
+            }
+            results++;
+            if (t != null) {
+                prompt = sum(prompt, t.promptTokens());
+                completion = sum(completion, t.completionTokens());
+                thought = sum(thought, t.thoughtTokens());
+            }
+        }
+
+        boolean anyTokens() {
+            return prompt != null || completion != null || thought != null;
+        }
+
+        private static Long sum(Long a, Long b) {
+            return b == null ? a : a == null ? b : a + b;
         }
     }
 
