@@ -115,6 +115,25 @@ public record PassCall(HttpMethod method, String path, String uploadId, String u
                 interactions, tokenId);
     }
 
+    /**
+     * A call that creates a stored object whose later use may be combined with the client's other objects — a file
+     * upload (resumable start, multipart; native or OpenAI-compatible), a cachedContents or a fileSearchStores create —
+     * steered to the project of the client's newest object when it names none itself (README "Affinity").
+     */
+    public boolean steerableCreate() {
+        if (method != HttpMethod.POST) {
+            return false;
+        }
+        String api = apiRest(path);
+        if (api == null) {
+            return false;
+        }
+        if (upload) {
+            return uploadId == null && (api.equals("files") || api.startsWith("fileSearchStores/"));
+        }
+        return api.equals("cachedContents") || api.equals("fileSearchStores") || api.equals("openai/files");
+    }
+
     /** A resumable session's first request (its answer carries the upload URL). */
     public boolean uploadStart() {
         return upload && uploadId == null && uploadCommand != null && uploadCommand.contains("start");

@@ -116,6 +116,8 @@ public class PassThrough {
         JsonNode json;
         Set<String> refs = new LinkedHashSet<>();
         String project;
+        /** A soft preference (steering of creates): tried first, dropped when it cannot serve. */
+        String preferred;
         String owner;
         int attempts;
         int upstreamErrors;
@@ -218,6 +220,18 @@ public class PassThrough {
             listOwn(p, listed);
             return;
         }
+        if (p.project == null && p.refs.isEmpty() && p.owner != null && p.call.steerableCreate()) {
+            affinity.preferredProject(p.owner).subscribe().with(
+                    preferred -> p.context.runOnContext(v -> {
+                        p.preferred = preferred;
+                        lease(p);
+                    }),
+                    failure -> p.context.runOnContext(v -> {
+                        LOG.debugf("[%s] no steering for this create: %s", p.requestId, failure.toString());
+                        lease(p);
+                    }));
+            return;
+        }
         lease(p);
     }
 
@@ -231,7 +245,7 @@ public class PassThrough {
         boolean quotaFree = model == null;
         List<String> excluded = p.project == null ? routes.current().paidPools() : List.of();
         LeaseRequest request = new LeaseRequest(null, model, p.requestId, quotaFree,
-                excluded.isEmpty() ? null : excluded, null, p.project);
+                excluded.isEmpty() ? null : excluded, null, p.project != null ? p.project : p.preferred);
         leases.lease(request).subscribe().with(
                 answer -> p.context.runOnContext(v -> onLease(p, answer)),
                 failure -> p.context.runOnContext(v -> onLease(p, new LeaseAnswer.Unavailable(failure.toString()))));
@@ -240,6 +254,9 @@ public class PassThrough {
     private void onLease(Pass p, LeaseAnswer answer) {
         if (answer instanceof LeaseAnswer.Granted granted) {
             send(p, granted.grant());
+        } else if (answer instanceof LeaseAnswer.Refused && p.project == null && p.preferred != null) {
+            p.preferred = null; // the preferred project cannot serve now: any project may
+            lease(p);
         } else if (answer instanceof LeaseAnswer.Refused refused) {
             metrics.request(ROUTE, p.call.generationModel(), "EXHAUSTED");
             refusal(p, refused);

@@ -8,6 +8,8 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import org.geminipool.simulator.GeminiSimulator;
 import org.geminipool.simulator.KeyStatus;
+import org.geminipool.simulator.ProjectTier;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +43,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @WithTestResource(PoolServicesTestResource.class)
 class OpenAiObjectsTest extends GatewayTestBase {
 
+    private static final String VEO = "veo-3.1-generate-preview";
+
     @TestHTTPResource("/")
     URL gateway;
 
@@ -55,6 +59,13 @@ class OpenAiObjectsTest extends GatewayTestBase {
         }
         sim().setBatchPolls(2);
         sim().setOperationPolls(2);
+        // Veo has no free tier; here it has, so that any project may create a video (as in ObjectCallsTest).
+        sim().setTierQuota(ProjectTier.FREE, VEO, 1000, 10000, 100_000_000);
+    }
+
+    @AfterEach
+    void veoBack() {
+        sim().setTierQuota(ProjectTier.FREE, VEO, 0, 0, 0);
     }
 
     private static String jsonl(String tag) {
@@ -93,14 +104,15 @@ class OpenAiObjectsTest extends GatewayTestBase {
     void aBatchOfAnUploadedFileAndItsOutputStayOnTheFilesProject() {
         String token = PoolServicesTestResource.CLIENT_TOKEN;
         String other = PoolServicesTestResource.SECOND_CLIENT_TOKEN;
-        // Upload until two projects hold one file each (uploads name nothing and lease any key).
+        // One file in each of two projects: the second uploaded while the first's project is out of the way (an
+        // upload naming no object is steered to the project of the client's newest object).
         Map<String, String> fileByProject = new LinkedHashMap<>();
-        for (int i = 0; i < 12 && fileByProject.size() < 2; i++) {
-            String id = uploadFile(token, "t" + i);
-            assertTrue(id.startsWith("files/"), id);
-            fileByProject.putIfAbsent(sim().fileOwner(id), id);
-        }
-        assertEquals(2, fileByProject.size(), "uploads spread over projects: " + fileByProject);
+        String firstFile = uploadFile(token, "t0");
+        assertTrue(firstFile.startsWith("files/"), firstFile);
+        fileByProject.put(sim().fileOwner(firstFile), firstFile);
+        String secondFile = withProjectDisabled(sim().fileOwner(firstFile), () -> uploadFile(token, "t1"));
+        fileByProject.putIfAbsent(sim().fileOwner(secondFile), secondFile);
+        assertEquals(2, fileByProject.size(), "uploads in two projects: " + fileByProject);
         String fileProject = fileByProject.keySet().iterator().next();
         String file = fileByProject.get(fileProject);
         sim().clearRequestLog();

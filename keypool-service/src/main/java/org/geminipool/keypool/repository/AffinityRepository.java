@@ -76,6 +76,14 @@ public class AffinityRepository {
                 .map(AffinityRepository::rows);
     }
 
+    /** The project name of an owner's newest live object, or null. */
+    public Uni<String> newestProject(String owner, long nowMs) {
+        return pool.preparedQuery("SELECT p.name FROM gp_object_affinity a JOIN gp_project p ON p.id = a.project_id"
+                        + " WHERE a.owner = ? AND a.expires_at_ms >= ? ORDER BY a.created_at_ms DESC LIMIT 1")
+                .execute(Tuple.of(owner, nowMs))
+                .map(set -> set.iterator().hasNext() ? set.iterator().next().getString(0) : null);
+    }
+
     /**
      * A page of live objects for the admin, by project name then newest first; {@code project} and {@code kind} narrow
      * it when not null. {@code limit + 1} rows are read so the caller knows whether another page follows.

@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.geminipool.contract.affinity.ObjectKind;
 import org.geminipool.contract.affinity.ObjectNames;
+import org.geminipool.contract.affinity.OwnerProject;
 import org.geminipool.contract.affinity.PinnedObject;
 import org.geminipool.contract.affinity.PinnedObjectsPage;
 import org.geminipool.contract.affinity.StoredObject;
@@ -115,6 +116,12 @@ public class AffinityService {
                     Instant.ofEpochMilli(r.expiresAtMs()).toString())).toList();
             return new PinnedObjectsPage(out, rows.size() > n ? from + n : null);
         });
+    }
+
+    /** The project of the owner's newest live object (the gateway steers the owner's next object-less create there). */
+    public Uni<OwnerProject> ownerProject(String owner) {
+        requireOwner(owner);
+        return repository.newestProject(owner, time.nowMillis()).map(OwnerProject::new);
     }
 
     public Uni<Boolean> forget(String name, String owner) {

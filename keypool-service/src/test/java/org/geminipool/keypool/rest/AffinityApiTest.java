@@ -192,6 +192,7 @@ class AffinityApiTest {
         String video = "videos/" + unique("av");
         internal().body(object(f1, ids.get(0), owner, Duration.ofHours(48))).post("/objects").then().statusCode(204);
         internal().body(object(f2, ids.get(0), owner, Duration.ofHours(48))).post("/objects").then().statusCode(204);
+        time.shift(Duration.ofMillis(5)); // the video is the owner's newest
         internal().body(object(video, ids.get(1), owner, Duration.ofDays(2))).post("/objects").then().statusCode(204);
 
         var page = admin().queryParam("project", projectA).get("/admin/objects").then().statusCode(200)
@@ -215,6 +216,12 @@ class AffinityApiTest {
         admin().queryParam("limit", 0).get("/admin/objects").then().statusCode(400);
         admin().queryParam("kind", "NOPE").get("/admin/objects").then().statusCode(400);
         admin().queryParam("offset", -1).get("/admin/objects").then().statusCode(400);
+        // The owner's newest object's project (where the gateway steers the owner's next object-less create).
+        internal().queryParam("owner", owner).get("/objects/project").then().statusCode(200)
+                .body("project", equalTo(projectB));
+        internal().queryParam("owner", "0000000000000000").get("/objects/project").then().statusCode(200)
+                .body("project", org.hamcrest.Matchers.nullValue());
+        internal().queryParam("owner", "not an owner!").get("/objects/project").then().statusCode(400);
         // The admin token only: the gateway's internal token does not read it.
         internal().get("/admin/objects").then().statusCode(401);
         given().get("/admin/objects").then().statusCode(401);
