@@ -765,7 +765,10 @@ public class PassThrough {
         }
 
         private static Long sum(Long a, Long b) {
-            return b == null ? a : a == null ? b : a + b;
+            if (b == null) {
+                return a;
+            }
+            return a == null ? b : Long.valueOf(a + b);
         }
     }
 
