@@ -60,6 +60,9 @@ public final class ObjectNames {
         if (name.startsWith("interactions/")) {
             return ObjectKind.INTERACTION;
         }
+        if (name.startsWith("videos/")) {
+            return ObjectKind.VIDEO;
+        }
         return ObjectKind.OTHER;
     }
 }

@@ -29,7 +29,8 @@ class ConsoleAuthTest {
 
     static final List<String> GET_ROUTES = List.of("/console", "/console/", "/console/keys", "/console/keys?state=ACTIVE",
             "/console/usage", "/console/usage?date=2026-01-01", "/console/usage/keys.csv", "/console/usage/clients.csv",
-            "/console/routes", "/console/api/overview", "/console/no-such-page");
+            "/console/routes", "/console/objects", "/console/objects?project=x", "/console/api/overview",
+            "/console/no-such-page");
     static final List<String> POST_ROUTES = List.of("/console/logout", "/console/keys/import", "/console/keys/1/disable",
             "/console/keys/1/delete", "/console/keys/1/enable", "/console/keys/1/verify", "/console/keys/1/pools");
 

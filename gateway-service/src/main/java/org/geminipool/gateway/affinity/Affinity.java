@@ -9,6 +9,7 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.geminipool.contract.affinity.ObjectKind;
 import org.geminipool.contract.affinity.ObjectLookup;
 import org.geminipool.contract.affinity.ObjectNames;
+import org.geminipool.contract.affinity.OwnerProject;
 import org.geminipool.contract.affinity.StoredObject;
 import org.geminipool.contract.affinity.StoredObjects;
 import org.geminipool.gateway.config.GatewayConfig;
@@ -42,6 +43,7 @@ public class Affinity {
             case UPLOAD -> Duration.ofDays(7);
             case INTERACTION -> Duration.ofDays(55);
             case BATCH, OPERATION -> Duration.ofDays(30);
+            case VIDEO -> Duration.ofDays(2);
             case FILE_SEARCH_STORE, DOCUMENT, OTHER -> Duration.ofDays(3650);
         };
     }
@@ -150,6 +152,21 @@ public class Affinity {
         return api.list(authorization(), owner, kind.name(), ObjectNames.MAX_LIST).map(r -> {
             StoredObjects found = read(r, StoredObjects.class, "list");
             return found == null ? new ArrayList<>() : found.objects();
+        });
+    }
+
+    /**
+     * The project of the owner's newest live object, or null (none, or an invalid owner): where the owner's next
+     * create that names no object is steered first (README "Affinity", steering of creates).
+     */
+    @Timeout(4000)
+    public Uni<String> preferredProject(String owner) {
+        if (!ObjectNames.validOwner(owner)) {
+            return Uni.createFrom().nullItem();
+        }
+        return api.ownerProject(authorization(), owner).map(r -> {
+            OwnerProject found = read(r, OwnerProject.class, "project");
+            return found == null ? null : found.project();
         });
     }
 

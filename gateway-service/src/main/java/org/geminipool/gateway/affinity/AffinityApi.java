@@ -33,6 +33,10 @@ public interface AffinityApi {
     Uni<Response> list(@HeaderParam("Authorization") String authorization, @QueryParam("owner") String owner,
                        @QueryParam("kind") String kind, @QueryParam("limit") Integer limit);
 
+    @GET
+    @Path("/project")
+    Uni<Response> ownerProject(@HeaderParam("Authorization") String authorization, @QueryParam("owner") String owner);
+
     @DELETE
     Uni<Response> forget(@HeaderParam("Authorization") String authorization, @QueryParam("name") String name,
                          @QueryParam("owner") String owner);

@@ -20,6 +20,11 @@ import java.util.Set;
  * {@code fileName} (a batch's {@code inputConfig.fileName}, a File Search import), {@code fileSearchStoreNames}, and a
  * {@code uri} or {@code downloadUri} whose path names a file. Text parts are never read: a prompt that mentions
  * "files/abc" names nothing. The walk is bounded ({@link #MAX_NODES} nodes).
+ *
+ * <p>Google's OpenAI-compatible routes ({@link #openAiInPath}): {@code /v1beta/openai/files/<id>[/content]},
+ * {@code /v1beta/openai/batches/<id>[/cancel]} (their ids are the native {@code files/…} and {@code batches/…}, sent
+ * with or without the prefix) and {@code /v1beta/openai/videos/<id>[/content]} (recorded as {@code videos/<id>}); in a
+ * body, OpenAI's {@code input_file_id} and {@code file_id} (a bare id means {@code files/<id>}).
  */
 public final class ObjectRefs {
 
@@ -33,6 +38,12 @@ public final class ObjectRefs {
     private static final Set<String> CACHE_FIELDS = Set.of("cachedContent", "cached_content");
     private static final Set<String> INTERACTION_FIELDS = Set.of("previous_interaction_id", "previousInteractionId");
     private static final Set<String> STORE_FIELDS = Set.of("fileSearchStoreNames", "file_search_store_names");
+    /** OpenAI's file references (a batch's input, a chat content part's file): a bare id is a {@code files/} id. */
+    private static final Set<String> OPENAI_FILE_FIELDS = Set.of("input_file_id", "file_id");
+    /** The OpenAI-compatible collections that hold objects, and the name prefix their ids are recorded under. */
+    private static final Set<String> OPENAI_COLLECTIONS = Set.of("files", "batches", "videos");
+    /** Sub-paths of {@code /videos} that create (their references are in the body), not video ids. */
+    private static final Set<String> OPENAI_VIDEO_VERBS = Set.of("characters", "edits", "extensions");
 
     private ObjectRefs() {
     }
@@ -49,6 +60,9 @@ public final class ObjectRefs {
         }
         String[] segments = rest.split("/");
         String first = segments[0];
+        if (first.equals("openai")) {
+            return openAiInPath(segments);
+        }
         if (first.equals("models") && segments.length >= 4 && segments[2].equals("operations")) {
             return name(String.join("/", java.util.Arrays.copyOfRange(segments, 0, 4)));
         }
@@ -65,6 +79,40 @@ public final class ObjectRefs {
             return name("fileSearchStores/" + segments[1] + "/" + segments[2] + "/" + stripMethod(segments[3]));
         }
         return name(collection + "/" + stripMethod(segments[1]));
+    }
+
+    /**
+     * The object an OpenAI-compatible path names ({@code segments} after the API version, starting with
+     * {@code openai}): {@code openai/files/files/x/content} and {@code openai/files/x} → {@code files/x};
+     * {@code openai/batches/batches/x/cancel} → {@code batches/x}; {@code openai/videos/x/content} → {@code videos/x}.
+     */
+    static String openAiInPath(String[] segments) {
+        if (segments.length < 3 || !OPENAI_COLLECTIONS.contains(segments[1])) {
+            return null;
+        }
+        String collection = segments[1];
+        if (collection.equals("videos") && OPENAI_VIDEO_VERBS.contains(segments[2])) {
+            return null;
+        }
+        String id = segments[2].equals(collection) && segments.length >= 4 ? segments[3] : segments[2];
+        return name(collection + "/" + stripMethod(id));
+    }
+
+    /**
+     * The kind an OpenAI-compatible list path lists ({@code GET /v1beta/openai/files} → {@code FILE}, {@code batches}
+     * → {@code BATCH}, {@code videos} → {@code VIDEO}), or null.
+     */
+    public static org.geminipool.contract.affinity.ObjectKind openAiListed(String path) {
+        String rest = apiRest(path);
+        if (rest == null || !rest.startsWith("openai/")) {
+            return null;
+        }
+        return switch (rest.substring("openai/".length())) {
+            case "files" -> org.geminipool.contract.affinity.ObjectKind.FILE;
+            case "batches" -> org.geminipool.contract.affinity.ObjectKind.BATCH;
+            case "videos" -> org.geminipool.contract.affinity.ObjectKind.VIDEO;
+            default -> null;
+        };
     }
 
     /**
@@ -135,7 +183,10 @@ public final class ObjectRefs {
     }
 
     /** The object name a field's value refers to, or null (not a reference field, or not a stored object). */
-    static String reference(String field, String value) {
+    public static String reference(String field, String value) {
+        if (OPENAI_FILE_FIELDS.contains(field)) {
+            return value.isEmpty() ? null : value.startsWith("files/") ? fileName(value) : name("files/" + value);
+        }
         if (FILE_NAME_FIELDS.contains(field)) {
             return fileName(value);
         }

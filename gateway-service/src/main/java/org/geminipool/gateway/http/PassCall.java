@@ -27,6 +27,23 @@ public record PassCall(HttpMethod method, String path, String uploadId, String u
             "batchEmbedContents", "generateAnswer", "bidiGenerateContent");
 
     private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._~:-]+");
+    /**
+     * An OpenAI-compatible file or batch id ({@code files/abc}, {@code batches/abc}) as the openai SDKs put it in a
+     * path: percent-encoded ({@code /v1beta/openai/files/files%2Fabc/content}, Node) or plain (Python).
+     */
+    private static final Pattern OPENAI_ID_SLASH = Pattern.compile("^(/v1beta/openai/(files|batches))/\\2%2[Ff]");
+
+    /**
+     * The path as the gateway reads and forwards it: {@code %3A} decoded to {@code :}, and the encoded slash of an
+     * OpenAI-compatible file or batch id ({@code /v1beta/openai/files/files%2Fabc}) decoded to the plain form
+     * ({@code /v1beta/openai/files/files/abc}, what Google's compat layer and the Python SDK use). Nothing else is
+     * decoded; {@link #hostile} checks the result.
+     */
+    public static String canonical(String rawPath) {
+        String p = rawPath.replace("%3A", ":").replace("%3a", ":");
+        java.util.regex.Matcher m = OPENAI_ID_SLASH.matcher(p);
+        return m.find() ? m.replaceFirst("$1/$2/") : p;
+    }
 
     /**
      * Why a raw request target may not be forwarded, or null: encoded dots, slashes, backslashes or percent signs,
@@ -38,8 +55,7 @@ public record PassCall(HttpMethod method, String path, String uploadId, String u
         if (uri == null || !uri.startsWith("/")) {
             return "only origin-form request targets are accepted (no absolute URL)";
         }
-        String raw = request.path();
-        String decoded = raw.replace("%3A", ":").replace("%3a", ":");
+        String decoded = canonical(request.path());
         if (decoded.contains("%")) {
             return "percent-encoded characters other than ':' are not accepted in this path";
         }
@@ -61,7 +77,7 @@ public record PassCall(HttpMethod method, String path, String uploadId, String u
     }
 
     public static PassCall of(HttpServerRequest request, String tokenId) {
-        String path = request.path().replace("%3A", ":").replace("%3a", ":");
+        String path = canonical(request.path());
         if (path.length() > 1 && path.endsWith("/")) {
             path = path.substring(0, path.length() - 1);
         }
@@ -88,10 +104,34 @@ public record PassCall(HttpMethod method, String path, String uploadId, String u
                 interactions, tokenId);
     }
 
-    /** The same call with the generation model an Interactions body named. */
+    /** An OpenAI-compatible video create ({@code POST /v1beta/openai/videos}): Veo, counted against its model. */
+    public boolean openAiVideoCreate() {
+        return openAi && method == HttpMethod.POST && "openai/videos".equals(apiRest(path));
+    }
+
+    /** The same call with the generation model an Interactions (or an OpenAI video) body named. */
     public PassCall withModel(String model) {
         return new PassCall(method, path, uploadId, uploadCommand, upload, download, interactionsCreate, model, openAi,
                 interactions, tokenId);
+    }
+
+    /**
+     * A call that creates a stored object whose later use may be combined with the client's other objects — a file
+     * upload (resumable start, multipart; native or OpenAI-compatible), a cachedContents or a fileSearchStores create —
+     * steered to the project of the client's newest object when it names none itself (README "Affinity").
+     */
+    public boolean steerableCreate() {
+        if (method != HttpMethod.POST) {
+            return false;
+        }
+        String api = apiRest(path);
+        if (api == null) {
+            return false;
+        }
+        if (upload) {
+            return uploadId == null && (api.equals("files") || api.startsWith("fileSearchStores/"));
+        }
+        return api.equals("cachedContents") || api.equals("fileSearchStores") || api.equals("openai/files");
     }
 
     /** A resumable session's first request (its answer carries the upload URL). */

@@ -115,6 +115,8 @@ public class PassThrough {
         JsonNode json;
         Set<String> refs = new LinkedHashSet<>();
         String project;
+        /** A soft preference (steering of creates): tried first, dropped when it cannot serve. */
+        String preferred;
         String owner;
         int attempts;
         int upstreamErrors;
@@ -161,6 +163,15 @@ public class PassThrough {
             }
             p.call = call.withModel(ModelNames.bare(model));
         }
+        if (call.openAiVideoCreate() && p.json != null && p.json.path("model").isTextual()) {
+            // A JSON create names its Veo model: counted against it (a multipart create is streamed, unread: quota-free).
+            String model = p.json.get("model").asText();
+            if (!ModelNames.valid(model)) {
+                fail(p, 400, ModelNames.problem(model), null);
+                return;
+            }
+            p.call = call.withModel(ModelNames.bare(model));
+        }
         String inPath = ObjectRefs.inPath(call.path());
         if (inPath != null) {
             p.refs.add(inPath);
@@ -198,9 +209,26 @@ public class PassThrough {
                 p.owner = pinned.owner();
             }
         }
+        ObjectKind openAiListed = ObjectRefs.openAiListed(p.call.path());
+        if (openAiListed != null && p.call.method() == HttpMethod.GET && p.refs.isEmpty()) {
+            listOwnOpenAi(p, openAiListed);
+            return;
+        }
         String listed = ObjectRefs.listedCollection(p.call.path());
         if (listed != null && p.call.method() == HttpMethod.GET && p.refs.isEmpty()) {
             listOwn(p, listed);
+            return;
+        }
+        if (p.project == null && p.refs.isEmpty() && p.owner != null && p.call.steerableCreate()) {
+            affinity.preferredProject(p.owner).subscribe().with(
+                    preferred -> p.context.runOnContext(v -> {
+                        p.preferred = preferred;
+                        lease(p);
+                    }),
+                    failure -> p.context.runOnContext(v -> {
+                        LOG.debugf("[%s] no steering for this create: %s", p.requestId, failure.toString());
+                        lease(p);
+                    }));
             return;
         }
         lease(p);
@@ -216,7 +244,7 @@ public class PassThrough {
         boolean quotaFree = model == null;
         List<String> excluded = p.project == null ? routes.current().paidPools() : List.of();
         LeaseRequest request = new LeaseRequest(null, model, p.requestId, quotaFree,
-                excluded.isEmpty() ? null : excluded, null, p.project);
+                excluded.isEmpty() ? null : excluded, null, p.project != null ? p.project : p.preferred);
         leases.lease(request).subscribe().with(
                 answer -> p.context.runOnContext(v -> onLease(p, answer)),
                 failure -> p.context.runOnContext(v -> onLease(p, new LeaseAnswer.Unavailable(failure.toString()))));
@@ -225,6 +253,9 @@ public class PassThrough {
     private void onLease(Pass p, LeaseAnswer answer) {
         if (answer instanceof LeaseAnswer.Granted granted) {
             send(p, granted.grant());
+        } else if (answer instanceof LeaseAnswer.Refused && p.project == null && p.preferred != null) {
+            p.preferred = null; // the preferred project cannot serve now: any project may
+            lease(p);
         } else if (answer instanceof LeaseAnswer.Refused refused) {
             metrics.request(ROUTE, p.call.generationModel(), "EXHAUSTED");
             refusal(p, refused);
@@ -357,7 +388,9 @@ public class PassThrough {
             return;
         }
         long declared = lengthOf(response);
-        if (json && !p.call.download() && declared <= MAX_READ_ANSWER) {
+        boolean jsonLines = type != null && (type.toLowerCase(Locale.ROOT).contains("jsonl")
+                || type.toLowerCase(Locale.ROOT).contains("ndjson"));
+        if (json && !jsonLines && !p.call.download() && declared <= MAX_READ_ANSWER) {
             response.body().onComplete(b -> p.context.runOnContext(v -> {
                 if (b.failed()) {
                     settle(p, lease, UpstreamErrorClassifier.noAnswer(), status, start, TokenUsage.NONE);
@@ -369,7 +402,8 @@ public class PassThrough {
             return;
         }
         boolean sse = type != null && type.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
-        relayStream(p, lease, start, response, sse);
+        String file = jsonLines && p.call.method() == HttpMethod.GET ? ObjectRefs.inPath(p.call.path()) : null;
+        relayStream(p, lease, start, response, sse, file != null && file.startsWith("files/") ? file : null);
     }
 
     private boolean retryable(Pass p, Classification c) {
@@ -396,6 +430,11 @@ public class PassThrough {
         }
         TokenUsage tokens = tokensOf(answer);
         settle(p, lease, Classification.of(Outcome.SUCCESS), response.statusCode(), start, tokens);
+        String batch = answer != null && p.call.method() == HttpMethod.GET && !p.call.openAi()
+                ? ObjectRefs.inPath(p.call.path()) : null;
+        if (batch != null && batch.startsWith("batches/")) {
+            countResults(p, lease, batch, BatchResults.inline(answer));
+        }
         metrics.request(ROUTE, p.call.generationModel(), Outcome.SUCCESS.name());
         List<Created> created = answer == null ? List.of() : created(p, answer);
         Future<Void> effects = Future.succeededFuture();
@@ -430,6 +469,9 @@ public class PassThrough {
      * the request did not name (a finished Veo operation's video, a batch's responses file).
      */
     static List<Created> created(Pass p, JsonNode answer) {
+        if (p.call.openAi()) {
+            return openAiCreated(p.call.method(), p.refs, answer);
+        }
         List<Created> out = new ArrayList<>();
         if (p.call.method() == HttpMethod.POST || p.call.method() == HttpMethod.PATCH) {
             JsonNode resource = answer.path("file").isObject() ? answer.get("file") : answer;
@@ -446,6 +488,42 @@ public class PassThrough {
         for (String ref : ObjectRefs.inBody(answer)) {
             if (ref.startsWith("files/") && !p.refs.contains(ref) && out.stream().noneMatch(c -> c.name().equals(ref))) {
                 out.add(new Created(ref, null));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * What a 2xx answer of Google's OpenAI-compatible routes created (pure): the {@code file}, {@code batch} or
+     * {@code video} object a POST answered with ({@code id} {@code files/…}, {@code batches/…}, a video's bare id →
+     * {@code videos/<id>}) unless the request named it (a cancel answers its batch), expiring at its
+     * {@code expires_at} (epoch seconds) if given; and a batch's {@code output_file_id} and {@code error_file_id}, the
+     * files Google wrote into the batch's project.
+     */
+    static List<Created> openAiCreated(HttpMethod method, Set<String> refs, JsonNode answer) {
+        List<Created> out = new ArrayList<>();
+        String object = answer.path("object").asText("");
+        String id = answer.path("id").asText(null);
+        if (method == HttpMethod.POST && id != null && !id.isEmpty()) {
+            String name = switch (object) {
+                case "file" -> id.startsWith("files/") ? id : "files/" + id;
+                case "batch" -> id.startsWith("batches/") ? id : "batches/" + id;
+                case "video" -> "videos/" + id;
+                default -> null;
+            };
+            if (name != null && ObjectNames.valid(name) && !refs.contains(name)) {
+                JsonNode at = answer.get("expires_at");
+                out.add(new Created(name, at != null && at.canConvertToLong() && at.asLong() > 0
+                        ? Instant.ofEpochSecond(at.asLong()) : null));
+            }
+        }
+        if (object.equals("batch")) {
+            for (String field : List.of("output_file_id", "error_file_id")) {
+                String file = answer.path(field).isTextual() ? ObjectRefs.reference("file_id", answer.get(field).asText())
+                        : null;
+                if (file != null && !refs.contains(file) && out.stream().noneMatch(c -> c.name().equals(file))) {
+                    out.add(new Created(file, null));
+                }
             }
         }
         return out;
@@ -495,7 +573,8 @@ public class PassThrough {
     }
 
     /** Any other 2xx answer: relayed as it arrives, with back-pressure; an SSE stream is watched for its ids/usage. */
-    private void relayStream(Pass p, LeaseGrant lease, long start, HttpClientResponse response, boolean sse) {
+    private void relayStream(Pass p, LeaseGrant lease, long start, HttpClientResponse response, boolean sse,
+                             String resultsFile) {
         HttpServerResponse out = p.ctx.response();
         if (out.closed()) {
             response.request().reset();
@@ -511,6 +590,30 @@ public class PassThrough {
         }
         out.setStatusCode(response.statusCode()).putHeader("x-request-id", p.requestId);
         SseWatch watch = sse ? new SseWatch() : null;
+        if (resultsFile != null) {
+            // A JSONL file (a batch's results, native or OpenAI-compatible): relayed as it arrives, its lines' tokens
+            // added up on the way (bounded per line) and counted once for the file.
+            BatchResults results = new BatchResults();
+            response.handler(chunk -> {
+                results.feed(chunk);
+                out.write(chunk);
+                if (out.writeQueueFull()) {
+                    response.pause();
+                    out.drainHandler(v -> response.resume());
+                }
+            });
+            response.endHandler(v -> p.context.runOnContext(x -> {
+                results.end();
+                streamDone(p, lease, start, response.statusCode(), null, null);
+                countResults(p, lease, resultsFile, results);
+                out.end();
+            }));
+            response.exceptionHandler(e -> p.context.runOnContext(x -> {
+                streamDone(p, lease, start, response.statusCode(), null, e);
+                out.reset();
+            }));
+            return;
+        }
         if (watch != null) {
             response.handler(chunk -> {
                 watch.feed(chunk);
@@ -542,6 +645,129 @@ public class PassThrough {
         if (watch != null && watch.interactionId != null && p.call.interactionsCreate()) {
             affinity.record("interactions/" + watch.interactionId, lease.keyId(), p.owner, null).subscribe().with(
                     v -> { }, e -> LOG.warnf("[%s] interaction not recorded: %s", p.requestId, e.toString()));
+        }
+    }
+
+    /**
+     * Usage of batch results (design §4; gateway README "Usage of stored objects"): the tokens of a finished batch's
+     * results are counted when the results are fetched — a native inline batch's {@code GET batches/x} once done, a
+     * results file's download (native {@code responsesFile}, OpenAI-compatible {@code output_file_id} content) — as
+     * one usage event under the batch's model, route {@code passthrough}, target {@code batch-results}. Its event id is
+     * derived from the batch's or the file's name, so however often (and on whichever gateway replica) the results
+     * are fetched, usage-service, idempotent on event ids, counts them once.
+     */
+    private void countResults(Pass p, LeaseGrant lease, String name, BatchResults results) {
+        if (results == null || results.results == 0 || !results.anyTokens()) {
+            return;
+        }
+        String model = results.model != null && ModelNames.valid(results.model) ? results.model : "batches";
+        usage.record(new UsageEvent(resultsEventId(name), Instant.now().toString(), lease.keyId(), lease.project(),
+                model, ROUTE, "batch-results", "google", p.owner, Outcome.SUCCESS.name(), 200, 0L, results.prompt,
+                results.completion, results.thought));
+    }
+
+    /** The one event id of a batch's (or results file's) token count: the same on every fetch and every replica. */
+    static String resultsEventId(String name) {
+        return UUID.nameUUIDFromBytes(("batch-results:" + name).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /**
+     * The tokens of a batch's results, added up: from an inline batch's answer ({@link #inline}), or from the lines of a
+     * results file as they pass ({@link #feed}; a line is {@code {"key"|"custom_id", "response": …}} with Google's
+     * {@code response.usageMetadata} or OpenAI's {@code response.body.usage}; lines longer than 1 MiB are skipped).
+     */
+    static final class BatchResults {
+        static final int MAX_LINE = 1 << 20;
+        private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        private boolean skipping;
+        int results;
+        Long prompt;
+        Long completion;
+        Long thought;
+        String model;
+
+        /** A finished inline batch ({@code done}, {@code response.inlinedResponses.inlinedResponses[]}), or null. */
+        static BatchResults inline(JsonNode answer) {
+            if (answer == null || !answer.path("done").asBoolean(false)) {
+                return null;
+            }
+            JsonNode items = answer.path("response").path("inlinedResponses").path("inlinedResponses");
+            if (!items.isArray() || items.isEmpty()) {
+                return null;
+            }
+            BatchResults r = new BatchResults();
+            String model = answer.path("metadata").path("model").asText(null);
+            r.model = model == null ? null : ModelNames.bare(model);
+            for (JsonNode item : items) {
+                r.add(item);
+            }
+            return r;
+        }
+
+        void feed(Buffer chunk) {
+            for (int i = 0; i < chunk.length(); i++) {
+                byte b = chunk.getByte(i);
+                if (b == '\n') {
+                    lineDone();
+                } else if (!skipping) {
+                    if (line.size() >= MAX_LINE) {
+                        skipping = true;
+                        line.reset();
+                    } else {
+                        line.write(b);
+                    }
+                }
+            }
+        }
+
+        void end() {
+            lineDone();
+        }
+
+        private void lineDone() {
+            if (!skipping && line.size() > 0) {
+                try {
+                    add(JSON.readTree(line.toByteArray()));
+                } catch (Exception ignored) {
+                    // not a JSON line: not a result
+                }
+            }
+            skipping = false;
+            line.reset();
+        }
+
+        void add(JsonNode item) {
+            if (item == null || !item.isObject() || !item.path("response").isObject()) {
+                return;
+            }
+            JsonNode response = item.get("response");
+            JsonNode openAiBody = response.path("body");
+            TokenUsage t = TokenUsage.from(response);
+            if (t == null && openAiBody.isObject()) {
+                t = TokenUsage.from(openAiBody);
+            }
+            if (model == null) {
+                String m = openAiBody.isObject() ? openAiBody.path("model").asText(null)
+                        : response.path("modelVersion").asText(null);
+                model = m == null ? null : ModelNames.bare(m);
+            }
+            results++;
+            if (t != null) {
+                prompt = sum(prompt, t.promptTokens());
+                completion = sum(completion, t.completionTokens());
+                thought = sum(thought, t.thoughtTokens());
+            }
+        }
+
+        boolean anyTokens() {
+            return prompt != null || completion != null || thought != null;
+        }
+
+        private static Long sum(Long a, Long b) {
+            if (b == null) {
+                return a;
+            }
+            return a == null ? b : Long.valueOf(a + b);
         }
     }
 
@@ -725,6 +951,133 @@ public class PassThrough {
                     }));
         }), failure -> p.context.runOnContext(v -> fail(p, 503, "the key pool (keypool-service) is not reachable"
                 + " right now; try again shortly", 5L)));
+    }
+
+    /**
+     * {@code GET /v1beta/openai/files} ({@code batches}, {@code videos}): like {@link #listOwn}, in OpenAI's list shape.
+     * Each project holding the caller's objects of the kind is listed (quota-free, {@code limit=100}, following
+     * {@code has_more}/{@code after} for at most {@link #MAX_LIST_PAGES} pages), only the caller's items are kept,
+     * newest first, and the merged list is paged by the gateway: {@code limit} (1-1000, default 100) and {@code after}
+     * (the id of the last item of the previous page), answered with {@code has_more}, {@code first_id},
+     * {@code last_id}.
+     */
+    private void listOwnOpenAi(Pass p, ObjectKind kind) {
+        affinity.list(p.owner, kind).subscribe().with(
+                own -> p.context.runOnContext(v -> {
+                    Map<String, Set<String>> byProject = new LinkedHashMap<>();
+                    for (StoredObject o : own) {
+                        byProject.computeIfAbsent(o.project(), k -> new LinkedHashSet<>()).add(o.name());
+                    }
+                    List<String> projects = new ArrayList<>(byProject.keySet());
+                    if (projects.size() > MAX_LIST_PROJECTS) {
+                        projects = projects.subList(0, MAX_LIST_PROJECTS);
+                    }
+                    listOpenAiProject(p, kind, projects, 0, null, 0, byProject, new ArrayList<>());
+                }),
+                failure -> p.context.runOnContext(v -> fail(p, 503, "the key pool (keypool-service) is not reachable"
+                        + " right now; try again shortly", 5L)));
+    }
+
+    /** The name an OpenAI list item is recorded under ({@code files/…}, {@code batches/…}, {@code videos/<id>}). */
+    static String openAiName(ObjectKind kind, JsonNode item) {
+        String id = item.path("id").asText("");
+        return switch (kind) {
+            case FILE -> id.startsWith("files/") ? id : "files/" + id;
+            case BATCH -> id.startsWith("batches/") ? id : "batches/" + id;
+            default -> "videos/" + id;
+        };
+    }
+
+    private void listOpenAiProject(Pass p, ObjectKind kind, List<String> projects, int index, String after, int page,
+                                   Map<String, Set<String>> byProject, List<JsonNode> items) {
+        if (index >= projects.size()) {
+            openAiListAnswer(p, items);
+            return;
+        }
+        String project = projects.get(index);
+        LeaseRequest request = new LeaseRequest(null, null, p.requestId, true, null, null, project);
+        leases.lease(request).subscribe().with(answer -> p.context.runOnContext(v -> {
+            if (!(answer instanceof LeaseAnswer.Granted granted)) {
+                listOpenAiProject(p, kind, projects, index + 1, null, 0, byProject, items);
+                return;
+            }
+            LeaseGrant lease = granted.grant();
+            String url = trim(config.geminiBaseUrl()) + p.call.path() + "?limit=100"
+                    + (after == null ? "" : "&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
+            MultiMap headers = MultiMap.caseInsensitiveMultiMap().set("Authorization", "Bearer " + lease.apiKey());
+            long start = System.nanoTime();
+            http.send(HttpMethod.GET, url, headers, null).compose(r -> r.body().map(b -> Map.entry(r.statusCode(), b)))
+                    .onComplete(ar -> p.context.runOnContext(x -> {
+                        int status = ar.succeeded() ? ar.result().getKey() : 0;
+                        String next = null;
+                        if (status == 200) {
+                            settle(p, lease, Classification.of(Outcome.SUCCESS), status, start, TokenUsage.NONE);
+                            try {
+                                JsonNode list = JSON.readTree(ar.result().getValue().getBytes());
+                                String last = null;
+                                for (JsonNode item : list.path("data")) {
+                                    last = item.path("id").asText(null);
+                                    if (byProject.get(project).contains(openAiName(kind, item))) {
+                                        items.add(item);
+                                    }
+                                }
+                                next = list.path("has_more").asBoolean(false) ? last : null;
+                            } catch (Exception e) {
+                                next = null;
+                            }
+                        } else {
+                            settle(p, lease, ar.succeeded() ? UpstreamErrorClassifier.classify(status,
+                                    ApiKeys.scrub(ar.result().getValue().toString(StandardCharsets.UTF_8),
+                                            lease.apiKey())) : UpstreamErrorClassifier.noAnswer(), status, start,
+                                    TokenUsage.NONE);
+                        }
+                        if (next != null && !next.isEmpty() && page + 1 < MAX_LIST_PAGES) {
+                            listOpenAiProject(p, kind, projects, index, next, page + 1, byProject, items);
+                        } else {
+                            listOpenAiProject(p, kind, projects, index + 1, null, 0, byProject, items);
+                        }
+                    }));
+        }), failure -> p.context.runOnContext(v -> fail(p, 503, "the key pool (keypool-service) is not reachable"
+                + " right now; try again shortly", 5L)));
+    }
+
+    private void openAiListAnswer(Pass p, List<JsonNode> items) {
+        int limit = 100;
+        String limitParam = p.ctx.request().getParam("limit");
+        if (limitParam != null) {
+            try {
+                limit = Math.max(1, Math.min(1000, Integer.parseInt(limitParam.trim())));
+            } catch (NumberFormatException e) {
+                fail(p, 400, "limit must be a number from 1 to 1000", null);
+                return;
+            }
+        }
+        List<JsonNode> sorted = new ArrayList<>(items);
+        sorted.sort((a, b) -> Long.compare(b.path("created_at").asLong(0), a.path("created_at").asLong(0)));
+        int from = 0;
+        String after = p.ctx.request().getParam("after");
+        if (after != null && !after.isEmpty()) {
+            from = sorted.size();
+            for (int i = 0; i < sorted.size(); i++) {
+                if (after.equals(sorted.get(i).path("id").asText(null))) {
+                    from = i + 1;
+                    break;
+                }
+            }
+        }
+        ObjectNode answer = JSON.createObjectNode().put("object", "list");
+        ArrayNode data = answer.putArray("data");
+        int to = Math.min(sorted.size(), from + limit);
+        for (int i = from; i < to; i++) {
+            data.add(sorted.get(i));
+        }
+        answer.put("has_more", to < sorted.size());
+        if (!data.isEmpty()) {
+            answer.put("first_id", data.get(0).path("id").asText());
+            answer.put("last_id", data.get(data.size() - 1).path("id").asText());
+        }
+        metrics.request(ROUTE, null, Outcome.SUCCESS.name());
+        respondJson(p, 200, answer);
     }
 
     private void listAnswer(Pass p, ArrayNode items, String field) {

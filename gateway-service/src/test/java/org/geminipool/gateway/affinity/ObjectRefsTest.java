@@ -1,7 +1,9 @@
 package org.geminipool.gateway.affinity;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.geminipool.contract.affinity.ObjectKind;
 import org.geminipool.contract.affinity.StoredObject;
+import org.geminipool.gateway.http.PassCall;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;
@@ -85,5 +87,32 @@ class ObjectRefsTest {
         Affinity.Pin.Project chunk = assertInstanceOf(Affinity.Pin.Project.class, Affinity.decide(upload,
                 List.of(new StoredObject("uploads/u1", "UPLOAD", "1", "p1", "owner9", null)), null));
         assertEquals("owner9", chunk.owner());
+    }
+
+    @Test
+    void openAiCompatiblePathsAndBodiesNameTheirObjects() throws Exception {
+        assertEquals("files/f1", ObjectRefs.inPath("/v1beta/openai/files/files/f1"));
+        assertEquals("files/f1", ObjectRefs.inPath("/v1beta/openai/files/files/f1/content"));
+        assertEquals("files/f1", ObjectRefs.inPath("/v1beta/openai/files/f1/content"));
+        assertEquals("batches/b1", ObjectRefs.inPath("/v1beta/openai/batches/batches/b1/cancel"));
+        assertEquals("batches/b1", ObjectRefs.inPath("/v1beta/openai/batches/b1"));
+        assertEquals("videos/v1", ObjectRefs.inPath("/v1beta/openai/videos/v1/content"));
+        assertNull(ObjectRefs.inPath("/v1beta/openai/files"));
+        assertNull(ObjectRefs.inPath("/v1beta/openai/videos"));
+        assertNull(ObjectRefs.inPath("/v1beta/openai/videos/edits"));
+        assertNull(ObjectRefs.inPath("/v1beta/openai/chat/completions"));
+        assertEquals(ObjectKind.FILE, ObjectRefs.openAiListed("/v1beta/openai/files"));
+        assertEquals(ObjectKind.VIDEO, ObjectRefs.openAiListed("/v1beta/openai/videos"));
+        assertNull(ObjectRefs.openAiListed("/v1beta/openai/files/files/f1"));
+        assertNull(ObjectRefs.listedCollection("/v1beta/openai/files"));
+        assertEquals(Set.of("files/in1", "files/f2", "files/f3"), ObjectRefs.inBody(JSON.readTree("""
+                {"input_file_id":"files/in1","messages":[{"content":[{"type":"text","text":"files/not-this"},
+                 {"type":"file","file":{"file_id":"files/f2"}},{"type":"file","file":{"file_id":"f3"}}]}]}
+                """)));
+        // The openai Node SDK's encoded ids are read (and forwarded) in their plain form; nothing else is decoded.
+        assertEquals("/v1beta/openai/files/files/f1/content", PassCall.canonical("/v1beta/openai/files/files%2Ff1/content"));
+        assertEquals("/v1beta/openai/batches/batches/b1:x", PassCall.canonical("/v1beta/openai/batches/batches%2fb1%3Ax"));
+        assertEquals("/v1beta/openai/files/batches%2Fb1", PassCall.canonical("/v1beta/openai/files/batches%2Fb1"));
+        assertEquals("/v1beta/foo%2Fbar", PassCall.canonical("/v1beta/foo%2Fbar"));
     }
 }

@@ -136,13 +136,15 @@ class AffinityTest extends GatewayTestBase {
         client().get("/v1beta/cachedContents/nope").then().statusCode(404);
         assertEquals(before, upstreamCalls(), "nothing went upstream for unknown objects");
 
-        // Upload until two projects hold one file each (selection spreads over projects).
+        // One file in each of two projects: the second uploaded while the first's project is out of the way (a
+        // create naming no object is steered to the project of the client's newest object).
         Map<String, String> fileByProject = new LinkedHashMap<>();
-        for (int i = 0; i < 12 && fileByProject.size() < 2; i++) {
-            String name = upload(PoolServicesTestResource.CLIENT_TOKEN, "hello".getBytes(), "a.txt", "text/plain");
-            fileByProject.putIfAbsent(sim().fileOwner(name), name);
-        }
-        assertEquals(2, fileByProject.size(), "uploads spread over projects: " + fileByProject);
+        String firstFile = upload(PoolServicesTestResource.CLIENT_TOKEN, "hello".getBytes(), "a.txt", "text/plain");
+        fileByProject.put(sim().fileOwner(firstFile), firstFile);
+        String secondFile = withProjectDisabled(sim().fileOwner(firstFile),
+                () -> upload(PoolServicesTestResource.CLIENT_TOKEN, "hello".getBytes(), "a.txt", "text/plain"));
+        fileByProject.putIfAbsent(sim().fileOwner(secondFile), secondFile);
+        assertEquals(2, fileByProject.size(), "uploads in two projects: " + fileByProject);
         List<String> names = new ArrayList<>(fileByProject.values());
         String body = "{\"contents\":[{\"parts\":[{\"fileData\":{\"fileUri\":\"" + names.get(0) + "\"}},"
                 + "{\"fileData\":{\"fileUri\":\"" + names.get(1) + "\"}},{\"text\":\"compare\"}]}]}";

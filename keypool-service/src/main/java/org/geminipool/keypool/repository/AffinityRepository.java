@@ -20,14 +20,14 @@ public class AffinityRepository {
 
     /** One stored object with its project's name. */
     public record ObjectRow(String name, String kind, long keyId, long projectId, String project, String owner,
-                            long expiresAtMs) {
+                            long createdAtMs, long expiresAtMs) {
     }
 
     /** Expired rows deleted per record call (the table cleans itself as it is written). */
     static final int PRUNE_PER_WRITE = 100;
 
     private static final String COLUMNS = "SELECT a.name, a.kind, a.key_id, a.project_id, p.name AS project, a.owner,"
-            + " a.expires_at_ms FROM gp_object_affinity a JOIN gp_project p ON p.id = a.project_id";
+            + " a.created_at_ms, a.expires_at_ms FROM gp_object_affinity a JOIN gp_project p ON p.id = a.project_id";
 
     @Inject
     Pool pool;
@@ -76,6 +76,36 @@ public class AffinityRepository {
                 .map(AffinityRepository::rows);
     }
 
+    /** The project name of an owner's newest live object, or null. */
+    public Uni<String> newestProject(String owner, long nowMs) {
+        return pool.preparedQuery("SELECT p.name FROM gp_object_affinity a JOIN gp_project p ON p.id = a.project_id"
+                        + " WHERE a.owner = ? AND a.expires_at_ms >= ? ORDER BY a.created_at_ms DESC LIMIT 1")
+                .execute(Tuple.of(owner, nowMs))
+                .map(set -> set.iterator().hasNext() ? set.iterator().next().getString(0) : null);
+    }
+
+    /**
+     * A page of live objects for the admin, by project name then newest first; {@code project} and {@code kind} narrow
+     * it when not null. {@code limit + 1} rows are read so the caller knows whether another page follows.
+     */
+    public Uni<List<ObjectRow>> page(String project, String kind, long nowMs, int offset, int limit) {
+        List<Object> args = new ArrayList<>();
+        StringBuilder where = new StringBuilder(" WHERE a.expires_at_ms >= ?");
+        args.add(nowMs);
+        if (project != null) {
+            where.append(" AND p.name = ?");
+            args.add(project);
+        }
+        if (kind != null) {
+            where.append(" AND a.kind = ?");
+            args.add(kind);
+        }
+        args.add(limit + 1);
+        args.add(offset);
+        return pool.preparedQuery(COLUMNS + where + " ORDER BY p.name, a.created_at_ms DESC, a.name LIMIT ? OFFSET ?")
+                .execute(Tuple.from(args)).map(AffinityRepository::rows);
+    }
+
     /** Forgets an owner's object (after Google deleted it). True when a row went. */
     public Uni<Boolean> forget(String name, String owner) {
         return pool.preparedQuery("DELETE FROM gp_object_affinity WHERE name = ? AND owner = ?")
@@ -92,7 +122,7 @@ public class AffinityRepository {
         List<ObjectRow> out = new ArrayList<>(set.size());
         for (Row r : set) {
             out.add(new ObjectRow(r.getString("name"), r.getString("kind"), r.getLong("key_id"),
-                    r.getLong("project_id"), r.getString("project"), r.getString("owner"), r.getLong("expires_at_ms")));
+                    r.getLong("project_id"), r.getString("project"), r.getString("owner"), r.getLong("created_at_ms"), r.getLong("expires_at_ms")));
         }
         return out;
     }

@@ -12,6 +12,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.geminipool.contract.affinity.ObjectLookup;
+import org.geminipool.contract.affinity.OwnerProject;
 import org.geminipool.contract.affinity.StoredObject;
 import org.geminipool.contract.affinity.StoredObjects;
 import org.geminipool.keypool.service.AffinityService;
@@ -40,6 +41,12 @@ public class ObjectResource {
     public Uni<StoredObjects> list(@QueryParam("owner") String owner, @QueryParam("kind") String kind,
                                    @QueryParam("limit") Integer limit) {
         return Uni.createFrom().deferred(() -> affinity.list(owner, kind, limit));
+    }
+
+    @GET
+    @Path("/project")
+    public Uni<OwnerProject> ownerProject(@QueryParam("owner") String owner) {
+        return Uni.createFrom().deferred(() -> affinity.ownerProject(owner));
     }
 
     @DELETE

@@ -5,6 +5,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.geminipool.contract.affinity.ObjectKind;
 import org.geminipool.contract.affinity.ObjectNames;
+import org.geminipool.contract.affinity.OwnerProject;
+import org.geminipool.contract.affinity.PinnedObject;
+import org.geminipool.contract.affinity.PinnedObjectsPage;
 import org.geminipool.contract.affinity.StoredObject;
 import org.geminipool.contract.affinity.StoredObjects;
 import org.geminipool.keypool.repository.AffinityRepository;
@@ -87,6 +90,38 @@ public class AffinityService {
             throw ApiException.badRequest("limit must be between 1 and " + ObjectNames.MAX_LIST);
         }
         return repository.list(owner, k, time.nowMillis(), n).map(AffinityService::answer);
+    }
+
+    /**
+     * The admin's paged read ({@code GET /admin/objects}, the console's Objects page): live objects by project, newest
+     * first, optionally of one project and one kind; key ids and owner token ids only, never a key or a token.
+     */
+    public Uni<PinnedObjectsPage> page(String project, String kind, Integer offset, Integer limit) {
+        String p = project == null || project.isBlank() ? null : project.trim();
+        if (p != null && p.length() > 128) {
+            throw ApiException.badRequest("project is at most 128 characters");
+        }
+        String k = kind == null || kind.isBlank() ? null : kind(kind.trim(), null);
+        int from = offset == null ? 0 : offset;
+        int n = limit == null ? 100 : limit;
+        if (from < 0) {
+            throw ApiException.badRequest("offset must be 0 or more");
+        }
+        if (n < 1 || n > PinnedObjectsPage.MAX_PAGE) {
+            throw ApiException.badRequest("limit must be between 1 and " + PinnedObjectsPage.MAX_PAGE);
+        }
+        return repository.page(p, k, time.nowMillis(), from, n).map(rows -> {
+            List<PinnedObject> out = rows.stream().limit(n).map(r -> new PinnedObject(r.name(), r.kind(), r.project(),
+                    String.valueOf(r.keyId()), r.owner(), Instant.ofEpochMilli(r.createdAtMs()).toString(),
+                    Instant.ofEpochMilli(r.expiresAtMs()).toString())).toList();
+            return new PinnedObjectsPage(out, rows.size() > n ? from + n : null);
+        });
+    }
+
+    /** The project of the owner's newest live object (the gateway steers the owner's next object-less create there). */
+    public Uni<OwnerProject> ownerProject(String owner) {
+        requireOwner(owner);
+        return repository.newestProject(owner, time.nowMillis()).map(OwnerProject::new);
     }
 
     public Uni<Boolean> forget(String name, String owner) {

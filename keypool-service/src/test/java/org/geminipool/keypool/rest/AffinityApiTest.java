@@ -179,6 +179,54 @@ class AffinityApiTest {
                 .post("/leases").then().statusCode(429).body("reason", equalTo("NO_KEYS"));
     }
 
+    @Test
+    void theAdminPagesPinnedObjectsByProjectWithoutKeysOrTokens() {
+        String pool = unique("aff-admin");
+        String projectA = unique("adminA");
+        String projectB = unique("adminB");
+        String rawA = rawKey();
+        List<String> ids = importKeys(pool, rawA + " project=" + projectA, rawKey() + " project=" + projectB);
+        String owner = "fedcba9876543210";
+        String f1 = "files/" + unique("af1");
+        String f2 = "files/" + unique("af2");
+        String video = "videos/" + unique("av");
+        internal().body(object(f1, ids.get(0), owner, Duration.ofHours(48))).post("/objects").then().statusCode(204);
+        internal().body(object(f2, ids.get(0), owner, Duration.ofHours(48))).post("/objects").then().statusCode(204);
+        time.shift(Duration.ofMillis(5)); // the video is the owner's newest
+        internal().body(object(video, ids.get(1), owner, Duration.ofDays(2))).post("/objects").then().statusCode(204);
+
+        var page = admin().queryParam("project", projectA).get("/admin/objects").then().statusCode(200)
+                .body("objects", hasSize(2)).body("nextOffset", org.hamcrest.Matchers.nullValue()).extract().jsonPath();
+        assertEquals(Set.of(f1, f2), new HashSet<>(page.getList("objects.name")));
+        assertEquals(List.of("FILE", "FILE"), page.getList("objects.kind"));
+        assertEquals(List.of(projectA, projectA), page.getList("objects.project"));
+        assertEquals(List.of(ids.get(0), ids.get(0)), page.getList("objects.keyId"));
+        assertEquals(List.of(owner, owner), page.getList("objects.owner"));
+        org.junit.jupiter.api.Assertions.assertNotNull(page.getString("objects[0].createdAt"));
+        org.junit.jupiter.api.Assertions.assertNotNull(page.getString("objects[0].expiresAt"));
+        String body = admin().queryParam("project", projectA).get("/admin/objects").asString();
+        org.junit.jupiter.api.Assertions.assertFalse(body.contains(rawA), "a raw key in the answer");
+        // Paged: one per page, then the next offset; a kind narrows it.
+        admin().queryParam("project", projectA).queryParam("limit", 1).get("/admin/objects").then().statusCode(200)
+                .body("objects", hasSize(1)).body("nextOffset", equalTo(1));
+        admin().queryParam("project", projectA).queryParam("limit", 1).queryParam("offset", 1).get("/admin/objects")
+                .then().statusCode(200).body("objects", hasSize(1)).body("nextOffset", org.hamcrest.Matchers.nullValue());
+        admin().queryParam("project", projectB).queryParam("kind", "VIDEO").get("/admin/objects").then()
+                .statusCode(200).body("objects.name", equalTo(List.of(video)));
+        admin().queryParam("limit", 0).get("/admin/objects").then().statusCode(400);
+        admin().queryParam("kind", "NOPE").get("/admin/objects").then().statusCode(400);
+        admin().queryParam("offset", -1).get("/admin/objects").then().statusCode(400);
+        // The owner's newest object's project (where the gateway steers the owner's next object-less create).
+        internal().queryParam("owner", owner).get("/objects/project").then().statusCode(200)
+                .body("project", equalTo(projectB));
+        internal().queryParam("owner", "0000000000000000").get("/objects/project").then().statusCode(200)
+                .body("project", org.hamcrest.Matchers.nullValue());
+        internal().queryParam("owner", "not an owner!").get("/objects/project").then().statusCode(400);
+        // The admin token only: the gateway's internal token does not read it.
+        internal().get("/admin/objects").then().statusCode(401);
+        given().get("/admin/objects").then().statusCode(401);
+    }
+
     private void alignToMinuteStart() {
         long into = time.nowMillis() % 60_000;
         if (into > 50_000) {

@@ -65,4 +65,10 @@ public interface KeypoolAdminApi {
     @GET
     @Path("/limits")
     Response limits(@HeaderParam("Authorization") String auth);
+
+    @GET
+    @Path("/objects")
+    Response objects(@HeaderParam("Authorization") String auth, @QueryParam("project") String project,
+                     @QueryParam("kind") String kind, @QueryParam("offset") Integer offset,
+                     @QueryParam("limit") Integer limit);
 }

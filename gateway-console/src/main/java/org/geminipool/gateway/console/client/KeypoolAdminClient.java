@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.geminipool.contract.affinity.PinnedObjectsPage;
 import org.geminipool.gateway.console.ConsoleSettings;
 import org.geminipool.gateway.console.client.AdminModels.ImportResult;
 import org.geminipool.gateway.console.client.AdminModels.KeyInfo;
@@ -99,5 +100,11 @@ public class KeypoolAdminClient {
     /** Every (project, quota model) limit with its source, learned mappings and retired models (design §3). */
     public LimitsTable limits() {
         return backend.read(backend.call("GET /admin/limits", () -> api.limits(auth())), LimitsTable.class);
+    }
+
+    /** A page of the stored objects the pool pinned to their project (keypool README "Affinity"). */
+    public PinnedObjectsPage objects(String project, String kind, int offset, int limit) {
+        return backend.read(backend.call("GET /admin/objects", () -> api.objects(auth(), project, kind, offset, limit)),
+                PinnedObjectsPage.class);
     }
 }

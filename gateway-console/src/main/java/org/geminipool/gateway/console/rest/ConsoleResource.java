@@ -361,6 +361,17 @@ public class ConsoleResource {
         return Templates.limits(chrome("Limits", "limits", errors, List.of()), view);
     }
 
+    /** Per project, the stored objects the pool pinned to it (files, caches, batches, interactions, videos, …). */
+    @GET
+    @Path("/objects")
+    @Produces(MediaType.TEXT_HTML)
+    public TemplateInstance objects(@QueryParam("project") String project, @QueryParam("kind") String kind,
+                                    @QueryParam("offset") Integer offset) {
+        List<String> errors = new ArrayList<>();
+        Views.Objects view = pages.objects(project, kind, offset, errors);
+        return Templates.objects(chrome("Objects", "objects", errors, List.of()), view);
+    }
+
     // ---- helpers -------------------------------------------------------------------------------------------------
 
     /** The session of this request (the filter has let only valid ones through; checked again here). */

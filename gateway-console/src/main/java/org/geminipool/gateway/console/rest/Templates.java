@@ -27,4 +27,6 @@ public final class Templates {
 
     public static native TemplateInstance limits(Views.Chrome chrome,
                                                  org.geminipool.gateway.console.client.AdminModels.LimitsTable view);
+
+    public static native TemplateInstance objects(Views.Chrome chrome, Views.Objects view);
 }

@@ -52,6 +52,8 @@ public class ConsolePages {
     public static final List<String> STATES = List.of("ACTIVE", "DISABLED", "BANNED");
     static final int CHART_DAYS = 14;
     static final int CHART_HOURS = 24;
+    /** Objects per page of the Objects page. */
+    public static final int OBJECTS_PAGE = 200;
 
     @Inject
     KeypoolAdminClient keypool;
@@ -191,6 +193,33 @@ public class ConsolePages {
         String zone = keys != null ? keys.timeZone() : clients != null ? clients.timeZone() : null;
         return new Views.Usage(shownDate, zone, keyLines, keys == null ? UsageRow.ZERO : keys.totals(),
                 clients == null ? List.of() : clients.rows(), clients == null ? UsageRow.ZERO : clients.totals());
+    }
+
+    /** The stored objects the pool pinned, grouped by project (keypool {@code GET /admin/objects}, one page). */
+    public Views.Objects objects(String project, String kind, Integer offset, List<String> errors) {
+        String p = project == null || project.isBlank() ? null : project.trim();
+        String k = kind == null || kind.isBlank() ? null : kind.trim();
+        int from = offset == null || offset < 0 ? 0 : offset;
+        List<String> kinds = java.util.Arrays.stream(org.geminipool.contract.affinity.ObjectKind.values())
+                .map(Enum::name).toList();
+        if (k != null && !kinds.contains(k)) {
+            errors.add("unknown kind " + k + "; one of " + String.join(", ", kinds));
+            k = null;
+        }
+        String kindFilter = k;
+        org.geminipool.contract.affinity.PinnedObjectsPage page = attempt(errors,
+                () -> keypool.objects(p, kindFilter, from, OBJECTS_PAGE), null);
+        Map<String, List<org.geminipool.contract.affinity.PinnedObject>> byProject = new LinkedHashMap<>();
+        int count = 0;
+        if (page != null && page.objects() != null) {
+            for (org.geminipool.contract.affinity.PinnedObject o : page.objects()) {
+                byProject.computeIfAbsent(o.project(), x -> new ArrayList<>()).add(o);
+                count++;
+            }
+        }
+        List<Views.ProjectObjects> groups = byProject.entrySet().stream()
+                .map(e -> new Views.ProjectObjects(e.getKey(), e.getValue())).toList();
+        return new Views.Objects(p, k, kinds, groups, count, from, page == null ? null : page.nextOffset());
     }
 
     public Views.Routes routes(List<String> errors) {

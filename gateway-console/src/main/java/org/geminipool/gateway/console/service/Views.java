@@ -6,6 +6,8 @@ import org.geminipool.gateway.console.client.AdminModels.ImportResult;
 import org.geminipool.gateway.console.client.AdminModels.KeyInfo;
 import org.geminipool.gateway.console.client.AdminModels.UsageRow;
 
+import org.geminipool.contract.affinity.PinnedObject;
+
 import java.util.List;
 
 /** What the templates show. Every string here is escaped by Qute when rendered. */
@@ -87,5 +89,28 @@ public final class Views {
     public record Routes(boolean available, String source, String defaultRoute, List<RouteLine> routes, String date,
                          String timeZone, List<CountsRow> perRoute, CountsRow totals,
                          List<org.geminipool.gateway.console.RoutePool> pools) {
+    }
+
+    /** One project's pinned objects on the Objects page. */
+    public record ProjectObjects(String project, List<PinnedObject> objects) {
+    }
+
+    /**
+     * The Objects page: per project, the stored objects the pool pinned (filters {@code project}, {@code kind}; one
+     * page from {@code offset}, {@code nextOffset} null on the last).
+     */
+    public record Objects(String project, String kind, List<String> kinds, List<ProjectObjects> projects, int count,
+                          int offset, Integer nextOffset) {
+        public boolean kindIs(String k) {
+            return k.equals(kind);
+        }
+
+        public boolean hasPrevious() {
+            return offset > 0;
+        }
+
+        public int previousOffset() {
+            return Math.max(0, offset - ConsolePages.OBJECTS_PAGE);
+        }
     }
 }
