@@ -45,6 +45,7 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.UUID;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -661,7 +662,7 @@ public class PassThrough {
             return;
         }
         String model = results.model != null && ModelNames.valid(results.model) ? results.model : "batches";
-        usage.record(new UsageEvent(resultsEventId(name), Instant.now().toString(), lease.keyId(), lease.project(),
+        usage.recordAhead(new UsageEvent(resultsEventId(name), Instant.now().toString(), lease.keyId(), lease.project(),
                 model, ROUTE, "batch-results", "google", p.owner, Outcome.SUCCESS.name(), 200, 0L, results.prompt,
                 results.completion, results.thought));
     }
