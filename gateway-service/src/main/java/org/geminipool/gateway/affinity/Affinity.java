@@ -42,6 +42,9 @@ public class Affinity {
             case UPLOAD -> Duration.ofDays(7);
             case INTERACTION -> Duration.ofDays(55);
             case BATCH, OPERATION -> Duration.ofDays(30);
+            // Google: an ephemeral token expires within 20 h at most; a resumption handle is kept a day (unpublished).
+            case AUTH_TOKEN -> Duration.ofHours(20);
+            case LIVE_HANDLE -> Duration.ofHours(24);
             case FILE_SEARCH_STORE, DOCUMENT, OTHER -> Duration.ofDays(3650);
         };
     }
