@@ -129,10 +129,10 @@ final class LiveSession {
         client.frameHandler(this::clientFrame);
         client.closeHandler(v -> clientGone());
         client.exceptionHandler(e -> LOG.debugf("[%s] client socket: %s", requestId, e.toString()));
-        long idle = Math.max(1, pool.config.live().idleTimeout().toMillis());
-        idleTimer = pool.vertx.setPeriodic(Math.max(200, Math.min(5000, idle / 4)), id -> {
+        long idle = Math.max(1, pool.config().live().idleTimeout().toMillis());
+        idleTimer = pool.vertx().setPeriodic(Math.max(200, Math.min(5000, idle / 4)), id -> {
             if (System.currentTimeMillis() - lastActivity > idle) {
-                pool.metrics.result("idle");
+                pool.metrics().result("idle");
                 closeAll((short) 1001, "gemini-pool: the session was idle for more than " + idle / 1000
                         + " s (GEMINI_POOL_LIVE_IDLE_TIMEOUT)");
             }
@@ -149,7 +149,7 @@ final class LiveSession {
         if (state == State.SETUP) {
             setupFrame(f);
         } else if (state == State.OPEN && upstream != null) {
-            pool.metrics.up(f.binaryData().length());
+            pool.metrics().up(f.binaryData().length());
             relay(client, upstream, f);
         }
         // CONNECTING: the client is paused; frames Vert.x had already read before the pause are held by it
@@ -193,7 +193,7 @@ final class LiveSession {
         // An ephemeral token is its own capability (the browser that holds it has no pool token): its owner is taken.
         String owner = ephemeralToken != null ? null : tokenId;
         var ctx = io.vertx.core.Vertx.currentContext();
-        pool.affinity.pin(names, owner).subscribe().with(pin -> ctx.runOnContext(v -> pinned(pin)),
+        pool.affinity().pin(names, owner).subscribe().with(pin -> ctx.runOnContext(v -> pinned(pin)),
                 e -> ctx.runOnContext(v -> refuseClient((short) 1011, "gemini-pool: the key pool is unavailable;"
                         + " retry shortly", "keypool_unavailable")));
     }
@@ -225,12 +225,12 @@ final class LiveSession {
             return;
         }
         if (!pool.acquire(tokenId)) {
-            refuseClient((short) 1013, "gemini-pool: this client token holds " + pool.config.live().sessionsPerToken()
+            refuseClient((short) 1013, "gemini-pool: this client token holds " + pool.config().live().sessionsPerToken()
                     + " open Live sessions already (GEMINI_POOL_LIVE_SESSIONS_PER_TOKEN)", "token_cap");
             return;
         }
         tokenHeld = true;
-        Routes routes = pool.routes.current();
+        Routes routes = pool.routes().current();
         RouteDecision decision = routes.resolve(RequestTraits.simple(OperationKind.GENERATE, setup.model(), null));
         if (decision == null) {
             refuseClient((short) 1008, "gemini-pool: no route serves model " + setup.model(), "no_route");
@@ -256,7 +256,7 @@ final class LiveSession {
             LiveSlotClient.Opened.Refused r = lastRefusal;
             String why = r == null ? "no Google project can serve it" : r.reason() + ", retry in " + r.retryAfterSeconds()
                     + " s";
-            pool.metrics.result("pool_full");
+            pool.metrics().result("pool_full");
             refuseClient((short) 1013, LiveCloses.reason("gemini-pool: no project can open another Live session for "
                     + setup.model() + " now (" + why + ")"), null);
             return;
@@ -264,7 +264,7 @@ final class LiveSession {
         Target t = targets.get(targetIndex);
         if (t.byFamily() && t.model() == null) {
             var ctx = io.vertx.core.Vertx.currentContext();
-            pool.families.resolve(t.family()).onComplete(ar -> ctx.runOnContext(v -> {
+            pool.families().resolve(t.family()).onComplete(ar -> ctx.runOnContext(v -> {
                 if (ar.failed()) {
                     targetIndex++;
                     nextTarget();
@@ -283,19 +283,22 @@ final class LiveSession {
         if (state == State.CLOSED) {
             return;
         }
-        if (attempts >= pool.config.maxAttempts()) {
-            pool.metrics.result("attempts_spent");
+        if (attempts >= pool.config().maxAttempts()) {
+            pool.metrics().result("attempts_spent");
             refuseClient((short) 1013, "gemini-pool: every attempt to open the session was refused; retry later", null);
             return;
         }
         attempts++;
-        Routes routes = pool.routes.current();
-        List<String> excludePools = target.pool() == null ? routes.directExcludedPools() : List.of();
-        LiveSlotRequest request = new LiveSlotRequest(target.pool(), target.model(), requestId,
+        Routes routes = pool.routes().current();
+        // A pinned session (its handle's or its ephemeral token's project) goes to that project whatever its pools.
+        String slotPool = pinnedProject != null ? null : target.pool();
+        List<String> excludePools = pinnedProject != null || target.pool() != null ? List.of()
+                : routes.directExcludedPools();
+        LiveSlotRequest request = new LiveSlotRequest(slotPool, target.model(), requestId,
                 excludePools.isEmpty() ? null : excludePools, pinnedProject,
                 excludeProjects.isEmpty() ? null : List.copyOf(excludeProjects), tokenId);
         var ctx = io.vertx.core.Vertx.currentContext();
-        pool.slots.open(request).onComplete(ar -> ctx.runOnContext(v -> slotAnswered(ar.result())));
+        pool.slots().open(request).onComplete(ar -> ctx.runOnContext(v -> slotAnswered(ar.result())));
     }
 
     private void slotAnswered(LiveSlotClient.Opened answer) {
@@ -312,7 +315,7 @@ final class LiveSession {
         } else if (answer instanceof LiveSlotClient.Opened.Refused r) {
             lastRefusal = r;
             if (pinnedProject != null) {
-                pool.metrics.result("pool_full");
+                pool.metrics().result("pool_full");
                 refuseClient((short) 1013, LiveCloses.reason("gemini-pool: the project of this " + pinnedBy
                         + " cannot open another Live session now (" + r.reason() + ")"), null);
                 return;
@@ -323,19 +326,19 @@ final class LiveSession {
         } else if (answer instanceof LiveSlotClient.Opened.Invalid i) {
             refuseClient((short) 1008, LiveCloses.reason("gemini-pool: " + i.why()), "bad_setup");
         } else {
-            pool.metrics.result("keypool_unavailable");
+            pool.metrics().result("keypool_unavailable");
             refuseClient((short) 1011, "gemini-pool: the key pool is unavailable; retry shortly", null);
         }
     }
 
     private void connect() {
-        URI base = URI.create(pool.config.geminiBaseUrl());
+        URI base = URI.create(pool.config().geminiBaseUrl());
         boolean tls = "https".equalsIgnoreCase(base.getScheme()) || "wss".equalsIgnoreCase(base.getScheme());
         int port = base.getPort() > 0 ? base.getPort() : tls ? 443 : 80;
         String prefix = base.getRawPath() == null ? "" : base.getRawPath().replaceAll("/+$", "");
         String uri = prefix + "/ws/" + method;
         WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(base.getHost()).setPort(port)
-                .setSsl(tls).setURI(uri).setTimeout(pool.config.upstreamConnectTimeout().toMillis());
+                .setSsl(tls).setURI(uri).setTimeout(pool.config().upstreamConnectTimeout().toMillis());
         if (ephemeralToken != null) {
             // Google minted this token for its project; it is the credential of the constrained method.
             options.setURI(uri + "?access_token=" + URLEncoder.encode(ephemeralToken, StandardCharsets.UTF_8));
@@ -399,13 +402,13 @@ final class LiveSession {
             }
             Outcome o = verdict.outcome();
             if (o == Outcome.CLIENT_ERROR || o == Outcome.LOCATION_UNSUPPORTED) {
-                pool.metrics.result(o == Outcome.CLIENT_ERROR ? "refused_by_google" : "location");
+                pool.metrics().result(o == Outcome.CLIENT_ERROR ? "refused_by_google" : "location");
                 refuseClient(LiveCloses.clientCode(googleCode), LiveCloses.reason(verdict.message()), null);
                 return;
             }
             if ((o == Outcome.UPSTREAM_ERROR || (o == Outcome.OVERLOADED && !verdict.sessionLimit()))
-                    && ++upstreamErrors > pool.config.maxUpstreamErrorRetries()) {
-                pool.metrics.result("upstream_error");
+                    && ++upstreamErrors > pool.config().maxUpstreamErrorRetries()) {
+                pool.metrics().result("upstream_error");
                 refuseClient((short) 1011, LiveCloses.reason("gemini-pool: Google did not open the session: "
                         + verdict.message()), null);
                 return;
@@ -413,7 +416,7 @@ final class LiveSession {
             if (project != null && (verdict.sessionLimit() || o == Outcome.PROJECT_DENIED
                     || o == Outcome.BILLING_DEPLETED)) {
                 if (pinnedProject != null) {
-                    pool.metrics.result("pool_full");
+                    pool.metrics().result("pool_full");
                     refuseClient(verdict.sessionLimit() ? (short) 1013 : (short) 1011, LiveCloses.reason(
                             "gemini-pool: the project of this " + pinnedBy + " refused the session: "
                                     + verdict.message()), null);
@@ -455,7 +458,7 @@ final class LiveSession {
         if (state != State.OPEN) {
             return;
         }
-        pool.metrics.down(f.binaryData().length());
+        pool.metrics().down(f.binaryData().length());
         watch(f);
         relay(upstream, client, f);
     }
@@ -479,8 +482,8 @@ final class LiveSession {
         state = State.OPEN;
         settle(Classification.of(Outcome.SUCCESS));
         pool.opened(this, slot.heartbeatSeconds());
-        pool.metrics.result("opened");
-        pool.metrics.down(message.length());
+        pool.metrics().result("opened");
+        pool.metrics().down(message.length());
         client.writeFrame(whole);
         client.resume();
     }
@@ -539,7 +542,7 @@ final class LiveSession {
         if (r != null && r.path("newHandle").isTextual() && !r.get("newHandle").asText().isEmpty()
                 && r.path("resumable").asBoolean(true)) {
             String name = LiveObjects.handle(r.get("newHandle").asText());
-            pool.affinity.record(name, slot.lease().keyId(), tokenId, null).subscribe().with(v -> { },
+            pool.affinity().record(name, slot.lease().keyId(), tokenId, null).subscribe().with(v -> { },
                     e -> LOG.warnf("[%s] resumption handle not recorded: %s", requestId, e.toString()));
         }
     }
@@ -555,7 +558,7 @@ final class LiveSession {
             return;
         }
         if (state == State.OPEN) {
-            pool.metrics.result("closed_by_google");
+            pool.metrics().result("closed_by_google");
             closeClientAndFinish(LiveCloses.clientCode(code), LiveCloses.reason(reason == null ? ""
                     : ApiKeys.scrub(reason, slot.lease().apiKey())));
         }
@@ -601,7 +604,7 @@ final class LiveSession {
         }
         State was = state;
         if (was == State.OPEN) {
-            pool.metrics.result("closed_by_client");
+            pool.metrics().result("closed_by_client");
         }
         if (upstream != null && !upstream.isClosed()) {
             upstream.close((short) 1000);
@@ -615,7 +618,7 @@ final class LiveSession {
     /** Refuses the session before it opened (nothing was relayed): close code and reason for the client. */
     private void refuseClient(short code, String reason, String result) {
         if (result != null) {
-            pool.metrics.result(result);
+            pool.metrics().result(result);
         }
         closeClientAndFinish(code, reason);
     }
@@ -639,7 +642,7 @@ final class LiveSession {
 
     /** Gateway shutdown: both sides closed (1001), the slot freed. */
     void shutdown() {
-        pool.vertx.runOnContext(v -> closeAll((short) 1001, "gemini-pool: the gateway is shutting down"));
+        pool.vertx().runOnContext(v -> closeAll((short) 1001, "gemini-pool: the gateway is shutting down"));
     }
 
     private void finish() {
@@ -649,7 +652,7 @@ final class LiveSession {
         boolean wasOpen = state == State.OPEN;
         state = State.CLOSED;
         if (idleTimer >= 0) {
-            pool.vertx.cancelTimer(idleTimer);
+            pool.vertx().cancelTimer(idleTimer);
             idleTimer = -1;
         }
         if (tokenHeld) {
@@ -672,7 +675,7 @@ final class LiveSession {
         }
         leaseSettled = true;
         io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
-        pool.leases.report(slot.lease(), KeyLeases.reportOf(c, TokenUsage.NONE)).subscribe().with(v -> done.complete(),
+        pool.leases().report(slot.lease(), KeyLeases.reportOf(c, TokenUsage.NONE)).subscribe().with(v -> done.complete(),
                 e -> done.complete());
         return done.future();
     }
@@ -683,7 +686,7 @@ final class LiveSession {
         }
         slotOpen = false;
         String id = slot.sessionId();
-        return pool.slots.release(id).recover(e -> {
+        return pool.slots().release(id).recover(e -> {
             LOG.debugf("[%s] Live slot %s not released (%s); it expires by itself", requestId, id, e.toString());
             return Future.succeededFuture();
         });
@@ -695,7 +698,7 @@ final class LiveSession {
         }
         slotOpen = false;
         String id = slot.sessionId();
-        return pool.slots.refused(id, new LiveSlotRefusal(LiveSlotRefusal.SESSION_LIMIT, LiveCloses.reason(message)))
+        return pool.slots().refused(id, new LiveSlotRefusal(LiveSlotRefusal.SESSION_LIMIT, LiveCloses.reason(message)))
                 .map(limit -> {
                     if (limit != null) {
                         LOG.infof("[%s] project %s holds at most %d Live sessions (learned from Google's refusal)",
@@ -710,7 +713,7 @@ final class LiveSession {
             return;
         }
         long ms = (System.nanoTime() - started) / 1_000_000;
-        pool.usage.record(new UsageEvent(UUID.randomUUID().toString(), Instant.now().toString(), slot.lease().keyId(),
+        pool.usage().record(new UsageEvent(UUID.randomUUID().toString(), Instant.now().toString(), slot.lease().keyId(),
                 slot.lease().project(), target.model(), route, target.label(), Target.GOOGLE, tokenId, outcome.name(),
                 status, ms, tokens.promptTokens(), tokens.completionTokens(), tokens.thoughtTokens(), ROUTE));
     }

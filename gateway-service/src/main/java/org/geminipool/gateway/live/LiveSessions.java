@@ -82,6 +82,35 @@ public class LiveSessions {
         upstream.close();
     }
 
+    // Accessors: a LiveSession holds the client proxy of this bean, whose fields it cannot read.
+    Vertx vertx() {
+        return vertx;
+    }
+    GatewayConfig config() {
+        return config;
+    }
+    LiveSlotClient slots() {
+        return slots;
+    }
+    KeyLeases leases() {
+        return leases;
+    }
+    Affinity affinity() {
+        return affinity;
+    }
+    RouteTable routes() {
+        return routes;
+    }
+    FamilyResolver families() {
+        return families;
+    }
+    UsageShipper usage() {
+        return usage;
+    }
+    LiveMetrics metrics() {
+        return metrics;
+    }
+
     WebSocketClient upstream() {
         return upstream;
     }
