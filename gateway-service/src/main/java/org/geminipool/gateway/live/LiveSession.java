@@ -313,6 +313,7 @@ final class LiveSession {
             }
             connect();
         } else if (answer instanceof LiveSlotClient.Opened.Refused r) {
+            LOG.debugf("[%s] keypool: no Live slot for %s: %s (%s)", requestId, target.label(), r.reason(), r.message());
             lastRefusal = r;
             if (pinnedProject != null) {
                 pool.metrics().result("pool_full");
@@ -459,8 +460,20 @@ final class LiveSession {
             return;
         }
         pool.metrics().down(f.binaryData().length());
-        watch(f);
-        relay(upstream, client, f);
+        Future<Void> recorded = watch(f);
+        if (recorded == null) {
+            relay(upstream, client, f);
+            return;
+        }
+        // A new resumption handle is recorded before the client can use it (it may reconnect at once).
+        WebSocket up = upstream;
+        up.pause();
+        recorded.onComplete(ar -> {
+            relay(up, client, f);
+            if (state == State.OPEN && !client.writeQueueFull()) {
+                up.resume();
+            }
+        });
     }
 
     /** Google's messages before the relay starts: setupComplete opens the session; others pass on. */
@@ -488,16 +501,16 @@ final class LiveSession {
         client.resume();
     }
 
-    /** Reads Google's small whole messages for usage and resumption handles; everything passes unchanged. */
-    private void watch(WebSocketFrame f) {
+    /**
+     * Reads Google's small whole messages for usage and resumption handles; everything passes unchanged. Answers the
+     * recording of a new handle when {@code f} completes a message that carries one, else null.
+     */
+    private Future<Void> watch(WebSocketFrame f) {
         boolean start = upstreamMessageStart;
         upstreamMessageStart = f.isFinal();
         if (start && f.isFinal()) {
             Buffer data = f.binaryData();
-            if (data.length() <= MAX_INSPECT_BYTES) {
-                inspect(data);
-            }
-            return;
+            return data.length() <= MAX_INSPECT_BYTES ? inspect(data) : null;
         }
         if (start) {
             inspect = Buffer.buffer().appendBuffer(f.binaryData());
@@ -511,25 +524,26 @@ final class LiveSession {
         if (f.isFinal() && inspect != null) {
             Buffer whole = inspect;
             inspect = null;
-            inspect(whole);
+            return inspect(whole);
         }
+        return null;
     }
 
-    private void inspect(Buffer data) {
+    private Future<Void> inspect(Buffer data) {
         String text = data.toString(StandardCharsets.UTF_8);
         boolean usage = text.contains("\"usageMetadata\"");
         boolean handle = text.contains("\"sessionResumptionUpdate\"");
         if (!usage && !handle) {
-            return;
+            return null;
         }
         JsonNode m;
         try {
             m = JSON.readTree(text);
         } catch (Exception e) {
-            return;
+            return null;
         }
         if (m == null) {
-            return;
+            return null;
         }
         JsonNode u = m.get("usageMetadata");
         if (u != null && u.isObject()) {
@@ -542,9 +556,17 @@ final class LiveSession {
         if (r != null && r.path("newHandle").isTextual() && !r.get("newHandle").asText().isEmpty()
                 && r.path("resumable").asBoolean(true)) {
             String name = LiveObjects.handle(r.get("newHandle").asText());
-            pool.affinity().record(name, slot.lease().keyId(), tokenId, null).subscribe().with(v -> { },
-                    e -> LOG.warnf("[%s] resumption handle not recorded: %s", requestId, e.toString()));
+            io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+            var ctx = io.vertx.core.Vertx.currentContext();
+            pool.affinity().record(name, slot.lease().keyId(), tokenId, null).subscribe().with(
+                    v -> ctx.runOnContext(x -> done.complete()),
+                    e -> ctx.runOnContext(x -> {
+                        LOG.warnf("[%s] resumption handle not recorded: %s", requestId, e.toString());
+                        done.complete();
+                    }));
+            return done.future();
         }
+        return null;
     }
 
     private void upstreamClosed(WebSocket ws) {

@@ -141,6 +141,18 @@ class LiveSessionApiTest {
     }
 
     @Test
+    void aPinnedSlotWithoutAPoolLeavesThePoolUsable() {
+        String pool = unique("live");
+        String a = unique("pa");
+        importKeys(pool, rawKey() + " project=" + a);
+        open(null, a).then().statusCode(200).body("lease.project", equalTo(a));
+        open(pool, null).then().statusCode(200).body("lease.project", equalTo(a));
+        TestKeys.lease(pool, MODEL).then().statusCode(200);
+        open(null, a).then().statusCode(200);
+        open(null, a).then().statusCode(429).body("reason", equalTo("LIVE_SESSIONS_FULL"));
+    }
+
+    @Test
     void badInputIsA400() {
         internal().body("{}").post("/live-sessions").then().statusCode(400);
         internal().body(Map.of("model", "a b")).post("/live-sessions").then().statusCode(400);
