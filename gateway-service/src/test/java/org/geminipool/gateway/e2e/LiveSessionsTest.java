@@ -131,6 +131,35 @@ class LiveSessionsTest extends GatewayTestBase {
         }
         assertEquals(1, requests, "one usage event for the session");
         assertTrue(prompt > 0 && completion > 0, "tokens of every usageMetadata: " + prompt + "/" + completion);
+
+        String metrics = io.restassured.RestAssured.given().baseUri(base()).get("/q/metrics").then().statusCode(200)
+                .extract().asString();
+        assertTrue(metrics.contains("gemini_pool_live_sessions_open"), "open sessions gauge");
+        assertTrue(metricValue(metrics, "gemini_pool_live_bytes_relayed_total{direction=\"down\"") > 0, "bytes down");
+        assertTrue(metricValue(metrics, "gemini_pool_live_bytes_relayed_total{direction=\"up\"") > 0, "bytes up");
+    }
+
+    private static double metricValue(String metrics, String prefix) {
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith(prefix)) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void anIdleSessionIsClosed() throws Exception {
+        String a = unique("live-a");
+        pool("live_idle", LIVE_MODEL, a);
+        LiveClient c = open(PoolServicesTestResource.CLIENT_TOKEN);
+        c.send(LiveClient.setup("live_idle", null));
+        c.until("setupComplete");
+        assertEquals(1, openAt(a));
+        // nothing more is sent: after GEMINI_POOL_LIVE_IDLE_TIMEOUT (10 s here) both sides are closed
+        String close = c.close();
+        assertTrue(close.startsWith("1001 ") && close.contains("GEMINI_POOL_LIVE_IDLE_TIMEOUT"), close);
+        awaitOpen(a, 0);
     }
 
     @Test

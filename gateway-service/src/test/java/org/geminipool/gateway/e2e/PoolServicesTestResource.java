@@ -84,6 +84,8 @@ public class PoolServicesTestResource implements QuarkusTestResourceLifecycleMan
         // Live API: a small per-token cap (LiveSessionsTest reaches it) and a small frame limit (a huge frame is refused).
         gw.put("gemini-pool.live.sessions-per-token", "5");
         gw.put("gemini-pool.live.max-frame-size", "2M");
+        // ... and an idle close a test can wait for (the Live tests' sessions are busy for much less).
+        gw.put("gemini-pool.live.idle-timeout", "10s");
         gatewayConfig = gw;
         return gw;
     }

@@ -75,7 +75,7 @@ public class LiveSessionRepository {
      */
     public Uni<Integer> reserve(String id, long projectId, String model, String owner, int defaultLimit, long nowMs,
                                 long expiresAtMs) {
-        return pool.withTransaction(c -> c.preparedQuery("INSERT IGNORE INTO gp_live_limit (project_id, session_limit,"
+        return uncancellable(() -> pool.withTransaction(c -> c.preparedQuery("INSERT IGNORE INTO gp_live_limit (project_id, session_limit,"
                         + " learned_at_ms) VALUES (?, NULL, 0)").execute(Tuple.of(projectId))
                 .flatMap(v -> c.preparedQuery("SELECT session_limit, learned_at_ms FROM gp_live_limit WHERE project_id = ?"
                         + " FOR UPDATE").execute(Tuple.of(projectId)))
@@ -93,7 +93,7 @@ public class LiveSessionRepository {
                                         expiresAtMs)))
                                 .map(x -> open + 1);
                     });
-                }))
+                })))
                 .call(n -> pool.preparedQuery("DELETE FROM gp_live_session WHERE expires_at_ms < ? LIMIT "
                         + PRUNE_PER_WRITE).execute(Tuple.of(nowMs)));
     }
@@ -127,7 +127,7 @@ public class LiveSessionRepository {
      * when the slot is unknown.
      */
     public Uni<Integer> learnFromRefusal(String id, long nowMs) {
-        return pool.withTransaction(c -> c.preparedQuery("SELECT project_id FROM gp_live_session WHERE id = ?")
+        return uncancellable(() -> pool.withTransaction(c -> c.preparedQuery("SELECT project_id FROM gp_live_session WHERE id = ?")
                 .execute(Tuple.of(id)).flatMap(set -> {
                     if (!set.iterator().hasNext()) {
                         return Uni.createFrom().nullItem();
@@ -146,7 +146,24 @@ public class LiveSessionRepository {
                                                 .execute(Tuple.of(id)))
                                         .map(v -> learned);
                             });
-                }));
+                })));
+    }
+
+    /**
+     * A transaction that runs to its commit or rollback even when its caller stops waiting (the gateway gave up and
+     * the REST layer cancels): a cancelled transaction would keep its connection and its row lock.
+     */
+    private static <T> Uni<T> uncancellable(java.util.function.Supplier<Uni<T>> transaction) {
+        return Uni.createFrom().deferred(() -> {
+            java.util.concurrent.CompletableFuture<T> done = transaction.get().subscribeAsCompletionStage();
+            return Uni.createFrom().<T>emitter(e -> done.whenComplete((v, t) -> {
+                if (t != null) {
+                    e.fail(t);
+                } else {
+                    e.complete(v);
+                }
+            }));
+        });
     }
 
     /** Moves the expiry of the given slots; how many were found. */
