@@ -204,6 +204,26 @@ class LiveSessionsTest extends GatewayTestBase {
     }
 
     @Test
+    void aBadKeysCloseBansItAndTheSessionOpensOnAnotherProject() throws Exception {
+        String a = unique("live-a");
+        String b = unique("live-b");
+        String pool = unique("live");
+        String bad = newKey();
+        String badId = addKey(bad, a, KeyStatus.INVALID, pool);
+        String good = newKey();
+        addKey(good, b, KeyStatus.VALID, pool);
+        useRoutes("routes:\n  - name: live\n    match: { models: [live_badkey] }\n    targets: [ { pool: " + pool
+                + ", model: " + LIVE_MODEL + " } ]\n");
+        LiveClient c = open(PoolServicesTestResource.CLIENT_TOKEN);
+        c.send(LiveClient.setup("live_badkey", null));
+        c.until("setupComplete");
+        assertEquals(1, openAt(b));
+        assertEquals(1, sim().refused(bad), "the bad key was tried first (Google closed 1007 API key not valid)");
+        assertEquals("BANNED", keyInfo(badId).getString("state"));
+        assertTrue(c.turn("after a banned key").contains("after a banned key"));
+    }
+
+    @Test
     void aResumedSessionGoesBackToTheProjectThatIssuedItsHandle() throws Exception {
         String a = unique("live-a");
         String b = unique("live-b");
