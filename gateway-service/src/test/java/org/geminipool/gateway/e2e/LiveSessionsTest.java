@@ -162,6 +162,19 @@ class LiveSessionsTest extends GatewayTestBase {
     }
 
     @Test
+    void goAwayAndGooglesCloseReachTheClient() throws Exception {
+        sim().setLive(3, 300, 200);
+        String a = unique("live-a");
+        pool("live_goaway", LIVE_MODEL, a);
+        LiveClient c = open(PoolServicesTestResource.CLIENT_TOKEN);
+        c.send(LiveClient.setup("live_goaway", null));
+        c.until("setupComplete");
+        assertEquals(new JsonObject().put("goAway", new JsonObject().put("timeLeft", "0.200s")), c.until("goAway"));
+        assertEquals("1000 Session ended (goAway).", c.close());
+        awaitOpen(a, 0);
+    }
+
+    @Test
     void anIdleSessionIsClosed() throws Exception {
         String a = unique("live-a");
         pool("live_idle", LIVE_MODEL, a);
