@@ -339,6 +339,11 @@ public final class GeminiSimulator implements AutoCloseable {
         state.objectSettings().setLive(concurrentSessions, goAwayAfterMs, goAwayNoticeMs);
     }
 
+    /** Live API sessions open now, per project (a project with none is absent); also in {@code GET /_sim/state}. */
+    public java.util.Map<String, Integer> liveSessionsOpen() {
+        return state.liveSessionsOpen();
+    }
+
     /** The ids of a project's stored objects per kind (FILE, CACHE, BATCH, INTERACTION, OPERATION, STORE, OPENAI_VIDEO). */
     public java.util.Map<String, java.util.List<String>> objects(String project) {
         java.util.Map<String, java.util.List<String>> out = new java.util.LinkedHashMap<>();

@@ -6,5 +6,10 @@ package org.geminipool.contract.affinity;
  * Google resource name); the compat files and batches are the native {@code files/…} and {@code batches/…}.
  */
 public enum ObjectKind {
-    FILE, CACHE, BATCH, INTERACTION, OPERATION, FILE_SEARCH_STORE, DOCUMENT, UPLOAD, VIDEO, OTHER
+    FILE, CACHE, BATCH, INTERACTION, OPERATION, FILE_SEARCH_STORE, DOCUMENT, UPLOAD, VIDEO,
+    /** A Live API ephemeral token ({@code authTokens/<sha-256>}, see {@code live.LiveObjects}). */
+    AUTH_TOKEN,
+    /** A Live API session resumption handle ({@code liveHandles/<sha-256>}). */
+    LIVE_HANDLE,
+    OTHER
 }

@@ -63,6 +63,12 @@ public final class ObjectNames {
         if (name.startsWith("videos/")) {
             return ObjectKind.VIDEO;
         }
+        if (name.startsWith(org.geminipool.contract.live.LiveObjects.AUTH_TOKENS)) {
+            return ObjectKind.AUTH_TOKEN;
+        }
+        if (name.startsWith(org.geminipool.contract.live.LiveObjects.HANDLES)) {
+            return ObjectKind.LIVE_HANDLE;
+        }
         return ObjectKind.OTHER;
     }
 }

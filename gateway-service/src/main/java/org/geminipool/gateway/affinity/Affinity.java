@@ -44,6 +44,9 @@ public class Affinity {
             case INTERACTION -> Duration.ofDays(55);
             case BATCH, OPERATION -> Duration.ofDays(30);
             case VIDEO -> Duration.ofDays(2);
+            // Google: an ephemeral token expires within 20 h at most; a resumption handle is kept a day (unpublished).
+            case AUTH_TOKEN -> Duration.ofHours(20);
+            case LIVE_HANDLE -> Duration.ofHours(24);
             case FILE_SEARCH_STORE, DOCUMENT, OTHER -> Duration.ofDays(3650);
         };
     }

@@ -85,6 +85,26 @@ public interface GatewayConfig {
 
     Usage usage();
 
+    /** The Live API WebSocket relay (gateway README, "Live API"). */
+    Live live();
+
+    interface Live {
+        /** GEMINI_POOL_LIVE_IDLE_TIMEOUT: a session with no frame either way for this long is closed (1001). */
+        @WithDefault("120s")
+        Duration idleTimeout();
+
+        /** GEMINI_POOL_LIVE_SESSIONS_PER_TOKEN: open Live sessions one client token may hold on this gateway. */
+        @WithDefault("20")
+        int sessionsPerToken();
+
+        /**
+         * GEMINI_POOL_LIVE_MAX_FRAME_SIZE: the largest WebSocket frame either side may send (the client's, Google's);
+         * a larger one closes the session (1009). Also Quarkus' websocket-server limits.
+         */
+        @WithDefault("4M")
+        MemorySize maxFrameSize();
+    }
+
     interface Usage {
         @WithDefault("500")
         int batchSize();

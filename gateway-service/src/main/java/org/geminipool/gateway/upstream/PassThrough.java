@@ -477,6 +477,11 @@ public class PassThrough {
         if (p.call.method() == HttpMethod.POST || p.call.method() == HttpMethod.PATCH) {
             JsonNode resource = answer.path("file").isObject() ? answer.get("file") : answer;
             String name = resource.path("name").asText(null);
+            if (name != null && name.startsWith("auth_tokens/") && p.call.method() == HttpMethod.POST) {
+                // A Live API ephemeral token: recorded under its hash (it is a credential), for its project.
+                out.add(new Created(org.geminipool.contract.live.LiveObjects.authToken(name), null));
+                return out;
+            }
             if (p.call.interactions() && name == null && resource.path("id").isTextual()) {
                 name = "interactions/" + resource.get("id").asText();
             }

@@ -81,6 +81,11 @@ public class PoolServicesTestResource implements QuarkusTestResourceLifecycleMan
         gw.put("gemini-pool.upstream-timeout", "6s");
         // The console (served by this gateway) with the same admin token as keypool and usage.
         gw.put("gemini-pool.admin-token", ADMIN_TOKEN);
+        // Live API: a small per-token cap (LiveSessionsTest reaches it) and a small frame limit (a huge frame is refused).
+        gw.put("gemini-pool.live.sessions-per-token", "5");
+        gw.put("gemini-pool.live.max-frame-size", "2M");
+        // ... and an idle close a test can wait for (the Live tests' sessions are busy for much less).
+        gw.put("gemini-pool.live.idle-timeout", "10s");
         gatewayConfig = gw;
         return gw;
     }

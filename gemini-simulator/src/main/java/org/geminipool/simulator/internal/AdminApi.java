@@ -319,7 +319,8 @@ final class AdminApi {
                 .put("failures", new JsonObject(state.pendingFailures()))
                 .put("latency", new JsonObject().put("fixedMs", state.latencyFixed().toMillis())
                         .put("perChunkMs", state.latencyPerChunk().toMillis()))
-                .put("batchEmbedCountsPerItem", state.batchEmbedCountsPerItem());
+                .put("batchEmbedCountsPerItem", state.batchEmbedCountsPerItem())
+                .put("liveSessionsOpen", new JsonObject(new java.util.HashMap<String, Object>(state.liveSessionsOpen())));
     }
 
     private static JsonObject quotasJson(java.util.Map<String, Quota> quotas) {

@@ -40,6 +40,7 @@ final class LiveApi {
     LiveApi(Vertx vertx, SimState state) {
         this.vertx = vertx;
         this.state = state;
+        state.liveSessions(this::openSessions);
     }
 
     /** Open sessions per project (for /_sim/). */

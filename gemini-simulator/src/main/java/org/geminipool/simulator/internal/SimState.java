@@ -395,6 +395,18 @@ public final class SimState {
     }
 
     /** Poll counts, limits and minimums of the object APIs (README "Project objects"). */
+    private volatile java.util.function.Supplier<Map<String, Integer>> liveSessions = Map::of;
+
+    /** The Live API endpoint's open sessions per project (set by the endpoint when it is mounted). */
+    void liveSessions(java.util.function.Supplier<Map<String, Integer>> source) {
+        liveSessions = source;
+    }
+
+    /** Open Live API sessions per project (projects with none are absent). */
+    public Map<String, Integer> liveSessionsOpen() {
+        return liveSessions.get();
+    }
+
     public ObjectSettings objectSettings() {
         return objectSettings;
     }

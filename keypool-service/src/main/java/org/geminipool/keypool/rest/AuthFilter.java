@@ -25,7 +25,8 @@ public class AuthFilter {
         String expected;
         String which;
         if (path.equals("/leases") || path.startsWith("/leases/") || path.equals("/outcomes")
-                || path.startsWith("/outcomes/") || path.equals("/objects") || path.startsWith("/objects/")) {
+                || path.startsWith("/outcomes/") || path.equals("/objects") || path.startsWith("/objects/")
+                || path.equals("/live-sessions") || path.startsWith("/live-sessions/")) {
             expected = tokens.internal();
             which = "internal token (GEMINI_POOL_INTERNAL_TOKEN)";
         } else if (path.equals("/admin") || path.startsWith("/admin/")) {
