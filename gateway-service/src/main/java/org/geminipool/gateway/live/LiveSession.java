@@ -37,7 +37,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * One client's Live session through the pool (gateway README, "Live API"). Runs on the client connection's event loop.
@@ -76,7 +75,7 @@ final class LiveSession {
     private final String ephemeralToken;
     private String tokenId;
     private final MultiMap clientHeaders;
-    private final String requestId = UUID.randomUUID().toString();
+    private final String requestId = org.geminipool.contract.RandomIds.uuid();
     private final long started = System.nanoTime();
 
     private State state = State.SETUP;
@@ -735,7 +734,7 @@ final class LiveSession {
             return;
         }
         long ms = (System.nanoTime() - started) / 1_000_000;
-        pool.usage().record(new UsageEvent(UUID.randomUUID().toString(), Instant.now().toString(), slot.lease().keyId(),
+        pool.usage().recordAhead(new UsageEvent(org.geminipool.contract.RandomIds.uuid(), Instant.now().toString(), slot.lease().keyId(),
                 slot.lease().project(), target.model(), route, target.label(), Target.GOOGLE, tokenId, outcome.name(),
                 status, ms, tokens.promptTokens(), tokens.completionTokens(), tokens.thoughtTokens(), ROUTE));
     }
