@@ -9,7 +9,6 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.flywaydb.core.Flyway;
-import org.hibernate.SessionFactory;
 import org.jboss.logging.Logger;
 
 import java.util.Objects;
@@ -29,9 +28,6 @@ public class DatabaseMigration {
 
     @Inject
     Instance<Flyway> flyway;
-
-    @Inject
-    Instance<SessionFactory> sessionFactory;
 
     @ConfigProperty(name = "gemini-pool.db.url", defaultValue = "mysql://127.0.0.1:3306")
     String databaseUrl;
@@ -74,7 +70,6 @@ public class DatabaseMigration {
         }
         try {
             var result = flyway.get().migrate();
-            validateMappings();
             migrated = true;
             lastError = null;
             LOG.infof("database schema is current (%d migration(s) applied now, version %s)",
@@ -89,16 +84,6 @@ public class DatabaseMigration {
             }
             lastError = message;
             return false;
-        }
-    }
-
-    /**
-     * Hibernate's {@code validate} against the migrated schema. Done here rather than at boot, because at boot the
-     * database may be down or not yet migrated, and that must not stop the service from starting.
-     */
-    private void validateMappings() {
-        if (sessionFactory.isResolvable()) {
-            sessionFactory.get().getSchemaManager().validateMappedObjects();
         }
     }
 
