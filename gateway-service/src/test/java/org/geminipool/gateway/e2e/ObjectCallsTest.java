@@ -38,7 +38,11 @@ class ObjectCallsTest extends GatewayTestBase {
         ensureDefaultPools();
         String pool = unique("objcalls");
         for (int i = 0; i < 3; i++) {
-            addKey(newKey(), unique("p-objcalls"), KeyStatus.VALID, pool);
+            String project = unique("p-objcalls");
+            addKey(newKey(), project, KeyStatus.VALID, pool);
+            // An interactions chain takes four calls in a minute on one project: more than the free tier's 10 rpm
+            // leaves once other classes' calls (or a limit learned from their 429s) are counted there.
+            projectQuota(project, "gemini-3.8-flash", 1000, 100_000);
         }
         // Veo has no free tier; here it has, so that any project of the pool may create the operation.
         sim().setTierQuota(ProjectTier.FREE, VEO, 1000, 10000, 100_000_000);
