@@ -309,7 +309,7 @@ public class PassThrough {
             headers.set("x-goog-api-key", lease.apiKey());
         }
         long start = System.nanoTime();
-        http.open(p.call.method(), url, headers).onComplete(ar -> {
+        http.open(p.call.method(), url, headers, p.streamedBody).onComplete(ar -> {
             if (ar.failed()) {
                 onNoAnswer(p, lease, start, ar.cause());
                 return;

@@ -34,6 +34,13 @@ public class UpstreamHttp {
 
     private HttpClient plain;
     private HttpClient tls;
+    /**
+     * Clients that never reuse a connection, for requests whose body is streamed from the client and so cannot be
+     * sent twice (uploads): a pooled keep-alive connection the upstream closed meanwhile fails such a request with
+     * "Connection was closed" and no retry is possible; a fresh connection per upload costs one handshake.
+     */
+    private HttpClient plainOnce;
+    private HttpClient tlsOnce;
 
     @PostConstruct
     void init() {
@@ -50,6 +57,9 @@ public class UpstreamHttp {
                 .setMaxWaitQueueSize(10_000);
         plain = vertx.createHttpClient(plainOptions, pool);
         tls = vertx.createHttpClient(tlsOptions, pool);
+        plainOnce = vertx.createHttpClient(new HttpClientOptions(plainOptions).setKeepAlive(false), pool);
+        tlsOnce = vertx.createHttpClient(new HttpClientOptions(tlsOptions).setKeepAlive(false).setUseAlpn(false)
+                .setProtocolVersion(HttpVersion.HTTP_1_1), pool);
     }
 
     @PreDestroy
@@ -59,6 +69,12 @@ public class UpstreamHttp {
         }
         if (tls != null) {
             tls.close();
+        }
+        if (plainOnce != null) {
+            plainOnce.close();
+        }
+        if (tlsOnce != null) {
+            tlsOnce.close();
         }
     }
 
@@ -94,12 +110,16 @@ public class UpstreamHttp {
         return e instanceof java.util.concurrent.TimeoutException || e instanceof SilentUpstreamException;
     }
 
-    /** Like {@link #send} but hands back the request too, so a caller can reset it when its client goes away. */
-    public Future<HttpClientRequest> open(HttpMethod method, String absoluteUrl, MultiMap headers) {
+    /**
+     * Like {@link #send} but hands back the request too, so a caller can reset it when its client goes away;
+     * {@code oneShot}: on a connection of its own (a streamed body, see {@link #plainOnce}).
+     */
+    public Future<HttpClientRequest> open(HttpMethod method, String absoluteUrl, MultiMap headers, boolean oneShot) {
         RequestOptions options = new RequestOptions().setMethod(method).setAbsoluteURI(absoluteUrl)
                 .setIdleTimeout(config.upstreamTimeout().toMillis())
                 .setConnectTimeout(config.upstreamConnectTimeout().toMillis());
-        HttpClient client = absoluteUrl.startsWith("https:") ? tls : plain;
+        boolean https = absoluteUrl.startsWith("https:");
+        HttpClient client = oneShot ? (https ? tlsOnce : plainOnce) : https ? tls : plain;
         return client.request(options).map(request -> {
             request.headers().addAll(headers);
             return request;
