@@ -28,22 +28,32 @@ public class AuthFilter {
                 || path.startsWith("/outcomes/") || path.equals("/objects") || path.startsWith("/objects/")
                 || path.equals("/live-sessions") || path.startsWith("/live-sessions/")) {
             expected = tokens.internal();
-            which = "internal token (GEMINI_POOL_INTERNAL_TOKEN)";
+            which = INTERNAL;
         } else if (path.equals("/admin") || path.startsWith("/admin/")) {
             expected = tokens.admin();
             which = "admin token (GEMINI_POOL_ADMIN_TOKEN)";
         } else {
             return null;
         }
-        String presented = TokenCheck.bearer(context.getHeaderString(HttpHeaders.AUTHORIZATION));
-        if (matches(expected, presented)) {
+        String error = refusal(expected, which, context.getHeaderString(HttpHeaders.AUTHORIZATION));
+        if (error == null) {
             return null;
         }
-        String error = expected.isEmpty() ? "the " + which + " is not configured on this service"
-                : presented == null ? "missing Authorization: Bearer <" + which + ">" : "wrong " + which;
         return Response.status(401).type(MediaType.APPLICATION_JSON_TYPE)
                 .header("WWW-Authenticate", "Bearer").entity(Map.of("error", error)).build();
     }
+
+    /** Null when {@code authorization} carries the expected Bearer token; else the 401's message. */
+    static String refusal(String expected, String which, String authorization) {
+        String presented = TokenCheck.bearer(authorization);
+        if (matches(expected, presented)) {
+            return null;
+        }
+        return expected.isEmpty() ? "the " + which + " is not configured on this service"
+                : presented == null ? "missing Authorization: Bearer <" + which + ">" : "wrong " + which;
+    }
+
+    static final String INTERNAL = "internal token (GEMINI_POOL_INTERNAL_TOKEN)";
 
     /** Hashes of the configured tokens (at most a few distinct values), so they are not re-hashed per request. */
     private static final Map<String, byte[]> EXPECTED_HASHES = new ConcurrentHashMap<>();

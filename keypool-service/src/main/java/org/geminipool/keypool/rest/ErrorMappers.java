@@ -27,20 +27,28 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response json(JsonProcessingException e) {
-        String detail = e.getOriginalMessage() == null ? "malformed JSON" : e.getOriginalMessage();
-        // Jackson quotes the offending input; never echo something that could be a key.
-        detail = org.geminipool.contract.ApiKeys.scrub(detail);
-        if (detail.length() > 200) {
-            detail = detail.substring(0, 200) + "…";
-        }
-        return error(400, "malformed JSON body: " + detail);
+        return error(400, malformed(e));
     }
 
     /** Overrides Quarkus' own mapper, whose body is not our {"error": ...} shape. */
     @ServerExceptionMapper(priority = 1)
     public Response mismatched(com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
-        String field = e.getPath().isEmpty() ? null : e.getPath().get(e.getPath().size() - 1).getFieldName();
-        return error(400, field == null ? "malformed JSON body" : "malformed JSON body: wrong type for '" + field + "'");
+        return error(400, malformed(e));
+    }
+
+    /** The 400's message for a body Jackson could not read: scrubbed and short (Jackson quotes the input). */
+    static String malformed(JsonProcessingException e) {
+        if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException m) {
+            String field = m.getPath().isEmpty() ? null : m.getPath().get(m.getPath().size() - 1).getFieldName();
+            return field == null ? "malformed JSON body" : "malformed JSON body: wrong type for '" + field + "'";
+        }
+        String detail = e.getOriginalMessage() == null ? "malformed JSON" : e.getOriginalMessage();
+        // Never echo something that could be a key.
+        detail = org.geminipool.contract.ApiKeys.scrub(detail);
+        if (detail.length() > 200) {
+            detail = detail.substring(0, 200) + "…";
+        }
+        return "malformed JSON body: " + detail;
     }
 
     @ServerExceptionMapper

@@ -25,6 +25,7 @@ import static org.geminipool.keypool.TestKeys.quota;
 import static org.geminipool.keypool.TestKeys.rawKey;
 import static org.geminipool.keypool.TestKeys.unique;
 import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
@@ -266,10 +267,26 @@ class LeaseApiTest {
         internal().body("{\"model\":[1,2]}").post("/leases").then().statusCode(400).body("error", notNullValue());
         internal().body("{\"model\":\"gemini-2.5-flash\",\"quotaFree\":\"maybe\"}").post("/leases")
                 .then().statusCode(400).body("error", notNullValue());
+        internal().body("{\"model\":\"gemini-2.5-flash\",\"pool\":7}").post("/leases")
+                .then().statusCode(400).body("error", containsString("malformed JSON body"));
+        internal().body("{\"outcome\":\"SUCCESS\",\"promptTokens\":\"many\"}").post("/leases/x/outcome")
+                .then().statusCode(400).body("error", containsString("promptTokens"));
+        internal().body("{\"outcomes\":{}}").post("/outcomes").then().statusCode(400).body("error", notNullValue());
+        // A body over the limit is refused whole, in the service's error shape.
+        String huge = "{\"model\":\"gemini-2.5-flash\",\"requestId\":\"" + "x".repeat(3 * 1024 * 1024) + "\"}";
+        internal().body(huge).post("/leases").then().statusCode(413).body("error", containsString("too large"));
+        internal().get("/leases").then().statusCode(405).body("error", notNullValue());
+        internal().body("{}").put("/outcomes").then().statusCode(405).body("error", notNullValue());
     }
 
     @Test
     void tokensAreRequired() {
+        // Refused before the body is read, whatever its size.
+        given().contentType("application/json").body("{\"requestId\":\"" + "y".repeat(3 * 1024 * 1024) + "\"}")
+                .post("/leases").then().statusCode(401).header("WWW-Authenticate", "Bearer")
+                .body("error", containsString("GEMINI_POOL_INTERNAL_TOKEN"));
+        given().contentType("application/json").body("{\"outcomes\":[]}").post("/outcomes").then().statusCode(401);
+        given().header("Authorization", "Bearer wrong").get("/leases").then().statusCode(401);
         given().contentType("application/json").body(Map.of("model", "gemini-2.5-flash")).post("/leases")
                 .then().statusCode(401).body("error", notNullValue());
         given().header("Authorization", "Bearer " + TestKeys.ADMIN).contentType("application/json")
