@@ -83,7 +83,10 @@ public class GatewayRequests {
         ApiCall call = null;
         try {
             // The routed path (percent-decoded where unreserved, dot segments removed), as the router matched it.
-            call = RequestParser.parse(ctx.request().method(), ctx.normalizedPath(), ctx.request().getParam("alt"));
+            call = ctx.get(PassThroughRoutes.PARSED);
+            if (call == null) {
+                call = RequestParser.parse(ctx.request().method(), ctx.normalizedPath(), ctx.request().getParam("alt"));
+            }
             if (call.operation().door() || call.operation() == Operation.GET_RESPONSE) {
                 doors.handle(ctx, call, requestId); // Responses and Messages: translated onto Gemini
                 return;

@@ -30,6 +30,8 @@ public class PassThroughRoutes {
 
     /** Routing-context key of a call the normal routes must hand to {@link PassThrough}. */
     public static final String MARK = "gemini-pool.passThrough";
+    /** Routing-context key of the {@link ApiCall} parsed here, so the normal route does not parse the path again. */
+    static final String PARSED = "gemini-pool.apiCall";
 
     @Inject
     GatewayRequests requests;
@@ -54,7 +56,7 @@ public class PassThroughRoutes {
         }
         if (!path.startsWith("/v1alpha/")) {
             try {
-                RequestParser.parse(ctx.request().method(), path, ctx.request().getParam("alt"));
+                ctx.put(PARSED, RequestParser.parse(ctx.request().method(), path, ctx.request().getParam("alt")));
                 ctx.next();
                 return;
             } catch (ClientError e) {

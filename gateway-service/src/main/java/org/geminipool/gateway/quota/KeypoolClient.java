@@ -41,6 +41,8 @@ public class KeypoolClient {
 
     static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final com.fasterxml.jackson.databind.ObjectReader GRANT = JSON.readerFor(LeaseGrant.class);
+    private static final com.fasterxml.jackson.databind.ObjectWriter WRITER = JSON.writer();
     private static final long TIMEOUT_MS = 4000;
 
     @Inject
@@ -118,7 +120,7 @@ public class KeypoolClient {
         }
         Buffer bytes;
         try {
-            bytes = Buffer.buffer(JSON.writeValueAsBytes(body));
+            bytes = Buffer.buffer(WRITER.writeValueAsBytes(body));
         } catch (JsonProcessingException e) {
             return Future.failedFuture(e);
         }
@@ -150,21 +152,23 @@ public class KeypoolClient {
 
     static LeaseAnswer toAnswer(Answer answer) {
         int status = answer.status;
-        JsonNode body = null;
-        try {
-            body = answer.body == null || answer.body.length() == 0 ? null : JSON.readTree(answer.body.getBytes());
-        } catch (java.io.IOException ignored) {
-            // no usable body
-        }
+        boolean empty = answer.body == null || answer.body.length() == 0;
         if (status == 200) {
-            if (body == null) {
+            // The common answer, bound straight from the bytes (no tree).
+            if (empty) {
                 throw new KeypoolUnavailableException("keypool granted a lease without a body");
             }
             try {
-                return new LeaseAnswer.Granted(JSON.treeToValue(body, LeaseGrant.class));
-            } catch (JsonProcessingException e) {
+                return new LeaseAnswer.Granted(GRANT.readValue(answer.body.getBytes()));
+            } catch (java.io.IOException e) {
                 throw new KeypoolUnavailableException("keypool granted an unreadable lease");
             }
+        }
+        JsonNode body = null;
+        try {
+            body = empty ? null : JSON.readTree(answer.body.getBytes());
+        } catch (java.io.IOException ignored) {
+            // no usable body
         }
         String reason = body == null ? null : body.path("reason").asText(null);
         if (status == 429) {

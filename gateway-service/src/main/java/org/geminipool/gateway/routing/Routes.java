@@ -13,12 +13,21 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A parsed, validated routing file (design §5). Immutable.
- *
- * @param paidPools pools flagged {@code paid} in the {@code pools:} section
- * @param pools     every pool the {@code pools:} section declares, with its flags, in file order (empty: no section)
+ * A parsed, validated routing file (design §5). Immutable; what every request asks of it (the aliases, the pools a
+ * direct lease excludes, whether a model name is a concrete model) is worked out once, not per request.
  */
-public record Routes(String defaultRoute, List<RouteRule> rules, List<String> paidPools, List<PoolFlags> pools) {
+public final class Routes {
+
+    private final String defaultRoute;
+    private final List<RouteRule> rules;
+    private final List<String> paidPools;
+    private final List<PoolFlags> pools;
+    private final List<String> aliases;
+    private final Set<String> aliasSet;
+    private final List<String> directExcludedPools;
+    /** Model name → {@link #namesConcreteModel}; bounded: cleared when full (names are client input). */
+    private final Map<String, Boolean> concrete = new java.util.concurrent.ConcurrentHashMap<>();
+    static final int MAX_CACHED_MODELS = 4096;
 
     public Routes(String defaultRoute, List<RouteRule> rules) {
         this(defaultRoute, rules, List.of(), List.of());
@@ -28,9 +37,40 @@ public record Routes(String defaultRoute, List<RouteRule> rules, List<String> pa
         this(defaultRoute, rules, paidPools, List.of());
     }
 
-    public Routes {
-        paidPools = paidPools == null ? List.of() : List.copyOf(paidPools);
-        pools = pools == null ? List.of() : List.copyOf(pools);
+    /**
+     * @param paidPools pools flagged {@code paid} in the {@code pools:} section
+     * @param pools     every pool the {@code pools:} section declares, with its flags, in file order (empty: no section)
+     */
+    public Routes(String defaultRoute, List<RouteRule> rules, List<String> paidPools, List<PoolFlags> pools) {
+        this.defaultRoute = defaultRoute;
+        this.rules = List.copyOf(rules);
+        this.paidPools = paidPools == null ? List.of() : List.copyOf(paidPools);
+        this.pools = pools == null ? List.of() : List.copyOf(pools);
+        Set<String> seen = new java.util.LinkedHashSet<>();
+        for (RouteRule r : this.rules) {
+            r.models().stream().filter(m -> !ModelPatterns.isPattern(m)).forEach(seen::add);
+        }
+        this.aliases = List.copyOf(seen);
+        this.aliasSet = Set.copyOf(seen);
+        this.directExcludedPools = this.pools.stream().filter(p -> !p.direct()).map(PoolFlags::name)
+                // keypool pool names are [A-Za-z0-9._:/-]{1,128}: no key can be in a pool named otherwise
+                .filter(n -> KEYPOOL_POOL_NAME.matcher(n).matches()).toList();
+    }
+
+    public String defaultRoute() {
+        return defaultRoute;
+    }
+
+    public List<RouteRule> rules() {
+        return rules;
+    }
+
+    public List<String> paidPools() {
+        return paidPools;
+    }
+
+    public List<PoolFlags> pools() {
+        return pools;
     }
 
     /**
@@ -46,9 +86,7 @@ public record Routes(String defaultRoute, List<RouteRule> rules, List<String> pa
      * does not declare are unknown to the gateway and not excluded (a file without {@code pools:} reserves none).
      */
     public List<String> directExcludedPools() {
-        return pools.stream().filter(p -> !p.direct()).map(PoolFlags::name)
-                // keypool pool names are [A-Za-z0-9._:/-]{1,128}: no key can be in a pool named otherwise
-                .filter(n -> KEYPOOL_POOL_NAME.matcher(n).matches()).toList();
+        return directExcludedPools;
     }
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -403,11 +441,7 @@ public record Routes(String defaultRoute, List<RouteRule> rules, List<String> pa
 
     /** Every alias clients may send as a model name (a rule's models, and the route names). */
     public List<String> aliases() {
-        Set<String> seen = new java.util.LinkedHashSet<>();
-        for (RouteRule r : rules) {
-            r.models().stream().filter(m -> !ModelPatterns.isPattern(m)).forEach(seen::add);
-        }
-        return List.copyOf(seen);
+        return aliases;
     }
 
     /**
@@ -424,8 +458,18 @@ public record Routes(String defaultRoute, List<RouteRule> rules, List<String> pa
      * request parameters do not claim it (design §5, issue 19).
      */
     public boolean namesConcreteModel(String model) {
-        return model != null && rule(model) == null && !aliases().contains(model)
-                && RequestTraits.isGoogleModelId(model);
+        if (model == null) {
+            return false;
+        }
+        Boolean known = concrete.get(model);
+        if (known == null) {
+            known = rule(model) == null && !aliasSet.contains(model) && RequestTraits.isGoogleModelId(model);
+            if (concrete.size() >= MAX_CACHED_MODELS) {
+                concrete.clear();
+            }
+            concrete.put(model, known);
+        }
+        return known;
     }
 
     /**

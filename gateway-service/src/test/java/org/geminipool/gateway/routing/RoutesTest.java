@@ -36,6 +36,22 @@ class RoutesTest {
     }
 
     @Test
+    void whatEveryRequestAsksIsWorkedOutOnceAndStaysRightPastTheCacheBound() {
+        assertTrue(routes.aliases() == routes.aliases(), "aliases computed once, not per request");
+        assertTrue(routes.directExcludedPools() == routes.directExcludedPools());
+        String alias = routes.aliases().get(0);
+        // More distinct names than the bound: the answers stay those of the rules (client input cannot grow it).
+        for (int i = 0; i < Routes.MAX_CACHED_MODELS + 10; i++) {
+            assertTrue(routes.namesConcreteModel("gemini-3.5-flash-lite-preview-" + i));
+            assertEquals(false, routes.namesConcreteModel("no-model-" + i));
+        }
+        assertTrue(routes.namesConcreteModel("gemini-3.5-flash"));
+        assertEquals(false, routes.namesConcreteModel(alias), alias + " is an alias");
+        assertEquals(false, routes.namesConcreteModel("expert"), "a route name");
+        assertEquals(false, routes.namesConcreteModel(null));
+    }
+
+    @Test
     void claudeModelNamesMapOntoRoutes() {
         // Claude Code sends its own model names: haiku-class → bulk (flash-lite), opus-class → the expert targets,
         // every other Claude name (sonnet) → default; the other traits still route first (CCR's categories).
