@@ -2,7 +2,6 @@ package org.geminipool.keypool.repository;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,7 +10,9 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -122,45 +123,120 @@ public class LeaseWriter {
         if (settleIndex.isEmpty()) {
             return chain;
         }
-        return chain.flatMap(v -> {
-            List<Tuple> args = new ArrayList<>(settleIndex.size());
-            for (int i : settleIndex) {
-                Settle s = batch.get(i).settle();
-                args.add(Tuple.from(Arrays.asList(s.outcome(), s.nowMs(), s.promptTokens(), s.completionTokens(),
-                        s.reason(), s.leaseId())));
-            }
-            return c.preparedQuery("UPDATE gp_lease SET outcome = ?, settled_at_ms = ?, prompt_tokens = ?,"
-                            + " completion_tokens = ?, reason = ? WHERE id = ? AND (outcome IS NULL OR outcome = 'EXPIRED')")
-                    .executeBatch(args);
-        }).flatMap(rows -> {
+        return chain.flatMap(v -> settleRows(c, batch, settleIndex, results)).flatMap(v -> {
             List<Long> resetKeys = new ArrayList<>();
-            List<Tuple> corrections = new ArrayList<>();
-            RowSet<?> r = rows;
+            // One correction per token window, not per lease: the deltas of a window are summed.
+            Map<List<Object>, Long> corrections = new LinkedHashMap<>();
             for (int i : settleIndex) {
-                boolean changed = r != null && r.rowCount() == 1;
-                results.set(i, changed);
-                r = r == null ? null : r.next();
                 Settle s = batch.get(i).settle();
-                if (changed && s.resetStreak() && !resetKeys.contains(s.keyId())) {
+                if (!results.get(i)) {
+                    continue;
+                }
+                if (s.resetStreak() && !resetKeys.contains(s.keyId())) {
                     resetKeys.add(s.keyId());
                 }
-                if (changed && s.tokenDelta() != 0) {
-                    corrections.add(Tuple.of(s.tokenDelta(), s.projectId(), s.quotaModel(), s.minute()));
+                if (s.tokenDelta() != 0) {
+                    corrections.merge(List.of(s.projectId(), s.quotaModel(), s.minute()), s.tokenDelta(), Long::sum);
                 }
             }
+            corrections.values().removeIf(d -> d == 0);
             Uni<Void> after = Uni.createFrom().voidItem();
             if (!resetKeys.isEmpty()) {
                 String marks = String.join(", ", Collections.nCopies(resetKeys.size(), "?"));
-                after = after.flatMap(v -> c.preparedQuery("UPDATE gp_key SET failure_streak = 0 WHERE failure_streak <> 0"
+                after = after.flatMap(x -> c.preparedQuery("UPDATE gp_key SET failure_streak = 0 WHERE failure_streak <> 0"
                         + " AND id IN (" + marks + ")").execute(Tuple.from(new ArrayList<Object>(resetKeys))).replaceWithVoid());
             }
             if (!corrections.isEmpty()) {
-                after = after.flatMap(v -> c.preparedQuery("UPDATE gp_quota_bucket SET tpm_used = GREATEST(0,"
+                List<Tuple> args = new ArrayList<>(corrections.size());
+                corrections.forEach((k, delta) -> args.add(Tuple.of(delta, k.get(0), k.get(1), k.get(2))));
+                after = after.flatMap(x -> c.preparedQuery("UPDATE gp_quota_bucket SET tpm_used = GREATEST(0,"
                                 + " CAST(tpm_used AS SIGNED) + ?) WHERE project_id = ? AND model = ? AND tpm_window = ?")
-                        .executeBatch(corrections).replaceWithVoid());
+                        .executeBatch(args).replaceWithVoid());
             }
             return after;
         });
+    }
+
+    static final String SETTLE_ONE = "UPDATE gp_lease SET outcome = ?, settled_at_ms = ?, prompt_tokens = ?,"
+            + " completion_tokens = ?, reason = ? WHERE id = ? AND (outcome IS NULL OR outcome = 'EXPIRED')";
+
+    /**
+     * Settles the batch's leases and sets {@code results} (changed or not) per entry. One lease: one guarded UPDATE.
+     * Several: per chunk of {@link #ROWS_PER_INSERT}, one {@code SELECT … FOR UPDATE} of those still open (locked
+     * until the commit, so the answer is exact) and one UPDATE setting each row's values with {@code CASE} — two
+     * statements instead of one per lease. A lease named twice in one batch is settled by its first entry only.
+     */
+    private Uni<Void> settleRows(SqlConnection c, List<Op> batch, List<Integer> settleIndex, List<Boolean> results) {
+        if (settleIndex.size() == 1) {
+            int i = settleIndex.get(0);
+            Settle s = batch.get(i).settle();
+            return c.preparedQuery(SETTLE_ONE).execute(Tuple.from(Arrays.asList(s.outcome(), s.nowMs(),
+                    s.promptTokens(), s.completionTokens(), s.reason(), s.leaseId()))).invoke(rows ->
+                    results.set(i, rows.rowCount() == 1)).replaceWithVoid();
+        }
+        Map<String, Integer> first = new LinkedHashMap<>();
+        for (int i : settleIndex) {
+            if (first.putIfAbsent(batch.get(i).settle().leaseId(), i) != null) {
+                results.set(i, false); // the same lease again in this batch: the first entry settles it
+            }
+        }
+        List<Integer> distinct = new ArrayList<>(first.values());
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (int from = 0; from < distinct.size(); from += ROWS_PER_INSERT) {
+            List<Integer> chunk = distinct.subList(from, Math.min(distinct.size(), from + ROWS_PER_INSERT));
+            chain = chain.flatMap(v -> settleChunk(c, batch, chunk, results));
+        }
+        return chain;
+    }
+
+    private static Uni<Void> settleChunk(SqlConnection c, List<Op> batch, List<Integer> chunk, List<Boolean> results) {
+        String marks = String.join(", ", Collections.nCopies(chunk.size(), "?"));
+        List<Object> ids = new ArrayList<>(chunk.size());
+        for (int i : chunk) {
+            ids.add(batch.get(i).settle().leaseId());
+        }
+        return c.preparedQuery("SELECT id FROM gp_lease WHERE id IN (" + marks + ")"
+                        + " AND (outcome IS NULL OR outcome = 'EXPIRED') FOR UPDATE")
+                .execute(Tuple.from(ids)).flatMap(rows -> {
+                    java.util.Set<String> open = new java.util.HashSet<>();
+                    rows.forEach(r -> open.add(r.getString(0)));
+                    List<Settle> settles = new ArrayList<>(open.size());
+                    for (int i : chunk) {
+                        Settle s = batch.get(i).settle();
+                        boolean changed = open.contains(s.leaseId());
+                        results.set(i, changed);
+                        if (changed) {
+                            settles.add(s);
+                        }
+                    }
+                    if (settles.isEmpty()) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    StringBuilder sql = new StringBuilder("UPDATE gp_lease SET");
+                    List<Object> args = new ArrayList<>(settles.size() * 11);
+                    String[] columns = {"outcome", "settled_at_ms", "prompt_tokens", "completion_tokens", "reason"};
+                    for (int col = 0; col < columns.length; col++) {
+                        sql.append(col == 0 ? " " : ", ").append(columns[col]).append(" = CASE id");
+                        for (Settle s : settles) {
+                            sql.append(" WHEN ? THEN ?");
+                            args.add(s.leaseId());
+                            args.add(switch (col) {
+                                case 0 -> s.outcome();
+                                case 1 -> s.nowMs();
+                                case 2 -> s.promptTokens();
+                                case 3 -> s.completionTokens();
+                                default -> s.reason();
+                            });
+                        }
+                        sql.append(" END");
+                    }
+                    sql.append(" WHERE id IN (").append(String.join(", ", Collections.nCopies(settles.size(), "?")))
+                            .append(")");
+                    for (Settle s : settles) {
+                        args.add(s.leaseId());
+                    }
+                    return c.preparedQuery(sql.toString()).execute(Tuple.from(args)).replaceWithVoid();
+                });
     }
 
     private static Uni<Void> insertRows(SqlConnection c, List<NewLease> rows) {

@@ -85,6 +85,47 @@ class FastPathTest {
                 .body("results[0].status", equalTo(204)).body("results[1].status", equalTo(409));
     }
 
+    private String[] settledRow(String leaseId) {
+        var row = pool.preparedQuery("SELECT outcome, prompt_tokens, completion_tokens, reason FROM gp_lease WHERE id = ?")
+                .execute(Tuple.of(leaseId)).await().atMost(AWAIT).iterator().next();
+        return new String[] {row.getString(0), String.valueOf(row.getValue(1)), String.valueOf(row.getValue(2)),
+                String.valueOf(row.getString(3))};
+    }
+
+    @Test
+    void manySettlesWrittenTogetherKeepEachLeasesValuesAndTheFirstOfTwoEntriesForOneLeaseWins() {
+        String p = unique("p");
+        String model = unique("m");
+        quota(model, 1000, 10000);
+        importKeys(p, rawKey() + " project=" + unique("a"), rawKey() + " project=" + unique("b"));
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            ids.add(leaseId(p, model));
+        }
+        String done = ids.get(7);
+        internal().body(Map.of("outcomes", List.of(Map.of("leaseId", done, "outcome", Map.of("outcome", "SUCCESS")))))
+                .post("/outcomes").then().statusCode(200).body("results[0].status", equalTo(204));
+        List<Map<String, Object>> entries = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            entries.add(Map.of("leaseId", ids.get(i), "outcome", Map.of("outcome", i == 4 ? "OVERLOADED" : "SUCCESS",
+                    "promptTokens", 10 + i, "completionTokens", 100 + i, "reason", "r" + i)));
+        }
+        entries.add(Map.of("leaseId", ids.get(1), "outcome", Map.of("outcome", "CLIENT_ERROR"))); // again, different
+        entries.add(Map.of("leaseId", ids.get(2), "outcome", Map.of("outcome", "SUCCESS", "promptTokens", 99)));
+        entries.add(Map.of("leaseId", done, "outcome", Map.of("outcome", "OVERLOADED"))); // settled before
+        entries.add(Map.of("leaseId", ids.get(5), "outcome", Map.of("outcome", "SUCCESS")));
+        entries.add(Map.of("leaseId", ids.get(6), "outcome", Map.of("outcome", "CLIENT_ERROR", "reason", "bad")));
+        internal().body(Map.of("outcomes", entries)).post("/outcomes").then().statusCode(200)
+                .body("results.status", equalTo(List.of(204, 204, 204, 204, 204, 409, 204, 409, 204, 204)));
+        for (int i = 0; i < 5; i++) {
+            assertEquals(List.of(i == 4 ? "OVERLOADED" : "SUCCESS", String.valueOf(10 + i), String.valueOf(100 + i),
+                    "r" + i), List.of(settledRow(ids.get(i))), "lease " + i);
+        }
+        assertEquals(List.of("SUCCESS", "null", "null", "null"), List.of(settledRow(ids.get(5))));
+        assertEquals(List.of("CLIENT_ERROR", "null", "null", "bad"), List.of(settledRow(ids.get(6))));
+        assertEquals("SUCCESS", settledRow(done)[0]);
+    }
+
     @Test
     void aBanInABatchHoldsBeforeTheNextLease() {
         String p = unique("p");

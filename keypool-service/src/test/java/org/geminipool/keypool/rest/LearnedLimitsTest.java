@@ -47,7 +47,12 @@ class LearnedLimitsTest {
     /** Moves the clock to the start of the next minute window (plus a second), so a test owns a whole minute. */
     private void freshMinute() {
         long now = time.nowMillis();
-        time.shift(Duration.ofMillis(TimeSource.nextMinuteStart(now) - now + 1000));
+        long next = TimeSource.nextMinuteStart(now);
+        // A test spans a few shifted minutes: never let Google's (Pacific) day end inside one.
+        if (TimeSource.dayWindow(next + Duration.ofMinutes(15).toMillis()) != TimeSource.dayWindow(now)) {
+            next = TimeSource.nextPacificMidnight(now);
+        }
+        time.shift(Duration.ofMillis(next - now + 1000));
     }
 
     private static Map<String, Object> violation(String window, Long limit, String quotaModel, boolean free) {
