@@ -12,7 +12,8 @@
 #   --conns C       connections of the max-throughput runs (default 16)
 # Env: BENCH_SRC (where the packaged jars are; default: this checkout — use a private clone + `mvn -B -q package
 #      -DskipTests` while someone else is rebuilding the checkout), BENCH_WARMUP (gateway JVM warm-up s, default 30),
-#      BENCH_KEYS (keys/projects, default 20), GEMINI_POOL_DB_URL/_USER/_PASSWORD (default 127.0.0.1:3306 root when
+#      BENCH_KEYS (keys, default 20), BENCH_PROJECTS (projects the keys are spread over, default BENCH_KEYS),
+#      GEMINI_POOL_DB_URL/_USER/_PASSWORD (default 127.0.0.1:3306 root when
 #      reachable, else the embedded MariaDB of local-db on 127.0.0.1:13307), JAVA_OPTS (default -Xmx512m).
 # Everything listens on 127.0.0.1 only; everything started here is stopped on exit. Keys are generated fakes.
 # Writes bench/gateway/results/<timestamp>.md (git-ignored) and prints it.
@@ -35,6 +36,7 @@ done
 [ "$SECS" -le 60 ] || { echo "at most 60 s per run" >&2; exit 2; }
 WARMUP=${BENCH_WARMUP:-30}
 NKEYS=${BENCH_KEYS:-20}
+NPROJECTS=${BENCH_PROJECTS:-$NKEYS}
 JOPTS=${JAVA_OPTS:--Xmx512m}
 MODEL=gemini-3.5-flash-lite
 # Paced runs: enough connections that the schedule, not the connection count, sets the rate (also with --latency-ms).
@@ -86,7 +88,7 @@ CLIENT_TOKEN=gp-bench-$(rnd 20)
 : > "$WORK/keys.txt"
 for ((i=0; i<NKEYS; i++)); do
   k="AIza$(head -c 64 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' | head -c 35)"
-  echo "$k project=bench-$i" >> "$WORK/keys.txt"
+  echo "$k project=bench-$((i % NPROJECTS))" >> "$WORK/keys.txt"
 done
 KEY0=$(head -1 "$WORK/keys.txt" | cut -d' ' -f1)
 QUOTA='{"rpm":10000000,"rpd":1000000000}'
@@ -101,9 +103,14 @@ SIM=http://127.0.0.1:$SIM_PORT
 wait_http "$SIM/_sim/health" 60 $SIM_PID simulator
 keys_json=$(awk '{sub("project=","",$2); printf "%s{\"apiKey\":\"%s\",\"project\":\"%s\"}", (NR>1?",":""), $1, $2}' "$WORK/keys.txt")
 curl -fsS -o /dev/null -H 'Content-Type: application/json' -d "{\"keys\":[$keys_json]}" "$SIM/_sim/keys"
-for ((i=0; i<NKEYS; i++)); do
-  curl -fsS -o /dev/null -X PUT -H 'Content-Type: application/json' -d "$SIM_QUOTA" "$SIM/_sim/projects/bench-$i/quotas/$MODEL"
-done
+# Every free-tier project at once (the bench's projects are all free tier), then per project where there are few.
+curl -fsS -o /dev/null -X PUT -H 'Content-Type: application/json' -d "${SIM_QUOTA%\}},\"tier\":\"FREE\"}" \
+  "$SIM/_sim/quotas/$MODEL"
+if [ "$NPROJECTS" -le 100 ]; then
+  for ((i=0; i<NPROJECTS; i++)); do
+    curl -fsS -o /dev/null -X PUT -H 'Content-Type: application/json' -d "$SIM_QUOTA" "$SIM/_sim/projects/bench-$i/quotas/$MODEL"
+  done
+fi
 curl -fsS -o /dev/null -X PUT -H 'Content-Type: application/json' -d '{"fixedMs":0,"perChunkMs":0}' "$SIM/_sim/latency"
 
 # ---- nginx: the proxy floor ----------------------------------------------------------------------------------------
@@ -275,7 +282,7 @@ REPORT=$HERE/results/$TS.md
   echo "# Gateway benchmark $TS"
   echo
   echo "Command: \`bench/gateway/run.sh --seconds $SECS --rate $RATE --latency-ms $LAT_MS --conns $CONNS\`" \
-    "(BENCH_SRC=$SRC at $(git -C "$SRC" rev-parse --short HEAD 2>/dev/null || echo '?'), warm-up ${WARMUP} s, $NKEYS keys in $NKEYS projects)"
+    "(BENCH_SRC=$SRC at $(git -C "$SRC" rev-parse --short HEAD 2>/dev/null || echo '?'), warm-up ${WARMUP} s, $NKEYS keys in $NPROJECTS projects)"
   echo
   echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo); $(java -version 2>&1 | head -1);" \
     "$(nginx -v 2>&1); $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2); db: $DB_DESC; JAVA_OPTS=$JOPTS."
