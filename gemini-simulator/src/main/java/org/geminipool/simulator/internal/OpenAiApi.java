@@ -27,43 +27,20 @@ final class OpenAiApi {
     private final SimState state;
     private final NativeApi natives;
     private final AtomicLong seq;
+    /** The same caller checks as native, errors array-wrapped. */
+    private final ObjectCalls calls;
 
     OpenAiApi(Vertx vertx, SimState state, NativeApi natives, AtomicLong seq) {
         this.vertx = vertx;
         this.state = state;
         this.natives = natives;
         this.seq = seq;
-    }
-
-    private static String key(RoutingContext ctx) {
-        String b = Http.bearer(ctx);
-        return b != null ? b : NativeApi.nativeKey(ctx);
-    }
-
-    /**
-     * The same caller checks as native, array-wrapped. The RPC name in a 401/403 of these routes is the simulator's
-     * guess ({@code …v1beta.OpenAiCompatibilityService.<Method>}, unconfirmed).
-     */
-    private NativeApi.Caller auth(RoutingContext ctx, String method) {
-        String k = key(ctx);
-        if (k == null && !state.locationUnsupported()) {
-            Http.googleError(ctx, unauthenticated(), true);
-            return null;
-        }
-        return natives.authenticate(ctx, k, true,
-                NativeApi.rpc("v1beta", "OpenAiCompatibilityService", method));
-    }
-
-    private static GoogleErrors.GoogleError unauthenticated() {
-        JsonObject e = new JsonObject().put("code", 401).put("message", "Missing bearer or basic authentication in header")
-                .put("status", "UNAUTHENTICATED");
-        return new GoogleErrors.GoogleError(401, new JsonObject().put("error", e));
+        this.calls = ObjectCalls.openAi(state, natives);
     }
 
     private ModelCatalog.Model model(RoutingContext ctx, NativeApi.Caller c, String name, String method) {
         if (name == null || name.isBlank()) {
-            state.count(c.apiKey(), null, null, false);
-            Http.googleError(ctx, GoogleErrors.invalidArgument("model is not specified"), true);
+            calls.refuse(ctx, c, GoogleErrors.invalidArgument("model is not specified"));
             return null;
         }
         return natives.model(ctx, c, COMPAT_API_VERSION, name, method, true);
@@ -73,25 +50,22 @@ final class OpenAiApi {
 
     void models(RoutingContext ctx, String id) {
         Http.afterLatency(vertx, state, () -> {
-            NativeApi.Caller c = auth(ctx, id == null ? "ListModels" : "GetModel");
+            NativeApi.Caller c = calls.auth(ctx, id == null ? "ListModels" : "GetModel");
             if (c == null) {
                 return;
             }
             if (id == null) {
                 JsonArray data = new JsonArray();
                 state.models().forEach(m -> data.add(modelJson(m)));
-                state.count(c.apiKey(), null, null, true);
-                Http.send(ctx, 200, Http.JSON_UTF8, new JsonObject().put("object", "list").put("data", data).encode());
+                calls.ok(ctx, c, new JsonObject().put("object", "list").put("data", data));
                 return;
             }
             ModelCatalog.Model m = state.listedModel(ModelCatalog.bare(id));
             if (m == null) {
-                state.count(c.apiKey(), null, null, false);
-                Http.googleError(ctx, GoogleErrors.modelNotFound(ModelCatalog.bare(id), COMPAT_API_VERSION, "get"), true);
+                calls.refuse(ctx, c, GoogleErrors.modelNotFound(ModelCatalog.bare(id), COMPAT_API_VERSION, "get"));
                 return;
             }
-            state.count(c.apiKey(), null, null, true);
-            Http.send(ctx, 200, Http.JSON_UTF8, modelJson(m).encode());
+            calls.ok(ctx, c, modelJson(m));
         });
     }
 
@@ -107,16 +81,12 @@ final class OpenAiApi {
     }
 
     private void doChat(RoutingContext ctx) {
-        NativeApi.Caller c = auth(ctx, "ChatCompletions");
+        NativeApi.Caller c = calls.auth(ctx, "ChatCompletions");
         if (c == null) {
             return;
         }
-        JsonObject body;
-        try {
-            body = Generation.parseObject(ctx.body().asString());
-        } catch (Generation.Invalid e) {
-            state.count(c.apiKey(), null, null, false);
-            Http.googleError(ctx, e.error, true);
+        JsonObject body = calls.body(ctx, c);
+        if (body == null) {
             return;
         }
         ModelCatalog.Model m = model(ctx, c, body.getString("model"), "generateContent");
@@ -127,8 +97,7 @@ final class OpenAiApi {
         try {
             req = chatRequest(m, body);
         } catch (Generation.Invalid e) {
-            state.count(c.apiKey(), null, null, false);
-            Http.googleError(ctx, e.error, true);
+            calls.refuse(ctx, c, e.error);
             return;
         }
         boolean stream = body.getBoolean("stream", false);
@@ -252,16 +221,12 @@ final class OpenAiApi {
     }
 
     private void doEmbeddings(RoutingContext ctx) {
-        NativeApi.Caller c = auth(ctx, "Embeddings");
+        NativeApi.Caller c = calls.auth(ctx, "Embeddings");
         if (c == null) {
             return;
         }
-        JsonObject body;
-        try {
-            body = Generation.parseObject(ctx.body().asString());
-        } catch (Generation.Invalid e) {
-            state.count(c.apiKey(), null, null, false);
-            Http.googleError(ctx, e.error, true);
+        JsonObject body = calls.body(ctx, c);
+        if (body == null) {
             return;
         }
         ModelCatalog.Model m = model(ctx, c, body.getString("model"), "embedContent");
@@ -291,8 +256,7 @@ final class OpenAiApi {
             problem = "dimensions must be between 1 and " + m.embeddingDims();
         }
         if (problem != null) {
-            state.count(c.apiKey(), null, null, false);
-            Http.googleError(ctx, GoogleErrors.invalidArgument(problem), true);
+            calls.refuse(ctx, c, GoogleErrors.invalidArgument(problem));
             return;
         }
         int units = list && state.batchEmbedCountsPerItem() ? inputs.size() : 1;
@@ -331,16 +295,12 @@ final class OpenAiApi {
     }
 
     private void doImages(RoutingContext ctx) {
-        NativeApi.Caller c = auth(ctx, "ImagesGenerations");
+        NativeApi.Caller c = calls.auth(ctx, "ImagesGenerations");
         if (c == null) {
             return;
         }
-        JsonObject body;
-        try {
-            body = Generation.parseObject(ctx.body().asString());
-        } catch (Generation.Invalid e) {
-            state.count(c.apiKey(), null, null, false);
-            Http.googleError(ctx, e.error, true);
+        JsonObject body = calls.body(ctx, c);
+        if (body == null) {
             return;
         }
         ModelCatalog.Model m = model(ctx, c, body.getString("model"), "generateContent");
@@ -350,10 +310,9 @@ final class OpenAiApi {
         String prompt = body.getString("prompt");
         Integer n = body.getInteger("n", 1);
         if (m.kind() != ModelCatalog.Kind.IMAGE || prompt == null || prompt.isBlank() || n == null || n < 1 || n > 4) {
-            state.count(c.apiKey(), null, null, false);
-            Http.googleError(ctx, GoogleErrors.invalidArgument(m.kind() != ModelCatalog.Kind.IMAGE
+            calls.refuse(ctx, c, GoogleErrors.invalidArgument(m.kind() != ModelCatalog.Kind.IMAGE
                     ? "Model does not support the requested response modalities: image"
-                    : "prompt must be non-empty and n between 1 and 4"), true);
+                    : "prompt must be non-empty and n between 1 and 4"));
             return;
         }
         SimState.Decision d = state.admit(c.project(), m, n, ContentGen.tokens(prompt), false, false);
