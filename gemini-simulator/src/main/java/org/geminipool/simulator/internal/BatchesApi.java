@@ -371,15 +371,10 @@ final class BatchesApi {
 
     void handle(RoutingContext ctx, String rest) {
         String tail = rest.replace("%3A", ":").replace("%3a", ":");
-        HttpMethod method = ctx.request().method();
-        if (tail.isEmpty()) {
-            if (method == HttpMethod.GET) {
-                list(ctx);
-            } else {
-                ObjectCalls.methodNotFound(ctx);
-            }
+        if (ObjectCalls.collection(ctx, tail, null, () -> list(ctx))) {
             return;
         }
+        HttpMethod method = ctx.request().method();
         boolean cancel = tail.endsWith(":cancel");
         String id = cancel ? tail.substring(0, tail.length() - ":cancel".length()) : tail;
         if (id.isEmpty() || id.contains("/") || id.contains(":")) {

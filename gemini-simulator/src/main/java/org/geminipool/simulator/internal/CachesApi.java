@@ -46,17 +46,10 @@ final class CachesApi {
     }
 
     void handle(RoutingContext ctx, String rest) {
-        HttpMethod m = ctx.request().method();
-        if (rest.isEmpty()) {
-            if (m == HttpMethod.POST) {
-                create(ctx);
-            } else if (m == HttpMethod.GET) {
-                list(ctx);
-            } else {
-                ObjectCalls.methodNotFound(ctx);
-            }
+        if (ObjectCalls.collection(ctx, rest, () -> create(ctx), () -> list(ctx))) {
             return;
         }
+        HttpMethod m = ctx.request().method();
         if (rest.contains("/")) {
             ObjectCalls.methodNotFound(ctx);
             return;

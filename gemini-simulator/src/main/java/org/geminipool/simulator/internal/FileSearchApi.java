@@ -74,17 +74,10 @@ final class FileSearchApi {
 
     void handle(RoutingContext ctx, String rest) {
         String tail = rest.replace("%3A", ":").replace("%3a", ":");
-        HttpMethod m = ctx.request().method();
-        if (tail.isEmpty()) {
-            if (m == HttpMethod.POST) {
-                create(ctx);
-            } else if (m == HttpMethod.GET) {
-                list(ctx);
-            } else {
-                ObjectCalls.methodNotFound(ctx);
-            }
+        if (ObjectCalls.collection(ctx, tail, () -> create(ctx), () -> list(ctx))) {
             return;
         }
+        HttpMethod m = ctx.request().method();
         String[] parts = tail.split("/");
         boolean importFile = parts.length == 1 && parts[0].endsWith(":importFile");
         String storeId = importFile ? parts[0].substring(0, parts[0].length() - ":importFile".length()) : parts[0];

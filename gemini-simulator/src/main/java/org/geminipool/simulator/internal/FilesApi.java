@@ -596,15 +596,10 @@ final class FilesApi {
     /** Every {@code /v1beta/files…} and {@code /download/v1beta/files…} request. */
     void handle(RoutingContext ctx, String rest, boolean downloadPath) {
         String tail = rest.replace("%3A", ":").replace("%3a", ":");
-        io.vertx.core.http.HttpMethod method = ctx.request().method();
-        if (tail.isEmpty() && !downloadPath) {
-            if (method == io.vertx.core.http.HttpMethod.GET) {
-                list(ctx);
-            } else {
-                ObjectCalls.methodNotFound(ctx);
-            }
+        if (!downloadPath && ObjectCalls.collection(ctx, tail, null, () -> list(ctx))) {
             return;
         }
+        io.vertx.core.http.HttpMethod method = ctx.request().method();
         boolean download = tail.endsWith(":download");
         String id = download ? tail.substring(0, tail.length() - ":download".length()) : tail;
         if (id.isEmpty() || id.contains("/") || (downloadPath && !download)) {

@@ -1,5 +1,6 @@
 package org.geminipool.simulator.internal;
 
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -147,6 +148,25 @@ final class ObjectCalls {
             body.put("nextPageToken", page.next());
         }
         ok(ctx, c, body);
+    }
+
+    /**
+     * A request for the collection itself ({@code rest} empty): POST runs {@code create}, GET runs {@code list}, any
+     * other method (or one whose action is null) is Google's 404. False, doing nothing, for a path below it.
+     */
+    static boolean collection(RoutingContext ctx, String rest, Runnable create, Runnable list) {
+        if (!rest.isEmpty()) {
+            return false;
+        }
+        HttpMethod m = ctx.request().method();
+        if (m == HttpMethod.POST && create != null) {
+            create.run();
+        } else if (m == HttpMethod.GET && list != null) {
+            list.run();
+        } else {
+            methodNotFound(ctx);
+        }
+        return true;
     }
 
     /** Google's 404 for a path or method a native object route does not serve (not counted: no caller yet). */

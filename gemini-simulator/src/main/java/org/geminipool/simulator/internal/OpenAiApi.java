@@ -38,12 +38,30 @@ final class OpenAiApi {
         this.calls = ObjectCalls.openAi(state, natives);
     }
 
-    private ModelCatalog.Model model(RoutingContext ctx, NativeApi.Caller c, String name, String method) {
+    /** What every model call starts with: its caller, its JSON body and the body's model. */
+    private record Intake(NativeApi.Caller caller, JsonObject body, ModelCatalog.Model model) {
+    }
+
+    /**
+     * Authenticates {@code rpcMethod}, reads the body and finds its {@code model}, which must serve
+     * {@code modelMethod} (404s name the compat layer's API version); null once refused.
+     */
+    private Intake intake(RoutingContext ctx, String rpcMethod, String modelMethod) {
+        NativeApi.Caller c = calls.auth(ctx, rpcMethod);
+        if (c == null) {
+            return null;
+        }
+        JsonObject body = calls.body(ctx, c);
+        if (body == null) {
+            return null;
+        }
+        String name = body.getString("model");
         if (name == null || name.isBlank()) {
             calls.refuse(ctx, c, GoogleErrors.invalidArgument("model is not specified"));
             return null;
         }
-        return natives.model(ctx, c, COMPAT_API_VERSION, name, method, true);
+        ModelCatalog.Model m = natives.model(ctx, c, COMPAT_API_VERSION, name, modelMethod, true);
+        return m == null ? null : new Intake(c, body, m);
     }
 
     // ------------------------------------------------------------------ models
@@ -81,18 +99,13 @@ final class OpenAiApi {
     }
 
     private void doChat(RoutingContext ctx) {
-        NativeApi.Caller c = calls.auth(ctx, "ChatCompletions");
-        if (c == null) {
+        Intake call = intake(ctx, "ChatCompletions", "generateContent");
+        if (call == null) {
             return;
         }
-        JsonObject body = calls.body(ctx, c);
-        if (body == null) {
-            return;
-        }
-        ModelCatalog.Model m = model(ctx, c, body.getString("model"), "generateContent");
-        if (m == null) {
-            return;
-        }
+        NativeApi.Caller c = call.caller();
+        JsonObject body = call.body();
+        ModelCatalog.Model m = call.model();
         Generation.Request req;
         try {
             req = chatRequest(m, body);
@@ -221,18 +234,13 @@ final class OpenAiApi {
     }
 
     private void doEmbeddings(RoutingContext ctx) {
-        NativeApi.Caller c = calls.auth(ctx, "Embeddings");
-        if (c == null) {
+        Intake call = intake(ctx, "Embeddings", "embedContent");
+        if (call == null) {
             return;
         }
-        JsonObject body = calls.body(ctx, c);
-        if (body == null) {
-            return;
-        }
-        ModelCatalog.Model m = model(ctx, c, body.getString("model"), "embedContent");
-        if (m == null) {
-            return;
-        }
+        NativeApi.Caller c = call.caller();
+        JsonObject body = call.body();
+        ModelCatalog.Model m = call.model();
         List<String> inputs = new ArrayList<>();
         Object in = body.getValue("input");
         boolean list = in instanceof JsonArray;
@@ -295,18 +303,13 @@ final class OpenAiApi {
     }
 
     private void doImages(RoutingContext ctx) {
-        NativeApi.Caller c = calls.auth(ctx, "ImagesGenerations");
-        if (c == null) {
+        Intake call = intake(ctx, "ImagesGenerations", "generateContent");
+        if (call == null) {
             return;
         }
-        JsonObject body = calls.body(ctx, c);
-        if (body == null) {
-            return;
-        }
-        ModelCatalog.Model m = model(ctx, c, body.getString("model"), "generateContent");
-        if (m == null) {
-            return;
-        }
+        NativeApi.Caller c = call.caller();
+        JsonObject body = call.body();
+        ModelCatalog.Model m = call.model();
         String prompt = body.getString("prompt");
         Integer n = body.getInteger("n", 1);
         if (m.kind() != ModelCatalog.Kind.IMAGE || prompt == null || prompt.isBlank() || n == null || n < 1 || n > 4) {
