@@ -8,27 +8,10 @@ import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
 import { createOpenAI } from '@ai-sdk/openai';
 import { generateText, streamText } from 'ai';
+import { args, assert, check, finish, startWatchdog } from '../node-common/check.mjs';
 
-const [baseUrl, token] = process.argv.slice(2);
-if (!baseUrl || !token) {
-  console.error('usage: node doors-check.mjs <gatewayBaseUrl> <clientToken>');
-  process.exit(2);
-}
-const watchdog = setTimeout(() => { console.error('FAIL: doors-check took longer than 130 s'); process.exit(3); }, 130_000);
-
-let failures = 0;
-let passed = 0;
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
-async function check(name, fn) {
-  try {
-    await fn();
-    passed++;
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    failures++;
-    console.log(`FAIL ${name}: ${e && e.stack ? e.stack : e}`);
-  }
-}
+const [baseUrl, token] = args(2, 'usage: node doors-check.mjs <gatewayBaseUrl> <clientToken>');
+const watchdog = startWatchdog('doors-check', 130);
 
 const openai = new OpenAI({ apiKey: token, baseURL: baseUrl + '/v1', maxRetries: 0 });
 const anthropic = new Anthropic({ apiKey: token, baseURL: baseUrl, maxRetries: 0 });
@@ -262,6 +245,4 @@ await check('anthropic errors in Anthropic shape (wrong x-api-key → 401 authen
   }
 });
 
-clearTimeout(watchdog);
-console.log(`${passed} passed, ${failures} failed`);
-process.exit(failures === 0 ? 0 : 1);
+finish(watchdog);

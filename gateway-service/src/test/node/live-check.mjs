@@ -1,27 +1,10 @@
 // Drives the gateway's Live API with the official @google/genai SDK (ai.live.connect) and fails (exit 1) when a
 // check does not pass. Usage: node live-check.mjs <gatewayBaseUrl> <clientToken> <liveModelOrAlias>
 import { GoogleGenAI, Modality } from '@google/genai';
+import { args, assert, check, finish, startWatchdog } from '../node-common/check.mjs';
 
-const [baseUrl, token, model] = process.argv.slice(2);
-if (!baseUrl || !token || !model) {
-  console.error('usage: node live-check.mjs <gatewayBaseUrl> <clientToken> <liveModelOrAlias>');
-  process.exit(2);
-}
-const watchdog = setTimeout(() => { console.error('FAIL: live-check took longer than 100 s'); process.exit(3); }, 100_000);
-
-let failures = 0;
-let passed = 0;
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
-async function check(name, fn) {
-  try {
-    await fn();
-    passed++;
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    failures++;
-    console.log(`FAIL ${name}: ${e && e.stack ? e.stack : e}`);
-  }
-}
+const [baseUrl, token, model] = args(3, 'usage: node live-check.mjs <gatewayBaseUrl> <clientToken> <liveModelOrAlias>');
+const watchdog = startWatchdog('live-check', 100);
 
 /** A live session whose messages are queued; next(pred) waits (bounded) for the first message matching pred. */
 async function connect(ai, config) {
@@ -109,6 +92,4 @@ await check('authTokens.create through the pool, then live.connect with the ephe
   s.session.close();
 });
 
-clearTimeout(watchdog);
-console.log(`${passed} passed, ${failures} failed`);
-process.exit(failures === 0 ? 0 : 1);
+finish(watchdog);

@@ -4,27 +4,10 @@
 // interactions.create plain, chained (previous_interaction_id) and streamed. Prints "OBJECT <name>" for each object it
 // created, so the Java side can check which project served what. Usage: node objects-check.mjs <gatewayBaseUrl> <token>
 import { GoogleGenAI, ApiError } from '@google/genai';
+import { args, assert, check, finish, startWatchdog } from '../node-common/check.mjs';
 
-const [baseUrl, token, otherToken] = process.argv.slice(2);
-if (!baseUrl || !token) {
-  console.error('usage: node objects-check.mjs <gatewayBaseUrl> <clientToken> [otherClientToken]');
-  process.exit(2);
-}
-const watchdog = setTimeout(() => { console.error('FAIL: objects-check took longer than 150 s'); process.exit(3); }, 150_000);
-
-let failures = 0;
-let passed = 0;
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
-async function check(name, fn) {
-  try {
-    await fn();
-    passed++;
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    failures++;
-    console.log(`FAIL ${name}: ${e && e.stack ? e.stack : e}`);
-  }
-}
+const [baseUrl, token, otherToken] = args(2, 'usage: node objects-check.mjs <gatewayBaseUrl> <clientToken> [otherClientToken]');
+const watchdog = startWatchdog('objects-check', 150);
 
 const ai = new GoogleGenAI({ apiKey: token, httpOptions: { baseUrl } });
 let uploaded;
@@ -114,6 +97,4 @@ await check('files.delete, then the file is gone for the pool', async () => {
   throw new Error('a deleted file was still readable');
 });
 
-clearTimeout(watchdog);
-console.log(`${passed} passed, ${failures} failed`);
-process.exit(failures === 0 ? 0 : 1);
+finish(watchdog);

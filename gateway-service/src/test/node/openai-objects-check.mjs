@@ -5,27 +5,10 @@
 // percent-encoded (files%2Fabc), as this SDK sends them. Prints "OBJECT <id>" for each object, so the Java side can
 // check which project served what. Usage: node openai-objects-check.mjs <gatewayBaseUrl> <token> <otherToken>
 import OpenAI, { toFile, NotFoundError } from 'openai';
+import { args, assert, check, finish, startWatchdog } from '../node-common/check.mjs';
 
-const [baseUrl, token, otherToken] = process.argv.slice(2);
-if (!baseUrl || !token || !otherToken) {
-  console.error('usage: node openai-objects-check.mjs <gatewayBaseUrl> <clientToken> <otherClientToken>');
-  process.exit(2);
-}
-const watchdog = setTimeout(() => { console.error('FAIL: openai-objects-check took longer than 150 s'); process.exit(3); }, 150_000);
-
-let failures = 0;
-let passed = 0;
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
-async function check(name, fn) {
-  try {
-    await fn();
-    passed++;
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    failures++;
-    console.log(`FAIL ${name}: ${e && e.stack ? e.stack : e}`);
-  }
-}
+const [baseUrl, token, otherToken] = args(3, 'usage: node openai-objects-check.mjs <gatewayBaseUrl> <clientToken> <otherClientToken>');
+const watchdog = startWatchdog('openai-objects-check', 150);
 
 const openai = new OpenAI({ apiKey: token, baseURL: baseUrl + '/v1beta/openai', maxRetries: 0 });
 const other = new OpenAI({ apiKey: otherToken, baseURL: baseUrl + '/v1beta/openai', maxRetries: 0 });
@@ -105,6 +88,4 @@ await check('files.delete, then the file is gone for the pool', async () => {
   throw new Error('a deleted file was still readable');
 });
 
-clearTimeout(watchdog);
-console.log(`${passed} passed, ${failures} failed`);
-process.exit(failures === 0 ? 0 : 1);
+finish(watchdog);

@@ -3,27 +3,10 @@
 // Expects the built-in routes with keys in the flash-lite and embedding pools.
 import { GoogleGenAI, ApiError } from '@google/genai';
 import OpenAI from 'openai';
+import { args, assert, check, finish, startWatchdog } from '../node-common/check.mjs';
 
-const [baseUrl, token] = process.argv.slice(2);
-if (!baseUrl || !token) {
-  console.error('usage: node sdk-check.mjs <gatewayBaseUrl> <clientToken>');
-  process.exit(2);
-}
-const watchdog = setTimeout(() => { console.error('FAIL: sdk-check took longer than 100 s'); process.exit(3); }, 100_000);
-
-let failures = 0;
-let passed = 0;
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
-async function check(name, fn) {
-  try {
-    await fn();
-    passed++;
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    failures++;
-    console.log(`FAIL ${name}: ${e && e.stack ? e.stack : e}`);
-  }
-}
+const [baseUrl, token] = args(2, 'usage: node sdk-check.mjs <gatewayBaseUrl> <clientToken>');
+const watchdog = startWatchdog('sdk-check', 100);
 
 const openai = new OpenAI({ apiKey: token, baseURL: baseUrl + '/v1', maxRetries: 0 });
 const ai = new GoogleGenAI({ apiKey: token, httpOptions: { baseUrl } });
@@ -124,6 +107,4 @@ await check('genai bad token → ApiError 401', async () => {
   }
 });
 
-clearTimeout(watchdog);
-console.log(`${passed} passed, ${failures} failed`);
-process.exit(failures === 0 ? 0 : 1);
+finish(watchdog);

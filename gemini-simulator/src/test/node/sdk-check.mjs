@@ -4,27 +4,10 @@
 // its default 0/0 free-tier limits so that it answers 429.
 import { GoogleGenAI, ApiError } from '@google/genai';
 import OpenAI from 'openai';
+import { args, assert, check, finish, startWatchdog } from '../../../../gateway-service/src/test/node-common/check.mjs';
 
-const [baseUrl, key] = process.argv.slice(2);
-if (!baseUrl || !key) {
-  console.error('usage: node sdk-check.mjs <baseUrl> <validKey>');
-  process.exit(2);
-}
-const watchdog = setTimeout(() => { console.error('FAIL: sdk-check took longer than 90 s'); process.exit(3); }, 90_000);
-
-let failures = 0;
-let passed = 0;
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
-async function check(name, fn) {
-  try {
-    await fn();
-    passed++;
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    failures++;
-    console.log(`FAIL ${name}: ${e && e.stack ? e.stack : e}`);
-  }
-}
+const [baseUrl, key] = args(2, 'usage: node sdk-check.mjs <baseUrl> <validKey>');
+const watchdog = startWatchdog('sdk-check', 90);
 async function admin(path, body) {
   const r = await fetch(baseUrl + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   assert(r.status === 204, `admin ${path} answered ${r.status}`);
@@ -284,6 +267,4 @@ await check('openai invalid key -> 400', async () => {
   throw new Error('no error raised');
 });
 
-clearTimeout(watchdog);
-console.log(`${passed} passed, ${failures} failed`);
-process.exit(failures === 0 ? 0 : 1);
+finish(watchdog);

@@ -9,30 +9,13 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { args, assert, check, finish, startWatchdog } from '../../node-common/check.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const BIN = join(HERE, 'node_modules', '.bin');
-const [baseUrl, token, section, scratchArg] = process.argv.slice(2);
-if (!baseUrl || !token || !section) {
-  console.error('usage: node clients-check.mjs <gatewayBaseUrl> <clientToken> <gemini-cli|ai-sdk|langchain|ccr> [scratchDir]');
-  process.exit(2);
-}
+const [baseUrl, token, section, scratchArg] = args(3, 'usage: node clients-check.mjs <gatewayBaseUrl> <clientToken> <gemini-cli|ai-sdk|langchain|ccr> [scratchDir]');
 const scratch = scratchArg || mkdtempSync(join(tmpdir(), 'gp-clients-'));
-const watchdog = setTimeout(() => { console.error('FAIL: clients-check took longer than 240 s'); process.exit(3); }, 240_000);
-
-let failures = 0;
-let passed = 0;
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
-async function check(name, fn) {
-  try {
-    await fn();
-    passed++;
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    failures++;
-    console.log(`FAIL ${name}: ${e && e.stack ? e.stack : e}`);
-  }
-}
+const watchdog = startWatchdog('clients-check', 240);
 
 /** Runs a command with a bounded time; resolves { code, stdout, stderr }. */
 function run(cmd, args, { env = {}, cwd = scratch, timeoutMs = 90_000 } = {}) {
@@ -295,7 +278,5 @@ if (!sections[section]) {
   process.exit(2);
 }
 await sections[section]();
-clearTimeout(watchdog);
 if (!scratchArg) rmSync(scratch, { recursive: true, force: true });
-console.log(`${section}: ${passed} passed, ${failures} failed`);
-process.exit(failures === 0 ? 0 : 1);
+finish(watchdog, section);

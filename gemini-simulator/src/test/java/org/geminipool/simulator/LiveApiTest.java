@@ -3,31 +3,21 @@ package org.geminipool.simulator;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The Live API WebSocket (gemini-api-2026.md §10). Waits are bounded polls of the received messages. */
 class LiveApiTest extends SimTestBase {
 
-    private static final String PATH = "/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent";
-
-    /** A client that collects every server message (binary or text frames) and the close frame. */
-    static final class Client implements WebSocket.Listener {
-        final BlockingQueue<JsonObject> messages = new LinkedBlockingQueue<>();
-        final BlockingQueue<String> closes = new LinkedBlockingQueue<>();
-        private final StringBuilder partial = new StringBuilder();
-        WebSocket ws;
+    /** The simulator's raw Live client with this suite's waits: 10 s a message or the close, 200 messages at most. */
+    static final class Client extends LiveTestClient {
+        private Client() {
+            super(Duration.ofSeconds(10), Duration.ofSeconds(10), 200);
+        }
 
         static Client connect(String query, String headerKey) throws Exception {
             return connect(PATH, query, headerKey == null ? null : "x-goog-api-key", headerKey);
@@ -35,62 +25,8 @@ class LiveApiTest extends SimTestBase {
 
         static Client connect(String path, String query, String header, String value) throws Exception {
             Client c = new Client();
-            WebSocket.Builder b = HttpClient.newHttpClient().newWebSocketBuilder();
-            if (header != null) {
-                b.header(header, value);
-            }
-            c.ws = b.buildAsync(URI.create(sim.baseUrl().replace("http", "ws") + path + query), c)
-                    .get(10, TimeUnit.SECONDS);
+            c.open(sim.baseUrl(), path + query, header == null ? Map.of() : Map.of(header, value));
             return c;
-        }
-
-        void send(String json) throws Exception {
-            ws.sendText(json, true).get(10, TimeUnit.SECONDS);
-        }
-
-        JsonObject next() throws InterruptedException {
-            JsonObject m = messages.poll(10, TimeUnit.SECONDS);
-            assertNotNull(m, "a server message within 10 s; closes: " + closes);
-            return m;
-        }
-
-        /** Messages until one has {@code field}. */
-        JsonObject until(String field) throws InterruptedException {
-            for (int i = 0; i < 200; i++) {
-                JsonObject m = next();
-                if (m.containsKey(field)) {
-                    return m;
-                }
-            }
-            throw new AssertionError("no " + field);
-        }
-
-        String close() throws InterruptedException {
-            String c = closes.poll(10, TimeUnit.SECONDS);
-            assertNotNull(c, "a close frame within 10 s");
-            return c;
-        }
-
-        @Override
-        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-            partial.append(StandardCharsets.UTF_8.decode(data));
-            if (last) {
-                messages.add(new JsonObject(partial.toString()));
-                partial.setLength(0);
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            return onBinary(webSocket, StandardCharsets.UTF_8.encode(data.toString()), last);
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            closes.add(statusCode + " " + reason);
-            return null;
         }
     }
 
@@ -123,7 +59,7 @@ class LiveApiTest extends SimTestBase {
         JsonObject echo = c.until("serverContent");
         assertEquals("AAECAw==", echo.getJsonObject("serverContent").getJsonObject("modelTurn").getJsonArray("parts")
                 .getJsonObject(0).getJsonObject("inlineData").getString("data"));
-        c.ws.sendClose(1000, "bye").get(10, TimeUnit.SECONDS);
+        c.socket().sendClose(1000, "bye").get(10, TimeUnit.SECONDS);
         assertEquals(1, sim.accepted(key));
     }
 
@@ -151,14 +87,14 @@ class LiveApiTest extends SimTestBase {
         Client otherProject = Client.connect("", validKey("p2"));
         otherProject.send(SETUP);
         assertEquals("{\"setupComplete\":{}}", otherProject.next().encode());
-        first.ws.sendClose(1000, "done").get(10, TimeUnit.SECONDS);
+        first.socket().sendClose(1000, "done").get(10, TimeUnit.SECONDS);
         first.close();
         // the slot frees once the server has seen the close (bounded retries)
         String answer = null;
         for (int i = 0; i < 50 && !"{\"setupComplete\":{}}".equals(answer); i++) {
             Client again = Client.connect("", key);
             again.send(SETUP);
-            JsonObject m = again.messages.poll(2, TimeUnit.SECONDS);
+            JsonObject m = again.messages().poll(2, TimeUnit.SECONDS);
             answer = m == null ? null : m.encode();
         }
         assertEquals("{\"setupComplete\":{}}", answer);

@@ -8,13 +8,9 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpVersion;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.geminipool.contract.live.LiveHeartbeat;
@@ -22,9 +18,8 @@ import org.geminipool.contract.live.LiveSlotGrant;
 import org.geminipool.contract.live.LiveSlotLimit;
 import org.geminipool.contract.live.LiveSlotRefusal;
 import org.geminipool.contract.live.LiveSlotRequest;
-import org.geminipool.gateway.config.GatewayConfig;
+import org.geminipool.gateway.quota.KeypoolEndpoint;
 
-import java.net.URI;
 import java.util.List;
 
 /**
@@ -61,33 +56,14 @@ public class LiveSlotClient {
     Vertx vertx;
 
     @Inject
-    GatewayConfig config;
+    KeypoolEndpoint keypool;
 
+    /** Connections of its own (16), apart from the lease path's; {@link KeypoolEndpoint} closes them. */
     private HttpClient http;
-    private String host;
-    private int port;
-    private String basePath;
-    private String authorization;
 
     @PostConstruct
     void init() {
-        URI uri = URI.create(config.keypoolUrl());
-        host = uri.getHost();
-        boolean tls = "https".equalsIgnoreCase(uri.getScheme());
-        port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
-        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-        basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-        authorization = "Bearer " + config.internalToken().orElse("");
-        http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(60)
-                .setTcpNoDelay(true).setSsl(tls).setProtocolVersion(HttpVersion.HTTP_1_1).setConnectTimeout(2000),
-                new PoolOptions().setHttp1MaxSize(16).setMaxWaitQueueSize(10_000));
-    }
-
-    @PreDestroy
-    void close() {
-        if (http != null) {
-            http.close();
-        }
+        http = keypool.client(16);
     }
 
     public Future<Opened> open(LiveSlotRequest request) {
@@ -168,9 +144,10 @@ public class LiveSlotClient {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             return Future.failedFuture(e);
         }
-        RequestOptions options = new RequestOptions().setMethod(method).setHost(host).setPort(port)
-                .setURI(basePath + path).setIdleTimeout(TIMEOUT_MS).setConnectTimeout(2000)
-                .putHeader("Authorization", authorization).putHeader("Accept", "application/json");
+        RequestOptions options = new RequestOptions().setMethod(method).setHost(keypool.host())
+                .setPort(keypool.port()).setURI(keypool.basePath() + path).setIdleTimeout(TIMEOUT_MS)
+                .setConnectTimeout(2000).putHeader("Authorization", keypool.authorization())
+                .putHeader("Accept", "application/json");
         if (body != null) {
             options.putHeader("Content-Type", "application/json");
         }

@@ -8,23 +8,17 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpVersion;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.geminipool.contract.lease.LeaseGrant;
 import org.geminipool.contract.lease.LeaseRequest;
 import org.geminipool.contract.lease.OutcomeBatch;
 import org.geminipool.contract.lease.OutcomeReport;
-import org.geminipool.gateway.config.GatewayConfig;
 
 import java.net.ConnectException;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
@@ -49,7 +43,7 @@ public class KeypoolClient {
     Vertx vertx;
 
     @Inject
-    GatewayConfig config;
+    KeypoolEndpoint keypool;
 
     private final KeypoolBreaker breaker = new KeypoolBreaker(8, 0.75, 5000);
     private HttpClient http;
@@ -58,25 +52,14 @@ public class KeypoolClient {
     private String basePath;
     private String authorization;
 
+    /** The keypool's address and this client's connections (64; {@link KeypoolEndpoint} closes them). */
     @PostConstruct
     void init() {
-        URI uri = URI.create(config.keypoolUrl());
-        host = uri.getHost();
-        boolean tls = "https".equalsIgnoreCase(uri.getScheme());
-        port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
-        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-        basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-        authorization = "Bearer " + config.internalToken().orElse("");
-        http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(60)
-                .setTcpNoDelay(true).setSsl(tls).setProtocolVersion(HttpVersion.HTTP_1_1).setConnectTimeout(2000),
-                new PoolOptions().setHttp1MaxSize(64).setMaxWaitQueueSize(10_000));
-    }
-
-    @PreDestroy
-    void close() {
-        if (http != null) {
-            http.close();
-        }
+        host = keypool.host();
+        port = keypool.port();
+        basePath = keypool.basePath();
+        authorization = keypool.authorization();
+        http = keypool.client(64);
     }
 
     /** Never fails: a keypool that does not answer is {@link LeaseAnswer.Unavailable}. */

@@ -54,6 +54,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -917,44 +918,35 @@ public class PassThrough {
             String url = trim(config.geminiBaseUrl()) + p.call.path() + "?pageSize=100"
                     + (pageToken == null ? "" : "&pageToken=" + URLEncoder.encode(pageToken, StandardCharsets.UTF_8));
             MultiMap headers = MultiMap.caseInsensitiveMultiMap().set("x-goog-api-key", lease.apiKey());
-            long start = System.nanoTime();
-            http.send(HttpMethod.GET, url, headers, null).compose(r -> r.body().map(b -> Map.entry(r.statusCode(), b)))
-                    .onComplete(ar -> p.context.runOnContext(x -> {
-                        int status = ar.succeeded() ? ar.result().getKey() : 0;
-                        String next = null;
-                        if (status == 200) {
-                            settle(p, lease, Classification.of(Outcome.SUCCESS), status, start, TokenUsage.NONE);
-                            try {
-                                JsonNode page0 = JSON.readTree(ar.result().getValue().getBytes());
-                                for (var it = page0.fields(); it.hasNext(); ) {
-                                    var e = it.next();
-                                    if (e.getValue().isArray()) {
-                                        field[0] = e.getKey();
-                                        for (JsonNode item : e.getValue()) {
-                                            String name = item.path("name").asText(item.path("metadata").path("name")
-                                                    .asText(null));
-                                            if (name != null && byProject.get(project).contains(name)) {
-                                                items.add(item);
-                                            }
-                                        }
+            getListPage(p, lease, url, headers, body -> {
+                String next = null;
+                if (body != null) {
+                    try {
+                        JsonNode page0 = JSON.readTree(body.getBytes());
+                        for (var it = page0.fields(); it.hasNext(); ) {
+                            var e = it.next();
+                            if (e.getValue().isArray()) {
+                                field[0] = e.getKey();
+                                for (JsonNode item : e.getValue()) {
+                                    String name = item.path("name").asText(item.path("metadata").path("name")
+                                            .asText(null));
+                                    if (name != null && byProject.get(project).contains(name)) {
+                                        items.add(item);
                                     }
                                 }
-                                next = page0.path("nextPageToken").asText(null);
-                            } catch (Exception e) {
-                                next = null;
                             }
-                        } else {
-                            settle(p, lease, ar.succeeded() ? UpstreamErrorClassifier.classify(status,
-                                    ApiKeys.scrub(ar.result().getValue().toString(StandardCharsets.UTF_8),
-                                            lease.apiKey())) : UpstreamErrorClassifier.noAnswer(), status, start,
-                                    TokenUsage.NONE);
                         }
-                        if (next != null && !next.isEmpty() && page + 1 < MAX_LIST_PAGES) {
-                            listProject(p, collection, projects, index, next, page + 1, byProject, items, field);
-                        } else {
-                            listProject(p, collection, projects, index + 1, null, 0, byProject, items, field);
-                        }
-                    }));
+                        next = page0.path("nextPageToken").asText(null);
+                    } catch (Exception e) {
+                        next = null;
+                    }
+                }
+                if (next != null && !next.isEmpty() && page + 1 < MAX_LIST_PAGES) {
+                    listProject(p, collection, projects, index, next, page + 1, byProject, items, field);
+                } else {
+                    listProject(p, collection, projects, index + 1, null, 0, byProject, items, field);
+                }
+            });
         }), failure -> p.context.runOnContext(v -> fail(p, 503, "the key pool (keypool-service) is not reachable"
                 + " right now; try again shortly", 5L)));
     }
@@ -1011,40 +1003,54 @@ public class PassThrough {
             String url = trim(config.geminiBaseUrl()) + p.call.path() + "?limit=100"
                     + (after == null ? "" : "&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
             MultiMap headers = MultiMap.caseInsensitiveMultiMap().set("Authorization", "Bearer " + lease.apiKey());
-            long start = System.nanoTime();
-            http.send(HttpMethod.GET, url, headers, null).compose(r -> r.body().map(b -> Map.entry(r.statusCode(), b)))
-                    .onComplete(ar -> p.context.runOnContext(x -> {
-                        int status = ar.succeeded() ? ar.result().getKey() : 0;
-                        String next = null;
-                        if (status == 200) {
-                            settle(p, lease, Classification.of(Outcome.SUCCESS), status, start, TokenUsage.NONE);
-                            try {
-                                JsonNode list = JSON.readTree(ar.result().getValue().getBytes());
-                                String last = null;
-                                for (JsonNode item : list.path("data")) {
-                                    last = item.path("id").asText(null);
-                                    if (byProject.get(project).contains(openAiName(kind, item))) {
-                                        items.add(item);
-                                    }
-                                }
-                                next = list.path("has_more").asBoolean(false) ? last : null;
-                            } catch (Exception e) {
-                                next = null;
+            getListPage(p, lease, url, headers, body -> {
+                String next = null;
+                if (body != null) {
+                    try {
+                        JsonNode list = JSON.readTree(body.getBytes());
+                        String last = null;
+                        for (JsonNode item : list.path("data")) {
+                            last = item.path("id").asText(null);
+                            if (byProject.get(project).contains(openAiName(kind, item))) {
+                                items.add(item);
                             }
-                        } else {
-                            settle(p, lease, ar.succeeded() ? UpstreamErrorClassifier.classify(status,
-                                    ApiKeys.scrub(ar.result().getValue().toString(StandardCharsets.UTF_8),
-                                            lease.apiKey())) : UpstreamErrorClassifier.noAnswer(), status, start,
-                                    TokenUsage.NONE);
                         }
-                        if (next != null && !next.isEmpty() && page + 1 < MAX_LIST_PAGES) {
-                            listOpenAiProject(p, kind, projects, index, next, page + 1, byProject, items);
-                        } else {
-                            listOpenAiProject(p, kind, projects, index + 1, null, 0, byProject, items);
-                        }
-                    }));
+                        next = list.path("has_more").asBoolean(false) ? last : null;
+                    } catch (Exception e) {
+                        next = null;
+                    }
+                }
+                if (next != null && !next.isEmpty() && page + 1 < MAX_LIST_PAGES) {
+                    listOpenAiProject(p, kind, projects, index, next, page + 1, byProject, items);
+                } else {
+                    listOpenAiProject(p, kind, projects, index + 1, null, 0, byProject, items);
+                }
+            });
         }), failure -> p.context.runOnContext(v -> fail(p, 503, "the key pool (keypool-service) is not reachable"
                 + " right now; try again shortly", 5L)));
+    }
+
+    /**
+     * One page of a merged list: a quota-free GET of {@code url} with the project's leased key, the lease settled by
+     * the answer (a success, or the upstream's refusal classified); {@code then} gets the body of a 200, or null for
+     * any other answer or none, on the request's context.
+     */
+    private void getListPage(Pass p, LeaseGrant lease, String url, MultiMap headers, Consumer<Buffer> then) {
+        long start = System.nanoTime();
+        http.send(HttpMethod.GET, url, headers, null).compose(r -> r.body().map(b -> Map.entry(r.statusCode(), b)))
+                .onComplete(ar -> p.context.runOnContext(x -> {
+                    int status = ar.succeeded() ? ar.result().getKey() : 0;
+                    if (status == 200) {
+                        settle(p, lease, Classification.of(Outcome.SUCCESS), status, start, TokenUsage.NONE);
+                        then.accept(ar.result().getValue());
+                    } else {
+                        settle(p, lease, ar.succeeded() ? UpstreamErrorClassifier.classify(status,
+                                ApiKeys.scrub(ar.result().getValue().toString(StandardCharsets.UTF_8),
+                                        lease.apiKey())) : UpstreamErrorClassifier.noAnswer(), status, start,
+                                TokenUsage.NONE);
+                        then.accept(null);
+                    }
+                }));
     }
 
     private void openAiListAnswer(Pass p, List<JsonNode> items) {

@@ -49,7 +49,7 @@ class LiveSessionsTest extends GatewayTestBase {
     @AfterEach
     void closeClients() {
         for (LiveClient c : clients) {
-            c.ws.abort();
+            c.socket().abort();
         }
         sim().setLive(3, 9 * 60_000L, 60_000L);
         // this class's keys sit in pools the routes do not declare: retire them, so that direct requests of other
@@ -123,7 +123,7 @@ class LiveSessionsTest extends GatewayTestBase {
         assertEquals("AAECAwQFBgc=", echo.getJsonObject("serverContent").getJsonObject("modelTurn")
                 .getJsonArray("parts").getJsonObject(0).getJsonObject("inlineData").getString("data"));
         c.until("usageMetadata");
-        c.ws.sendClose(1000, "bye").get(10, TimeUnit.SECONDS);
+        c.socket().sendClose(1000, "bye").get(10, TimeUnit.SECONDS);
         awaitOpen(a, 0);
         assertEquals(1, sim().accepted(key));
         // the client token never went upstream
@@ -220,7 +220,7 @@ class LiveSessionsTest extends GatewayTestBase {
         for (String k : keys.values()) {
             assertEquals("ACTIVE", keyInfo(keyIdOf(k)).getString("state"), "a session refusal bans nothing");
         }
-        outside.ws.sendClose(1000, "done").get(10, TimeUnit.SECONDS);
+        outside.socket().sendClose(1000, "done").get(10, TimeUnit.SECONDS);
         awaitOpen(a, 0);
         LiveClient fourth = open(PoolServicesTestResource.CLIENT_TOKEN);
         fourth.send(LiveClient.setup("live_full", null));
@@ -278,9 +278,9 @@ class LiveSessionsTest extends GatewayTestBase {
         }
         assertEquals(2, openAt(project));
         for (LiveClient e : elsewhere) {
-            e.ws.sendClose(1000, "elsewhere").get(10, TimeUnit.SECONDS);
+            e.socket().sendClose(1000, "elsewhere").get(10, TimeUnit.SECONDS);
         }
-        c.ws.sendClose(1000, "pause").get(10, TimeUnit.SECONDS);
+        c.socket().sendClose(1000, "pause").get(10, TimeUnit.SECONDS);
         awaitOpen(project, 1);
         awaitOpen(other, 0);
         // now project holds 1, other 0: the resumed session still goes to project (Google refuses a foreign handle)
@@ -312,7 +312,7 @@ class LiveSessionsTest extends GatewayTestBase {
         c.until("setupComplete");
         c.turn("hello before leaving");
         assertEquals(1, openAt(a));
-        c.ws.abort(); // no close frame: the TCP connection just goes
+        c.socket().abort(); // no close frame: the TCP connection just goes
         awaitOpen(a, 0);
         for (int i = 0; i < 100 && sessions.openSessions() != relayed; i++) {
             Thread.sleep(50);

@@ -35,6 +35,7 @@ final class BatchesApi {
     private final FilesApi files;
     private final AtomicLong seq;
     private final ProjectObjects objects;
+    private final ObjectCalls calls;
 
     BatchesApi(Vertx vertx, SimState state, NativeApi natives, FilesApi files, AtomicLong seq) {
         this.vertx = vertx;
@@ -43,20 +44,7 @@ final class BatchesApi {
         this.files = files;
         this.seq = seq;
         this.objects = state.objects();
-    }
-
-    private NativeApi.Caller auth(RoutingContext ctx, String rpc) {
-        return natives.authenticate(ctx, NativeApi.nativeKey(ctx), false, rpc);
-    }
-
-    private void refuse(RoutingContext ctx, NativeApi.Caller c, GoogleErrors.GoogleError e) {
-        state.count(c.apiKey(), null, null, false);
-        Http.googleError(ctx, e, false);
-    }
-
-    private void ok(RoutingContext ctx, NativeApi.Caller c, JsonObject body) {
-        state.count(c.apiKey(), null, null, true);
-        Resources.json(ctx, 200, body);
+        this.calls = ObjectCalls.nativeService(state, natives, "BatchService");
     }
 
     static GoogleErrors.GoogleError denied(String id) {
@@ -66,7 +54,7 @@ final class BatchesApi {
     // ------------------------------------------------------------------ create
 
     void create(RoutingContext ctx, String apiVersion, String modelName, boolean embed) {
-        NativeApi.Caller c = auth(ctx, NativeApi.generativeRpc(apiVersion,
+        NativeApi.Caller c = calls.authRpc(ctx, NativeApi.generativeRpc(apiVersion,
                 embed ? "asyncBatchEmbedContent" : "batchGenerateContent"));
         if (c == null) {
             return;
@@ -81,15 +69,15 @@ final class BatchesApi {
             JsonObject body = Generation.parseObject(ctx.body().asString());
             b = parse(c, m, body, embed);
         } catch (Generation.Invalid e) {
-            refuse(ctx, c, e.error);
+            calls.refuse(ctx, c, e.error);
             return;
         }
         if (!admit(b)) {
-            refuse(ctx, c, GoogleErrors.batchQuotaExceeded());
+            calls.refuse(ctx, c, GoogleErrors.batchQuotaExceeded());
             return;
         }
         objects.put(ProjectObjects.Kind.BATCH, b);
-        ok(ctx, c, operation(ctx, b));
+        calls.ok(ctx, c, operation(ctx, b));
     }
 
     /** Checks the batch buckets of the batch's project (the caller holds no lock; create is on the one event loop). */
@@ -383,19 +371,14 @@ final class BatchesApi {
 
     void handle(RoutingContext ctx, String rest) {
         String tail = rest.replace("%3A", ":").replace("%3a", ":");
-        HttpMethod method = ctx.request().method();
-        if (tail.isEmpty()) {
-            if (method == HttpMethod.GET) {
-                list(ctx);
-            } else {
-                Http.googleError(ctx, GoogleErrors.notFound("Method not found."), false);
-            }
+        if (ObjectCalls.collection(ctx, tail, null, () -> list(ctx))) {
             return;
         }
+        HttpMethod method = ctx.request().method();
         boolean cancel = tail.endsWith(":cancel");
         String id = cancel ? tail.substring(0, tail.length() - ":cancel".length()) : tail;
         if (id.isEmpty() || id.contains("/") || id.contains(":")) {
-            Http.googleError(ctx, GoogleErrors.notFound("Method not found."), false);
+            ObjectCalls.methodNotFound(ctx);
             return;
         }
         String rpc;
@@ -406,22 +389,21 @@ final class BatchesApi {
         } else if (!cancel && method == HttpMethod.DELETE) {
             rpc = "DeleteBatch";
         } else {
-            Http.googleError(ctx, GoogleErrors.notFound("Method not found."), false);
+            ObjectCalls.methodNotFound(ctx);
             return;
         }
-        NativeApi.Caller c = auth(ctx, NativeApi.rpc("v1beta", "BatchService", rpc));
+        NativeApi.Caller c = calls.auth(ctx, rpc);
         if (c == null) {
             return;
         }
-        ProjectObjects.BatchObj b = objects.get(ProjectObjects.Kind.BATCH, c.project(), id);
+        ProjectObjects.BatchObj b = calls.owned(ctx, c, ProjectObjects.Kind.BATCH, id, () -> denied(id));
         if (b == null) {
-            refuse(ctx, c, denied(id));
             return;
         }
         switch (rpc) {
             case "GetBatch" -> {
                 poll(ctx, b);
-                ok(ctx, c, operation(ctx, b));
+                calls.ok(ctx, c, operation(ctx, b));
             }
             case "CancelBatch" -> {
                 boolean cancelled = objects.locked(() -> {
@@ -435,45 +417,29 @@ final class BatchesApi {
                     return true;
                 });
                 if (cancelled) {
-                    ok(ctx, c, new JsonObject());
+                    calls.ok(ctx, c, new JsonObject());
                 } else {
-                    refuse(ctx, c, GoogleErrors.of(400, "FAILED_PRECONDITION", "Batch batches/" + id
+                    calls.refuse(ctx, c, GoogleErrors.of(400, "FAILED_PRECONDITION", "Batch batches/" + id
                             + " is already in a final state (" + b.state + ")."));
                 }
             }
             default -> {
                 objects.remove(ProjectObjects.Kind.BATCH, c.project(), id);
-                ok(ctx, c, new JsonObject());
+                calls.ok(ctx, c, new JsonObject());
             }
         }
     }
 
     /** batches.list: {"operations":[…],"nextPageToken"}, newest first, pageSize default 10, maximum 100; none = {}. */
     private void list(RoutingContext ctx) {
-        NativeApi.Caller c = auth(ctx, NativeApi.rpc("v1beta", "BatchService", "ListBatches"));
+        NativeApi.Caller c = calls.auth(ctx, "ListBatches");
         if (c == null) {
             return;
         }
         List<ProjectObjects.BatchObj> all = objects.list(ProjectObjects.Kind.BATCH, c.project(),
                 Comparator.comparing((ProjectObjects.BatchObj x) -> x.created).reversed().thenComparing(x -> x.id),
                 null);
-        Resources.Page page = Resources.page(ctx, "batches", all.size(), 10, 100, e -> {
-            refuse(ctx, c, e);
-            return null;
-        });
-        if (page == null) {
-            return;
-        }
-        JsonObject body = new JsonObject();
-        if (page.end() > page.offset()) {
-            JsonArray ops = new JsonArray();
-            Resources.slice(all, page).forEach(x -> ops.add(operation(ctx, x)));
-            body.put("operations", ops);
-        }
-        if (page.next() != null) {
-            body.put("nextPageToken", page.next());
-        }
-        ok(ctx, c, body);
+        calls.page(ctx, c, all, "batches", 10, 100, "operations", x -> operation(ctx, x));
     }
 
     Vertx vertx() {

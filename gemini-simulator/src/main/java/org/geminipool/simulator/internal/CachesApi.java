@@ -25,25 +25,13 @@ final class CachesApi {
     private final SimState state;
     private final NativeApi natives;
     private final ProjectObjects objects;
+    private final ObjectCalls calls;
 
     CachesApi(SimState state, NativeApi natives) {
         this.state = state;
         this.natives = natives;
         this.objects = state.objects();
-    }
-
-    private NativeApi.Caller auth(RoutingContext ctx, String method) {
-        return natives.authenticate(ctx, NativeApi.nativeKey(ctx), false, NativeApi.rpc("v1beta", SERVICE, method));
-    }
-
-    private void refuse(RoutingContext ctx, NativeApi.Caller c, GoogleErrors.GoogleError e) {
-        state.count(c.apiKey(), null, null, false);
-        Http.googleError(ctx, e, false);
-    }
-
-    private void ok(RoutingContext ctx, NativeApi.Caller c, JsonObject body) {
-        state.count(c.apiKey(), null, null, true);
-        Resources.json(ctx, 200, body);
+        this.calls = ObjectCalls.nativeService(state, natives, SERVICE);
     }
 
     /** The CachedContent resource as Google answers it [C-cache]: no contents, tools or instruction echoed. */
@@ -58,64 +46,54 @@ final class CachesApi {
     }
 
     void handle(RoutingContext ctx, String rest) {
-        HttpMethod m = ctx.request().method();
-        if (rest.isEmpty()) {
-            if (m == HttpMethod.POST) {
-                create(ctx);
-            } else if (m == HttpMethod.GET) {
-                list(ctx);
-            } else {
-                Http.googleError(ctx, GoogleErrors.notFound("Method not found."), false);
-            }
+        if (ObjectCalls.collection(ctx, rest, () -> create(ctx), () -> list(ctx))) {
             return;
         }
+        HttpMethod m = ctx.request().method();
         if (rest.contains("/")) {
-            Http.googleError(ctx, GoogleErrors.notFound("Method not found."), false);
+            ObjectCalls.methodNotFound(ctx);
             return;
         }
         if (m == HttpMethod.GET) {
-            one(ctx, rest, "GetCachedContent", (c, cache) -> ok(ctx, c, resource(cache)));
+            one(ctx, rest, "GetCachedContent", (c, cache) -> calls.ok(ctx, c, resource(cache)));
         } else if (m == HttpMethod.PATCH) {
             one(ctx, rest, "UpdateCachedContent", (c, cache) -> patch(ctx, c, cache));
         } else if (m == HttpMethod.DELETE) {
             one(ctx, rest, "DeleteCachedContent", (c, cache) -> {
                 objects.remove(ProjectObjects.Kind.CACHE, c.project(), cache.id);
-                ok(ctx, c, new JsonObject());
+                calls.ok(ctx, c, new JsonObject());
             });
         } else {
-            Http.googleError(ctx, GoogleErrors.notFound("Method not found."), false);
+            ObjectCalls.methodNotFound(ctx);
         }
     }
 
     private void one(RoutingContext ctx, String id, String method,
                      java.util.function.BiConsumer<NativeApi.Caller, ProjectObjects.CacheObj> then) {
-        NativeApi.Caller c = auth(ctx, method);
+        NativeApi.Caller c = calls.auth(ctx, method);
         if (c == null) {
             return;
         }
         ProjectObjects.CacheObj cache = state.cachedContent(c.project(), id);
         if (cache == null) {
-            refuse(ctx, c, GoogleErrors.cachedContentDenied());
+            calls.refuse(ctx, c, GoogleErrors.cachedContentDenied());
             return;
         }
         then.accept(c, cache);
     }
 
     private void create(RoutingContext ctx) {
-        NativeApi.Caller c = auth(ctx, "CreateCachedContent");
+        NativeApi.Caller c = calls.auth(ctx, "CreateCachedContent");
         if (c == null) {
             return;
         }
-        JsonObject body;
-        try {
-            body = Generation.parseObject(ctx.body().asString());
-        } catch (Generation.Invalid e) {
-            refuse(ctx, c, e.error);
+        JsonObject body = calls.body(ctx, c);
+        if (body == null) {
             return;
         }
         String modelName = body.getString("model");
         if (modelName == null || modelName.isBlank()) {
-            refuse(ctx, c, GoogleErrors.invalidArgument("* CreateCachedContentRequest.cached_content.model: model is "
+            calls.refuse(ctx, c, GoogleErrors.invalidArgument("* CreateCachedContentRequest.cached_content.model: model is "
                     + "not specified\n"));
             return;
         }
@@ -128,7 +106,7 @@ final class CachesApi {
         try {
             expires = expiry(body, now, DEFAULT_TTL);
         } catch (Generation.Invalid e) {
-            refuse(ctx, c, e.error);
+            calls.refuse(ctx, c, e.error);
             return;
         }
         JsonObject inner = new JsonObject();
@@ -144,19 +122,19 @@ final class CachesApi {
             Generation.Request req = Generation.nativeRequest(m, contentsOrPlaceholder(inner));
             GoogleErrors.GoogleError foreign = natives.foreignFiles(c, req.fileIds());
             if (foreign != null) {
-                refuse(ctx, c, foreign);
+                calls.refuse(ctx, c, foreign);
                 return;
             }
             boolean placeholder = !(inner.getValue("contents") instanceof JsonArray a) || a.isEmpty();
             tokens = placeholder ? req.promptTokens() - ContentGen.tokens(".") : req.promptTokens();
             whole = req.wholePrompt();
         } catch (Generation.Invalid e) {
-            refuse(ctx, c, e.error);
+            calls.refuse(ctx, c, e.error);
             return;
         }
         int min = state.objectSettings().cacheMinTokens();
         if (tokens < min) {
-            refuse(ctx, c, GoogleErrors.invalidArgument("Cached content is too small. total_token_count=" + tokens
+            calls.refuse(ctx, c, GoogleErrors.invalidArgument("Cached content is too small. total_token_count=" + tokens
                     + ", min_total_token_count=" + min));
             return;
         }
@@ -167,7 +145,7 @@ final class CachesApi {
         cache.tokens = tokens;
         cache.wholePrompt = whole;
         objects.put(ProjectObjects.Kind.CACHE, cache);
-        ok(ctx, c, resource(cache));
+        calls.ok(ctx, c, resource(cache));
     }
 
     /** A cache of only a system instruction still parses: one placeholder turn (one token, subtracted again). */
@@ -231,15 +209,15 @@ final class CachesApi {
                 cache.updated = state.now();
                 return resource(cache);
             });
-            ok(ctx, c, out);
+            calls.ok(ctx, c, out);
         } catch (Generation.Invalid e) {
-            refuse(ctx, c, e.error);
+            calls.refuse(ctx, c, e.error);
         }
     }
 
     /** cachedContents.list: pageSize default 100, maximum 1000; none alive answers {} [C-cache]. */
     private void list(RoutingContext ctx) {
-        NativeApi.Caller c = auth(ctx, "ListCachedContents");
+        NativeApi.Caller c = calls.auth(ctx, "ListCachedContents");
         if (c == null) {
             return;
         }
@@ -247,22 +225,6 @@ final class CachesApi {
         List<ProjectObjects.CacheObj> all = objects.list(ProjectObjects.Kind.CACHE, c.project(),
                 Comparator.comparing((ProjectObjects.CacheObj x) -> x.created).thenComparing(x -> x.id),
                 x -> now.isBefore(x.expires));
-        Resources.Page page = Resources.page(ctx, "caches", all.size(), 100, 1000, e -> {
-            refuse(ctx, c, e);
-            return null;
-        });
-        if (page == null) {
-            return;
-        }
-        JsonObject body = new JsonObject();
-        if (page.end() > page.offset()) {
-            JsonArray items = new JsonArray();
-            Resources.slice(all, page).forEach(x -> items.add(resource(x)));
-            body.put("cachedContents", items);
-        }
-        if (page.next() != null) {
-            body.put("nextPageToken", page.next());
-        }
-        ok(ctx, c, body);
+        calls.page(ctx, c, all, "caches", 100, 1000, "cachedContents", CachesApi::resource);
     }
 }

@@ -1,7 +1,6 @@
 package org.geminipool.simulator.internal;
 
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -23,33 +22,19 @@ final class FileSearchApi {
     private static final String SERVICE = "FileSearchStoreService";
 
     private final SimState state;
-    private final NativeApi natives;
     private final OperationsApi operations;
     private final ProjectObjects objects;
+    private final ObjectCalls calls;
 
     FileSearchApi(SimState state, NativeApi natives, OperationsApi operations) {
         this.state = state;
-        this.natives = natives;
         this.operations = operations;
         this.objects = state.objects();
+        this.calls = ObjectCalls.nativeService(state, natives, SERVICE);
     }
 
     static GoogleErrors.GoogleError storeDenied(String id) {
         return GoogleErrors.objectDenied("FileSearchStore", "fileSearchStores/" + id);
-    }
-
-    private NativeApi.Caller auth(RoutingContext ctx, String method) {
-        return natives.authenticate(ctx, NativeApi.nativeKey(ctx), false, NativeApi.rpc("v1beta", SERVICE, method));
-    }
-
-    private void refuse(RoutingContext ctx, NativeApi.Caller c, GoogleErrors.GoogleError e) {
-        state.count(c.apiKey(), null, null, false);
-        Http.googleError(ctx, e, false);
-    }
-
-    private void ok(RoutingContext ctx, NativeApi.Caller c, JsonObject body) {
-        state.count(c.apiKey(), null, null, true);
-        Resources.json(ctx, 200, body);
     }
 
     /** The store resource [PY-types 17303-17335]: counts and size as int64 strings, omitted when zero. */
@@ -89,85 +74,67 @@ final class FileSearchApi {
 
     void handle(RoutingContext ctx, String rest) {
         String tail = rest.replace("%3A", ":").replace("%3a", ":");
-        HttpMethod m = ctx.request().method();
-        if (tail.isEmpty()) {
-            if (m == HttpMethod.POST) {
-                create(ctx);
-            } else if (m == HttpMethod.GET) {
-                list(ctx);
-            } else {
-                notFound(ctx);
-            }
+        if (ObjectCalls.collection(ctx, tail, () -> create(ctx), () -> list(ctx))) {
             return;
         }
+        HttpMethod m = ctx.request().method();
         String[] parts = tail.split("/");
-        String storeId = parts[0];
-        boolean importFile = parts.length == 1 && storeId.endsWith(":importFile");
-        if (importFile) {
-            storeId = storeId.substring(0, storeId.length() - ":importFile".length());
-        }
+        boolean importFile = parts.length == 1 && parts[0].endsWith(":importFile");
+        String storeId = importFile ? parts[0].substring(0, parts[0].length() - ":importFile".length()) : parts[0];
         String method = importFile ? "ImportFile" : parts.length == 1 ? (m == HttpMethod.DELETE ? "DeleteFileSearchStore"
                 : "GetFileSearchStore") : parts[1].equals("documents") ? "Document" : "GetOperation";
-        NativeApi.Caller c = auth(ctx, method);
+        NativeApi.Caller c = calls.auth(ctx, method);
         if (c == null) {
             return;
         }
-        ProjectObjects.StoreObj s = objects.get(ProjectObjects.Kind.STORE, c.project(), storeId);
+        ProjectObjects.StoreObj s = calls.owned(ctx, c, ProjectObjects.Kind.STORE, storeId, () -> storeDenied(storeId));
         if (s == null) {
-            refuse(ctx, c, storeDenied(storeId));
             return;
         }
         if (importFile && m == HttpMethod.POST) {
             importFile(ctx, c, s);
         } else if (parts.length == 1 && m == HttpMethod.GET) {
-            ok(ctx, c, resource(s));
+            calls.ok(ctx, c, resource(s));
         } else if (parts.length == 1 && m == HttpMethod.DELETE) {
             delete(ctx, c, s);
         } else if (parts.length >= 3 && (parts[1].equals("operations")
                 || (parts[1].equals("upload") && parts.length == 4 && parts[2].equals("operations")))
                 && m == HttpMethod.GET) {
-            ProjectObjects.OperationObj op = objects.get(ProjectObjects.Kind.OPERATION, c.project(),
-                    "fileSearchStores/" + tail);
+            String name = "fileSearchStores/" + tail;
+            ProjectObjects.OperationObj op = calls.owned(ctx, c, ProjectObjects.Kind.OPERATION, name,
+                    () -> OperationsApi.denied(name));
             if (op == null) {
-                refuse(ctx, c, OperationsApi.denied("fileSearchStores/" + tail));
                 return;
             }
             operations.poll(op);
-            ok(ctx, c, OperationsApi.json(op));
+            calls.ok(ctx, c, OperationsApi.json(op));
         } else if (parts[1].equals("documents") && parts.length == 2 && m == HttpMethod.GET) {
             documents(ctx, c, s);
         } else if (parts[1].equals("documents") && parts.length == 3) {
             String name = "fileSearchStores/" + s.id + "/documents/" + parts[2];
             JsonObject doc = objects.locked(() -> s.documents.get(name));
             if (doc == null) {
-                refuse(ctx, c, GoogleErrors.objectDenied("Document", name));
+                calls.refuse(ctx, c, GoogleErrors.objectDenied("Document", name));
             } else if (m == HttpMethod.GET) {
-                ok(ctx, c, objects.locked(doc::copy));
+                calls.ok(ctx, c, objects.locked(doc::copy));
             } else if (m == HttpMethod.DELETE) {
                 objects.locked(() -> s.documents.remove(name));
-                ok(ctx, c, new JsonObject());
+                calls.ok(ctx, c, new JsonObject());
             } else {
-                notFound(ctx);
+                ObjectCalls.methodNotFound(ctx);
             }
         } else {
-            notFound(ctx);
+            ObjectCalls.methodNotFound(ctx);
         }
-    }
-
-    private static void notFound(RoutingContext ctx) {
-        Http.googleError(ctx, GoogleErrors.notFound("Method not found."), false);
     }
 
     private void create(RoutingContext ctx) {
-        NativeApi.Caller c = auth(ctx, "CreateFileSearchStore");
+        NativeApi.Caller c = calls.auth(ctx, "CreateFileSearchStore");
         if (c == null) {
             return;
         }
-        JsonObject body;
-        try {
-            body = Generation.parseObject(ctx.body().asString());
-        } catch (Generation.Invalid e) {
-            refuse(ctx, c, e.error);
+        JsonObject body = calls.body(ctx, c);
+        if (body == null) {
             return;
         }
         String display = body.getString("displayName");
@@ -182,64 +149,34 @@ final class FileSearchApi {
         String em = body.getString("embeddingModel");
         s.embeddingModel = em == null ? "models/gemini-embedding-001" : (em.startsWith("models/") ? em : "models/" + em);
         objects.put(ProjectObjects.Kind.STORE, s);
-        ok(ctx, c, resource(s));
+        calls.ok(ctx, c, resource(s));
     }
 
     private void list(RoutingContext ctx) {
-        NativeApi.Caller c = auth(ctx, "ListFileSearchStores");
+        NativeApi.Caller c = calls.auth(ctx, "ListFileSearchStores");
         if (c == null) {
             return;
         }
         List<ProjectObjects.StoreObj> all = objects.list(ProjectObjects.Kind.STORE, c.project(),
                 Comparator.comparing((ProjectObjects.StoreObj x) -> x.created).thenComparing(x -> x.id), null);
-        Resources.Page page = Resources.page(ctx, "stores", all.size(), 10, 20, e -> {
-            refuse(ctx, c, e);
-            return null;
-        });
-        if (page == null) {
-            return;
-        }
-        JsonObject body = new JsonObject();
-        if (page.end() > page.offset()) {
-            JsonArray items = new JsonArray();
-            Resources.slice(all, page).forEach(x -> items.add(resource(x)));
-            body.put("fileSearchStores", items);
-        }
-        if (page.next() != null) {
-            body.put("nextPageToken", page.next());
-        }
-        ok(ctx, c, body);
+        calls.page(ctx, c, all, "stores", 10, 20, "fileSearchStores", this::resource);
     }
 
     private void delete(RoutingContext ctx, NativeApi.Caller c, ProjectObjects.StoreObj s) {
         boolean force = "true".equalsIgnoreCase(ctx.request().getParam("force"));
         boolean empty = objects.locked(s.documents::isEmpty);
         if (!empty && !force) {
-            refuse(ctx, c, GoogleErrors.of(400, "FAILED_PRECONDITION", "Cannot delete non-empty FileSearchStore "
+            calls.refuse(ctx, c, GoogleErrors.of(400, "FAILED_PRECONDITION", "Cannot delete non-empty FileSearchStore "
                     + "fileSearchStores/" + s.id + " without force=true."));
             return;
         }
         objects.remove(ProjectObjects.Kind.STORE, c.project(), s.id);
-        ok(ctx, c, new JsonObject());
+        calls.ok(ctx, c, new JsonObject());
     }
 
     private void documents(RoutingContext ctx, NativeApi.Caller c, ProjectObjects.StoreObj s) {
         List<JsonObject> all = objects.locked(() -> s.documents.values().stream().map(JsonObject::copy).toList());
-        Resources.Page page = Resources.page(ctx, "documents", all.size(), 10, 20, e -> {
-            refuse(ctx, c, e);
-            return null;
-        });
-        if (page == null) {
-            return;
-        }
-        JsonObject body = new JsonObject();
-        if (page.end() > page.offset()) {
-            body.put("documents", new JsonArray(new java.util.ArrayList<>(Resources.slice(all, page))));
-        }
-        if (page.next() != null) {
-            body.put("nextPageToken", page.next());
-        }
-        ok(ctx, c, body);
+        calls.page(ctx, c, all, "documents", 10, 20, "documents", d -> d);
     }
 
     /** A PENDING document that its operation turns ACTIVE. */
@@ -285,26 +222,21 @@ final class FileSearchApi {
     }
 
     private void importFile(RoutingContext ctx, NativeApi.Caller c, ProjectObjects.StoreObj s) {
-        JsonObject body;
-        try {
-            body = Generation.parseObject(ctx.body().asString());
-        } catch (Generation.Invalid e) {
-            refuse(ctx, c, e.error);
+        JsonObject body = calls.body(ctx, c);
+        if (body == null) {
             return;
         }
         String fileName = body.getString("fileName");
         if (fileName == null || fileName.isBlank()) {
-            refuse(ctx, c, GoogleErrors.invalidArgument("* ImportFileRequest.file_name: file_name is not specified\n"));
+            calls.refuse(ctx, c, GoogleErrors.invalidArgument("* ImportFileRequest.file_name: file_name is not specified\n"));
             return;
         }
-        String fileId = SimState.stripPrefix(fileName, "files/");
-        ProjectObjects.FileObj f = state.file(c.project(), fileId);
+        ProjectObjects.FileObj f = calls.file(ctx, c, SimState.stripPrefix(fileName, "files/"));
         if (f == null) {
-            refuse(ctx, c, GoogleErrors.filePermissionDenied(fileId));
             return;
         }
         JsonObject custom = body.getValue("customMetadata") != null ? body : null;
-        ok(ctx, c, OperationsApi.json(addDocument(s, f.displayName, f.mimeType, f.sizeBytes, custom, "/operations/",
+        calls.ok(ctx, c, OperationsApi.json(addDocument(s, f.displayName, f.mimeType, f.sizeBytes, custom, "/operations/",
                 "ImportFileResponse")));
     }
 }

@@ -44,33 +44,14 @@ final class FilesApi {
 
     private final Vertx vertx;
     private final SimState state;
-    private final NativeApi natives;
     private final ProjectObjects objects;
+    private final ObjectCalls calls;
 
     FilesApi(Vertx vertx, SimState state, NativeApi natives) {
         this.vertx = vertx;
         this.state = state;
-        this.natives = natives;
         this.objects = state.objects();
-    }
-
-    private NativeApi.Caller auth(RoutingContext ctx, String method) {
-        return natives.authenticate(ctx, NativeApi.nativeKey(ctx), false, NativeApi.rpc("v1beta", FILE_SERVICE, method));
-    }
-
-    /** Answers a Google error for the caller (counted as refused for the key). */
-    private void refuse(RoutingContext ctx, NativeApi.Caller c, GoogleErrors.GoogleError e) {
-        if (c != null) {
-            state.count(c.apiKey(), null, null, false);
-        }
-        Http.googleError(ctx, e, false);
-    }
-
-    private void ok(RoutingContext ctx, NativeApi.Caller c, JsonObject body) {
-        if (c != null) {
-            state.count(c.apiKey(), null, null, true);
-        }
-        Resources.json(ctx, 200, body);
+        this.calls = ObjectCalls.nativeService(state, natives, FILE_SERVICE);
     }
 
     // ------------------------------------------------------------------ resource
@@ -137,9 +118,9 @@ final class FilesApi {
         if (protocol == null || !protocol.equalsIgnoreCase("resumable")
                 || !"start".equalsIgnoreCase(header(ctx, "X-Goog-Upload-Command"))) {
             discard(ctx.request());
-            NativeApi.Caller c = auth(ctx, "CreateFile");
+            NativeApi.Caller c = calls.auth(ctx, "CreateFile");
             if (c != null) {
-                refuse(ctx, c, GoogleErrors.invalidArgument("Upload protocol must be resumable (with X-Goog-Upload-"
+                calls.refuse(ctx, c, GoogleErrors.invalidArgument("Upload protocol must be resumable (with X-Goog-Upload-"
                         + "Command: start) or multipart."));
             }
             return;
@@ -157,9 +138,9 @@ final class FilesApi {
         });
         req.endHandler(v -> {
             if (tooLarge[0]) {
-                NativeApi.Caller c = auth(ctx, "CreateFile");
+                NativeApi.Caller c = calls.auth(ctx, "CreateFile");
                 if (c != null) {
-                    refuse(ctx, c, GoogleErrors.invalidArgument("The upload metadata is larger than "
+                    calls.refuse(ctx, c, GoogleErrors.invalidArgument("The upload metadata is larger than "
                             + MAX_START_BODY + " bytes."));
                 }
                 return;
@@ -175,7 +156,7 @@ final class FilesApi {
 
     /** Resumable start: checks the key, opens a session, answers 200 with {@code X-Goog-Upload-URL}. */
     private void start(RoutingContext ctx, Buffer body, String storeId) {
-        NativeApi.Caller c = auth(ctx, storeId == null ? "CreateFile" : "UploadToFileSearchStore");
+        NativeApi.Caller c = calls.auth(ctx, storeId == null ? "CreateFile" : "UploadToFileSearchStore");
         if (c == null) {
             return;
         }
@@ -183,11 +164,11 @@ final class FilesApi {
         try {
             meta = body == null || body.length() == 0 ? new JsonObject() : Generation.parseObject(body.toString());
         } catch (Generation.Invalid e) {
-            refuse(ctx, c, e.error);
+            calls.refuse(ctx, c, e.error);
             return;
         }
         if (storeId != null && state.objects().get(ProjectObjects.Kind.STORE, c.project(), storeId) == null) {
-            refuse(ctx, c, FileSearchApi.storeDenied(storeId));
+            calls.refuse(ctx, c, FileSearchApi.storeDenied(storeId));
             return;
         }
         JsonObject file = meta.getValue("file") instanceof JsonObject fo ? fo : new JsonObject();
@@ -195,12 +176,12 @@ final class FilesApi {
         if (storeId == null && file.getValue("name") instanceof String n && !n.isBlank()) {
             wanted = SimState.stripPrefix(n, "files/");
             if (!FILE_NAME.matcher(wanted).matches()) {
-                refuse(ctx, c, GoogleErrors.invalidArgument("Invalid file name: files/" + wanted + ". File names must "
+                calls.refuse(ctx, c, GoogleErrors.invalidArgument("Invalid file name: files/" + wanted + ". File names must "
                         + "contain only lowercase alphanumeric characters or dashes (-), and cannot begin or end with a dash."));
                 return;
             }
             if (state.file(c.project(), wanted) != null) {
-                refuse(ctx, c, GoogleErrors.of(409, "ALREADY_EXISTS", "File files/" + wanted + " already exists."));
+                calls.refuse(ctx, c, GoogleErrors.of(409, "ALREADY_EXISTS", "File files/" + wanted + " already exists."));
                 return;
             }
         }
@@ -220,7 +201,7 @@ final class FilesApi {
             try {
                 u.declaredSize = Long.parseLong(declared.trim());
             } catch (NumberFormatException e) {
-                refuse(ctx, c, GoogleErrors.invalidArgument("Invalid X-Goog-Upload-Header-Content-Length: " + declared));
+                calls.refuse(ctx, c, GoogleErrors.invalidArgument("Invalid X-Goog-Upload-Header-Content-Length: " + declared));
                 return;
             }
         }
@@ -240,7 +221,7 @@ final class FilesApi {
         if (queryKey != null && header(ctx, "x-goog-api-key") == null) {
             url += "&key=" + queryKey;
         }
-        state.count(c.apiKey(), null, null, true);
+        calls.count(c, true);
         ctx.response().setStatusCode(200)
                 .putHeader("X-Goog-Upload-URL", url)
                 .putHeader("X-Goog-Upload-Status", "active")
@@ -406,7 +387,7 @@ final class FilesApi {
      */
     private void multipart(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
-        NativeApi.Caller c = auth(ctx, "CreateFile");
+        NativeApi.Caller c = calls.auth(ctx, "CreateFile");
         if (c == null) {
             discard(req);
             return;
@@ -415,7 +396,7 @@ final class FilesApi {
         String boundary = boundary(ct);
         if (boundary == null) {
             discard(req);
-            refuse(ctx, c, GoogleErrors.invalidArgument("Multipart upload needs a Content-Type multipart/related (or "
+            calls.refuse(ctx, c, GoogleErrors.invalidArgument("Multipart upload needs a Content-Type multipart/related (or "
                     + "multipart/form-data) with a boundary."));
             return;
         }
@@ -426,7 +407,7 @@ final class FilesApi {
             out = Files.newOutputStream(tmp);
         } catch (IOException e) {
             discard(req);
-            refuse(ctx, c, GoogleErrors.internal());
+            calls.refuse(ctx, c, GoogleErrors.internal());
             return;
         }
         req.handler(buf -> {
@@ -446,7 +427,7 @@ final class FilesApi {
             vertx.<Object>executeBlocking(() -> parseMultipart(tmp, boundary), false).onComplete(ar -> {
                 if (ar.failed() || ar.result() instanceof GoogleErrors.GoogleError) {
                     ProjectObjects.deleteQuietly(tmp);
-                    refuse(ctx, c, ar.failed() ? GoogleErrors.invalidArgument("Malformed multipart body.")
+                    calls.refuse(ctx, c, ar.failed() ? GoogleErrors.invalidArgument("Malformed multipart body.")
                             : (GoogleErrors.GoogleError) ar.result());
                     return;
                 }
@@ -456,7 +437,7 @@ final class FilesApi {
                         ? SimState.stripPrefix(n, "files/") : null;
                 if (wanted != null && (!FILE_NAME.matcher(wanted).matches() || state.file(c.project(), wanted) != null)) {
                     ProjectObjects.deleteQuietly(m.media);
-                    refuse(ctx, c, FILE_NAME.matcher(wanted).matches()
+                    calls.refuse(ctx, c, FILE_NAME.matcher(wanted).matches()
                             ? GoogleErrors.of(409, "ALREADY_EXISTS", "File files/" + wanted + " already exists.")
                             : GoogleErrors.invalidArgument("Invalid file name: files/" + wanted + "."));
                     return;
@@ -468,7 +449,7 @@ final class FilesApi {
                 f.content = m.media;
                 processing(f);
                 objects.put(ProjectObjects.Kind.FILE, f);
-                ok(ctx, c, new JsonObject().put("file", resource(ctx, f)));
+                calls.ok(ctx, c, new JsonObject().put("file", resource(ctx, f)));
             });
         });
         req.resume();
@@ -615,19 +596,14 @@ final class FilesApi {
     /** Every {@code /v1beta/files…} and {@code /download/v1beta/files…} request. */
     void handle(RoutingContext ctx, String rest, boolean downloadPath) {
         String tail = rest.replace("%3A", ":").replace("%3a", ":");
-        io.vertx.core.http.HttpMethod method = ctx.request().method();
-        if (tail.isEmpty() && !downloadPath) {
-            if (method == io.vertx.core.http.HttpMethod.GET) {
-                list(ctx);
-            } else {
-                Http.googleError(ctx, GoogleErrors.notFound("Method not found."), false);
-            }
+        if (!downloadPath && ObjectCalls.collection(ctx, tail, null, () -> list(ctx))) {
             return;
         }
+        io.vertx.core.http.HttpMethod method = ctx.request().method();
         boolean download = tail.endsWith(":download");
         String id = download ? tail.substring(0, tail.length() - ":download".length()) : tail;
         if (id.isEmpty() || id.contains("/") || (downloadPath && !download)) {
-            Http.googleError(ctx, GoogleErrors.notFound("Method not found."), false);
+            ObjectCalls.methodNotFound(ctx);
             return;
         }
         if (download && method == io.vertx.core.http.HttpMethod.GET) {
@@ -637,7 +613,7 @@ final class FilesApi {
         } else if (!download && method == io.vertx.core.http.HttpMethod.DELETE) {
             delete(ctx, id);
         } else {
-            Http.googleError(ctx, GoogleErrors.notFound("Method not found."), false);
+            ObjectCalls.methodNotFound(ctx);
         }
     }
 
@@ -646,7 +622,7 @@ final class FilesApi {
      * becomes a REGISTERED, ACTIVE file of the caller's project (no bytes are fetched; size 0).
      */
     void register(RoutingContext ctx) {
-        NativeApi.Caller c = auth(ctx, "RegisterFiles");
+        NativeApi.Caller c = calls.auth(ctx, "RegisterFiles");
         if (c == null) {
             return;
         }
@@ -664,7 +640,7 @@ final class FilesApi {
                 }
             }
         } catch (Generation.Invalid e) {
-            refuse(ctx, c, e.error);
+            calls.refuse(ctx, c, e.error);
             return;
         }
         JsonArray out = new JsonArray();
@@ -676,17 +652,16 @@ final class FilesApi {
             objects.put(ProjectObjects.Kind.FILE, f);
             out.add(resource(ctx, f));
         }
-        ok(ctx, c, new JsonObject().put("files", out));
+        calls.ok(ctx, c, new JsonObject().put("files", out));
     }
 
     private void get(RoutingContext ctx, String id) {
-        NativeApi.Caller c = auth(ctx, "GetFile");
+        NativeApi.Caller c = calls.auth(ctx, "GetFile");
         if (c == null) {
             return;
         }
-        ProjectObjects.FileObj f = state.file(c.project(), id);
+        ProjectObjects.FileObj f = calls.file(ctx, c, id);
         if (f == null) {
-            refuse(ctx, c, GoogleErrors.filePermissionDenied(id));
             return;
         }
         JsonObject body = objects.locked(() -> {
@@ -696,12 +671,12 @@ final class FilesApi {
             }
             return resource(ctx, f);
         });
-        ok(ctx, c, body);
+        calls.ok(ctx, c, body);
     }
 
     /** files.list: the caller's project only, newest first, pageSize default 10 and maximum 100; empty = {}. */
     private void list(RoutingContext ctx) {
-        NativeApi.Caller c = auth(ctx, "ListFiles");
+        NativeApi.Caller c = calls.auth(ctx, "ListFiles");
         if (c == null) {
             return;
         }
@@ -709,36 +684,19 @@ final class FilesApi {
         List<ProjectObjects.FileObj> all = objects.list(ProjectObjects.Kind.FILE, c.project(),
                 Comparator.comparing((ProjectObjects.FileObj f) -> f.created).reversed()
                         .thenComparing(f -> f.id), f -> f.expires == null || now.isBefore(f.expires));
-        Resources.Page page = Resources.page(ctx, "files", all.size(), 10, 100, e -> {
-            refuse(ctx, c, e);
-            return null;
-        });
-        if (page == null) {
-            return;
-        }
-        JsonObject body = new JsonObject();
-        if (page.end() > page.offset()) {
-            JsonArray files = new JsonArray();
-            Resources.slice(all, page).forEach(f -> files.add(resource(ctx, f)));
-            body.put("files", files);
-        }
-        if (page.next() != null) {
-            body.put("nextPageToken", page.next());
-        }
-        ok(ctx, c, body);
+        calls.page(ctx, c, all, "files", 10, 100, "files", f -> resource(ctx, f));
     }
 
     private void delete(RoutingContext ctx, String id) {
-        NativeApi.Caller c = auth(ctx, "DeleteFile");
+        NativeApi.Caller c = calls.auth(ctx, "DeleteFile");
         if (c == null) {
             return;
         }
-        if (state.file(c.project(), id) == null) {
-            refuse(ctx, c, GoogleErrors.filePermissionDenied(id));
+        if (calls.file(ctx, c, id) == null) {
             return;
         }
         objects.remove(ProjectObjects.Kind.FILE, c.project(), id);
-        ok(ctx, c, new JsonObject());
+        calls.ok(ctx, c, new JsonObject());
     }
 
     /**
@@ -746,25 +704,24 @@ final class FilesApi {
      * the bytes go out as {@code application/octet-stream}, read from disk in pieces.
      */
     private void download(RoutingContext ctx, String id) {
-        NativeApi.Caller c = auth(ctx, "DownloadFile");
+        NativeApi.Caller c = calls.auth(ctx, "DownloadFile");
         if (c == null) {
             return;
         }
-        ProjectObjects.FileObj f = state.file(c.project(), id);
+        ProjectObjects.FileObj f = calls.file(ctx, c, id);
         if (f == null) {
-            refuse(ctx, c, GoogleErrors.filePermissionDenied(id));
             return;
         }
         if (!"GENERATED".equals(f.source) || f.content == null) {
-            refuse(ctx, c, GoogleErrors.invalidArgument("Only generated files can be downloaded. File files/" + id
+            calls.refuse(ctx, c, GoogleErrors.invalidArgument("Only generated files can be downloaded. File files/" + id
                     + " was uploaded."));
             return;
         }
         if (!"media".equals(ctx.request().getParam("alt"))) {
-            ok(ctx, c, resource(ctx, f));
+            calls.ok(ctx, c, resource(ctx, f));
             return;
         }
-        state.count(c.apiKey(), null, null, true);
+        calls.count(c, true);
         ctx.response().putHeader("Content-Type", f.mimeType);
         ctx.response().sendFile(f.content.toString());
     }

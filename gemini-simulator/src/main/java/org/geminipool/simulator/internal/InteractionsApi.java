@@ -29,16 +29,17 @@ final class InteractionsApi {
 
     private final Vertx vertx;
     private final SimState state;
-    private final NativeApi natives;
     private final AtomicLong seq;
     private final ProjectObjects objects;
+    /** Authentication and successful answers; refusals are {@link #fail}s in this API's own envelope. */
+    private final ObjectCalls calls;
 
     InteractionsApi(Vertx vertx, SimState state, NativeApi natives, AtomicLong seq) {
         this.vertx = vertx;
         this.state = state;
-        this.natives = natives;
         this.seq = seq;
         this.objects = state.objects();
+        this.calls = ObjectCalls.nativeService(state, natives, "InteractionService");
     }
 
     /** The Interactions error envelope. */
@@ -56,11 +57,6 @@ final class InteractionsApi {
         JsonObject err = e.error();
         fail(ctx, c, e.code(), err.getString("status", "unknown").toLowerCase(java.util.Locale.ROOT),
                 err.getString("message"));
-    }
-
-    private NativeApi.Caller auth(RoutingContext ctx, String method) {
-        return natives.authenticate(ctx, NativeApi.nativeKey(ctx), false,
-                NativeApi.rpc("v1beta", "InteractionService", method));
     }
 
     void handle(RoutingContext ctx, String rest) {
@@ -82,7 +78,7 @@ final class InteractionsApi {
             Resources.json(ctx, 404, error("not_found", "Method not found."));
             return;
         }
-        NativeApi.Caller c = auth(ctx, rpc);
+        NativeApi.Caller c = calls.auth(ctx, rpc);
         if (c == null) {
             return;
         }
@@ -96,8 +92,7 @@ final class InteractionsApi {
             case "CancelInteraction" -> cancel(ctx, c, it);
             default -> {
                 objects.remove(ProjectObjects.Kind.INTERACTION, c.project(), id);
-                state.count(c.apiKey(), null, null, true);
-                Resources.json(ctx, 200, new JsonObject());
+                calls.ok(ctx, c, new JsonObject());
             }
         }
     }
@@ -105,7 +100,7 @@ final class InteractionsApi {
     // ------------------------------------------------------------------ create
 
     private void create(RoutingContext ctx) {
-        NativeApi.Caller c = auth(ctx, "CreateInteraction");
+        NativeApi.Caller c = calls.auth(ctx, "CreateInteraction");
         if (c == null) {
             return;
         }
@@ -381,8 +376,7 @@ final class InteractionsApi {
             }
             return o;
         });
-        state.count(c.apiKey(), null, null, true);
-        Resources.json(ctx, 200, body);
+        calls.ok(ctx, c, body);
     }
 
     private void cancel(RoutingContext ctx, NativeApi.Caller c, ProjectObjects.InteractionObj it) {
@@ -398,8 +392,7 @@ final class InteractionsApi {
             fail(ctx, c, 400, "failed_precondition", "Only a background interaction in progress can be cancelled.");
             return;
         }
-        state.count(c.apiKey(), null, null, true);
-        Resources.json(ctx, 200, inProgress(it));
+        calls.ok(ctx, c, inProgress(it));
     }
 
     /** Admin hook: completes a background interaction of any project now. */

@@ -27,71 +27,63 @@ final class OpenAiApi {
     private final SimState state;
     private final NativeApi natives;
     private final AtomicLong seq;
+    /** The same caller checks as native, errors array-wrapped. */
+    private final ObjectCalls calls;
 
     OpenAiApi(Vertx vertx, SimState state, NativeApi natives, AtomicLong seq) {
         this.vertx = vertx;
         this.state = state;
         this.natives = natives;
         this.seq = seq;
+        this.calls = ObjectCalls.openAi(state, natives);
     }
 
-    private static String key(RoutingContext ctx) {
-        String b = Http.bearer(ctx);
-        return b != null ? b : NativeApi.nativeKey(ctx);
+    /** What every model call starts with: its caller, its JSON body and the body's model. */
+    private record Intake(NativeApi.Caller caller, JsonObject body, ModelCatalog.Model model) {
     }
 
     /**
-     * The same caller checks as native, array-wrapped. The RPC name in a 401/403 of these routes is the simulator's
-     * guess ({@code …v1beta.OpenAiCompatibilityService.<Method>}, unconfirmed).
+     * Authenticates {@code rpcMethod}, reads the body and finds its {@code model}, which must serve
+     * {@code modelMethod} (404s name the compat layer's API version); null once refused.
      */
-    private NativeApi.Caller auth(RoutingContext ctx, String method) {
-        String k = key(ctx);
-        if (k == null && !state.locationUnsupported()) {
-            Http.googleError(ctx, unauthenticated(), true);
+    private Intake intake(RoutingContext ctx, String rpcMethod, String modelMethod) {
+        NativeApi.Caller c = calls.auth(ctx, rpcMethod);
+        if (c == null) {
             return null;
         }
-        return natives.authenticate(ctx, k, true,
-                NativeApi.rpc("v1beta", "OpenAiCompatibilityService", method));
-    }
-
-    private static GoogleErrors.GoogleError unauthenticated() {
-        JsonObject e = new JsonObject().put("code", 401).put("message", "Missing bearer or basic authentication in header")
-                .put("status", "UNAUTHENTICATED");
-        return new GoogleErrors.GoogleError(401, new JsonObject().put("error", e));
-    }
-
-    private ModelCatalog.Model model(RoutingContext ctx, NativeApi.Caller c, String name, String method) {
+        JsonObject body = calls.body(ctx, c);
+        if (body == null) {
+            return null;
+        }
+        String name = body.getString("model");
         if (name == null || name.isBlank()) {
-            state.count(c.apiKey(), null, null, false);
-            Http.googleError(ctx, GoogleErrors.invalidArgument("model is not specified"), true);
+            calls.refuse(ctx, c, GoogleErrors.invalidArgument("model is not specified"));
             return null;
         }
-        return natives.model(ctx, c, COMPAT_API_VERSION, name, method, true);
+        ModelCatalog.Model m = natives.model(ctx, c, COMPAT_API_VERSION, name, modelMethod, true);
+        return m == null ? null : new Intake(c, body, m);
     }
 
     // ------------------------------------------------------------------ models
 
     void models(RoutingContext ctx, String id) {
         Http.afterLatency(vertx, state, () -> {
-            NativeApi.Caller c = auth(ctx, id == null ? "ListModels" : "GetModel");
+            NativeApi.Caller c = calls.auth(ctx, id == null ? "ListModels" : "GetModel");
             if (c == null) {
                 return;
             }
             if (id == null) {
                 JsonArray data = new JsonArray();
                 state.models().forEach(m -> data.add(modelJson(m)));
-                state.count(c.apiKey(), null, null, true);
-                Http.send(ctx, 200, Http.JSON_UTF8, new JsonObject().put("object", "list").put("data", data).encode());
+                calls.ok(ctx, c, new JsonObject().put("object", "list").put("data", data));
                 return;
             }
             ModelCatalog.Model m = state.listedModel(ModelCatalog.bare(id));
             if (m == null) {
-                state.count(c.apiKey(), null, null, false);
-                Http.googleError(ctx, GoogleErrors.modelNotFound(ModelCatalog.bare(id), COMPAT_API_VERSION, "get"), true);
+                calls.refuse(ctx, c, GoogleErrors.modelNotFound(ModelCatalog.bare(id), COMPAT_API_VERSION, "get"));
                 return;
             }
-            state.count(c.apiKey(), null, null, true);
-            Http.send(ctx, 200, Http.JSON_UTF8, modelJson(m).encode());
+            calls.ok(ctx, c, modelJson(m));
         });
     }
 
@@ -107,28 +99,18 @@ final class OpenAiApi {
     }
 
     private void doChat(RoutingContext ctx) {
-        NativeApi.Caller c = auth(ctx, "ChatCompletions");
-        if (c == null) {
+        Intake call = intake(ctx, "ChatCompletions", "generateContent");
+        if (call == null) {
             return;
         }
-        JsonObject body;
-        try {
-            body = Generation.parseObject(ctx.body().asString());
-        } catch (Generation.Invalid e) {
-            state.count(c.apiKey(), null, null, false);
-            Http.googleError(ctx, e.error, true);
-            return;
-        }
-        ModelCatalog.Model m = model(ctx, c, body.getString("model"), "generateContent");
-        if (m == null) {
-            return;
-        }
+        NativeApi.Caller c = call.caller();
+        JsonObject body = call.body();
+        ModelCatalog.Model m = call.model();
         Generation.Request req;
         try {
             req = chatRequest(m, body);
         } catch (Generation.Invalid e) {
-            state.count(c.apiKey(), null, null, false);
-            Http.googleError(ctx, e.error, true);
+            calls.refuse(ctx, c, e.error);
             return;
         }
         boolean stream = body.getBoolean("stream", false);
@@ -252,22 +234,13 @@ final class OpenAiApi {
     }
 
     private void doEmbeddings(RoutingContext ctx) {
-        NativeApi.Caller c = auth(ctx, "Embeddings");
-        if (c == null) {
+        Intake call = intake(ctx, "Embeddings", "embedContent");
+        if (call == null) {
             return;
         }
-        JsonObject body;
-        try {
-            body = Generation.parseObject(ctx.body().asString());
-        } catch (Generation.Invalid e) {
-            state.count(c.apiKey(), null, null, false);
-            Http.googleError(ctx, e.error, true);
-            return;
-        }
-        ModelCatalog.Model m = model(ctx, c, body.getString("model"), "embedContent");
-        if (m == null) {
-            return;
-        }
+        NativeApi.Caller c = call.caller();
+        JsonObject body = call.body();
+        ModelCatalog.Model m = call.model();
         List<String> inputs = new ArrayList<>();
         Object in = body.getValue("input");
         boolean list = in instanceof JsonArray;
@@ -291,8 +264,7 @@ final class OpenAiApi {
             problem = "dimensions must be between 1 and " + m.embeddingDims();
         }
         if (problem != null) {
-            state.count(c.apiKey(), null, null, false);
-            Http.googleError(ctx, GoogleErrors.invalidArgument(problem), true);
+            calls.refuse(ctx, c, GoogleErrors.invalidArgument(problem));
             return;
         }
         int units = list && state.batchEmbedCountsPerItem() ? inputs.size() : 1;
@@ -331,29 +303,19 @@ final class OpenAiApi {
     }
 
     private void doImages(RoutingContext ctx) {
-        NativeApi.Caller c = auth(ctx, "ImagesGenerations");
-        if (c == null) {
+        Intake call = intake(ctx, "ImagesGenerations", "generateContent");
+        if (call == null) {
             return;
         }
-        JsonObject body;
-        try {
-            body = Generation.parseObject(ctx.body().asString());
-        } catch (Generation.Invalid e) {
-            state.count(c.apiKey(), null, null, false);
-            Http.googleError(ctx, e.error, true);
-            return;
-        }
-        ModelCatalog.Model m = model(ctx, c, body.getString("model"), "generateContent");
-        if (m == null) {
-            return;
-        }
+        NativeApi.Caller c = call.caller();
+        JsonObject body = call.body();
+        ModelCatalog.Model m = call.model();
         String prompt = body.getString("prompt");
         Integer n = body.getInteger("n", 1);
         if (m.kind() != ModelCatalog.Kind.IMAGE || prompt == null || prompt.isBlank() || n == null || n < 1 || n > 4) {
-            state.count(c.apiKey(), null, null, false);
-            Http.googleError(ctx, GoogleErrors.invalidArgument(m.kind() != ModelCatalog.Kind.IMAGE
+            calls.refuse(ctx, c, GoogleErrors.invalidArgument(m.kind() != ModelCatalog.Kind.IMAGE
                     ? "Model does not support the requested response modalities: image"
-                    : "prompt must be non-empty and n between 1 and 4"), true);
+                    : "prompt must be non-empty and n between 1 and 4"));
             return;
         }
         SimState.Decision d = state.admit(c.project(), m, n, ContentGen.tokens(prompt), false, false);

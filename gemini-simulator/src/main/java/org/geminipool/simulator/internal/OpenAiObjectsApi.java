@@ -31,6 +31,7 @@ final class OpenAiObjectsApi {
     private final BatchesApi batches;
     private final OperationsApi operations;
     private final ProjectObjects objects;
+    private final ObjectCalls calls;
 
     OpenAiObjectsApi(SimState state, NativeApi natives, FilesApi files, BatchesApi batches, OperationsApi operations) {
         this.state = state;
@@ -39,6 +40,7 @@ final class OpenAiObjectsApi {
         this.batches = batches;
         this.operations = operations;
         this.objects = state.objects();
+        this.calls = ObjectCalls.openAi(state, natives);
     }
 
     void mount(Router r) {
@@ -60,28 +62,6 @@ final class OpenAiObjectsApi {
         r.routeWithRegex("/v1beta/openai/videos/([A-Za-z0-9_.%/-]+?)(/content)?").handler(this::video);
     }
 
-    private NativeApi.Caller auth(RoutingContext ctx, String method) {
-        String b = Http.bearer(ctx);
-        String key = b != null ? b : NativeApi.nativeKey(ctx);
-        if (key == null && !state.locationUnsupported()) {
-            JsonObject e = new JsonObject().put("code", 401).put("message",
-                    "Missing bearer or basic authentication in header").put("status", "UNAUTHENTICATED");
-            Http.googleError(ctx, new GoogleErrors.GoogleError(401, new JsonObject().put("error", e)), true);
-            return null;
-        }
-        return natives.authenticate(ctx, key, true, NativeApi.rpc("v1beta", "OpenAiCompatibilityService", method));
-    }
-
-    private void refuse(RoutingContext ctx, NativeApi.Caller c, GoogleErrors.GoogleError e) {
-        state.count(c.apiKey(), null, null, false);
-        Http.googleError(ctx, e, true);
-    }
-
-    private void ok(RoutingContext ctx, NativeApi.Caller c, JsonObject body) {
-        state.count(c.apiKey(), null, null, true);
-        Http.send(ctx, 200, Http.JSON_UTF8, body.encode());
-    }
-
     private static long epoch(java.time.Instant t) {
         return t.getEpochSecond();
     }
@@ -96,13 +76,13 @@ final class OpenAiObjectsApi {
     }
 
     private void upload(RoutingContext ctx) {
-        NativeApi.Caller c = auth(ctx, "CreateFile");
+        NativeApi.Caller c = calls.auth(ctx, "CreateFile");
         if (c == null) {
             return;
         }
         List<FileUpload> ups = ctx.fileUploads();
         if (ups.isEmpty()) {
-            refuse(ctx, c, GoogleErrors.invalidArgument("A multipart/form-data body with a file part is required."));
+            calls.refuse(ctx, c, GoogleErrors.invalidArgument("A multipart/form-data body with a file part is required."));
             return;
         }
         FileUpload up = ups.get(0);
@@ -126,15 +106,15 @@ final class OpenAiObjectsApi {
                 f.content = kept;
             }
         } catch (IOException e) {
-            refuse(ctx, c, GoogleErrors.internal());
+            calls.refuse(ctx, c, GoogleErrors.internal());
             return;
         }
         objects.put(ProjectObjects.Kind.FILE, f);
-        ok(ctx, c, fileJson(f));
+        calls.ok(ctx, c, fileJson(f));
     }
 
     private void listFiles(RoutingContext ctx) {
-        NativeApi.Caller c = auth(ctx, "ListFiles");
+        NativeApi.Caller c = calls.auth(ctx, "ListFiles");
         if (c == null) {
             return;
         }
@@ -144,37 +124,36 @@ final class OpenAiObjectsApi {
                 Comparator.comparing((ProjectObjects.FileObj f) -> f.created).reversed(),
                 (ProjectObjects.FileObj f) -> f.expires == null || now.isBefore(f.expires))
                 .forEach(f -> data.add(fileJson(f)));
-        ok(ctx, c, new JsonObject().put("object", "list").put("data", data).put("has_more", false));
+        calls.ok(ctx, c, new JsonObject().put("object", "list").put("data", data).put("has_more", false));
     }
 
     private void file(RoutingContext ctx) {
         String id = ctx.pathParam("param0");
         boolean content = ctx.pathParam("param1") != null;
         HttpMethod m = ctx.request().method();
-        NativeApi.Caller c = auth(ctx, content ? "DownloadFile" : m == HttpMethod.DELETE ? "DeleteFile" : "GetFile");
+        NativeApi.Caller c = calls.auth(ctx, content ? "DownloadFile" : m == HttpMethod.DELETE ? "DeleteFile" : "GetFile");
         if (c == null) {
             return;
         }
-        ProjectObjects.FileObj f = state.file(c.project(), id);
+        ProjectObjects.FileObj f = calls.file(ctx, c, id);
         if (f == null) {
-            refuse(ctx, c, GoogleErrors.filePermissionDenied(id));
             return;
         }
         if (content && m == HttpMethod.GET) {
             if (f.content == null) {
-                refuse(ctx, c, GoogleErrors.invalidArgument("The content of files/" + id + " is not available."));
+                calls.refuse(ctx, c, GoogleErrors.invalidArgument("The content of files/" + id + " is not available."));
                 return;
             }
-            state.count(c.apiKey(), null, null, true);
+            calls.count(c, true);
             ctx.response().putHeader("Content-Type", f.mimeType);
             ctx.response().sendFile(f.content.toString());
         } else if (!content && m == HttpMethod.GET) {
-            ok(ctx, c, fileJson(f));
+            calls.ok(ctx, c, fileJson(f));
         } else if (!content && m == HttpMethod.DELETE) {
             objects.remove(ProjectObjects.Kind.FILE, c.project(), id);
-            ok(ctx, c, new JsonObject().put("id", "files/" + id).put("object", "file").put("deleted", true));
+            calls.ok(ctx, c, new JsonObject().put("id", "files/" + id).put("object", "file").put("deleted", true));
         } else {
-            refuse(ctx, c, GoogleErrors.notFound("Method not found."));
+            calls.refuse(ctx, c, GoogleErrors.notFound("Method not found."));
         }
     }
 
@@ -185,31 +164,27 @@ final class OpenAiObjectsApi {
      * {@code {"custom_id","method","url","body":{model,messages}}}; all lines must name one model (the batch's).
      */
     private void createBatch(RoutingContext ctx) {
-        NativeApi.Caller c = auth(ctx, "CreateBatch");
+        NativeApi.Caller c = calls.auth(ctx, "CreateBatch");
         if (c == null) {
             return;
         }
-        JsonObject body;
-        try {
-            body = Generation.parseObject(ctx.body().asString());
-        } catch (Generation.Invalid e) {
-            refuse(ctx, c, e.error);
+        JsonObject body = calls.body(ctx, c);
+        if (body == null) {
             return;
         }
         String input = body.getString("input_file_id");
         if (input == null || input.isBlank()) {
-            refuse(ctx, c, GoogleErrors.invalidArgument("input_file_id is required."));
+            calls.refuse(ctx, c, GoogleErrors.invalidArgument("input_file_id is required."));
             return;
         }
         String fileId = SimState.stripPrefix(input, "files/");
-        ProjectObjects.FileObj f = state.file(c.project(), fileId);
+        ProjectObjects.FileObj f = calls.file(ctx, c, fileId);
         if (f == null) {
-            refuse(ctx, c, GoogleErrors.filePermissionDenied(fileId));
             return;
         }
         byte[] bytes = FilesApi.bytes(f);
         if (bytes == null) {
-            refuse(ctx, c, GoogleErrors.invalidArgument("files/" + fileId + " is not a JSONL file of requests."));
+            calls.refuse(ctx, c, GoogleErrors.invalidArgument("files/" + fileId + " is not a JSONL file of requests."));
             return;
         }
         String model = null;
@@ -222,13 +197,13 @@ final class OpenAiObjectsApi {
             try {
                 l = Generation.parseObject(line);
             } catch (Generation.Invalid e) {
-                refuse(ctx, c, GoogleErrors.invalidArgument("A line of files/" + fileId + " is not valid JSON."));
+                calls.refuse(ctx, c, GoogleErrors.invalidArgument("A line of files/" + fileId + " is not valid JSON."));
                 return;
             }
             JsonObject b = l.getJsonObject("body", new JsonObject());
             String lm = ModelCatalog.bare(b.getString("model", ""));
             if (lm.isEmpty() || (model != null && !model.equals(lm))) {
-                refuse(ctx, c, GoogleErrors.invalidArgument("Every request of a batch must name the same model."));
+                calls.refuse(ctx, c, GoogleErrors.invalidArgument("Every request of a batch must name the same model."));
                 return;
             }
             model = lm;
@@ -246,7 +221,7 @@ final class OpenAiObjectsApi {
             items.add(new JsonObject().put("key", l.getString("custom_id", "")).put("request", request));
         }
         if (model == null) {
-            refuse(ctx, c, GoogleErrors.invalidArgument("The batch has no requests."));
+            calls.refuse(ctx, c, GoogleErrors.invalidArgument("The batch has no requests."));
             return;
         }
         ModelCatalog.Model m = natives.model(ctx, c, "v1main", model, "batchGenerateContent", true);
@@ -261,7 +236,7 @@ final class OpenAiObjectsApi {
         b.stats = new JsonObject().put("requestCount", Integer.toString(items.size()));
         b.displayName = "openai:" + body.getString("endpoint", "/v1/chat/completions");
         objects.put(ProjectObjects.Kind.BATCH, b);
-        ok(ctx, c, batchJson(b, body.getString("completion_window", "24h")));
+        calls.ok(ctx, c, batchJson(b, body.getString("completion_window", "24h")));
     }
 
     private JsonObject batchJson(ProjectObjects.BatchObj b, String window) {
@@ -300,13 +275,12 @@ final class OpenAiObjectsApi {
         String id = ctx.pathParam("param0");
         boolean cancel = ctx.pathParam("param1") != null;
         HttpMethod m = ctx.request().method();
-        NativeApi.Caller c = auth(ctx, cancel ? "CancelBatch" : "GetBatch");
+        NativeApi.Caller c = calls.auth(ctx, cancel ? "CancelBatch" : "GetBatch");
         if (c == null) {
             return;
         }
-        ProjectObjects.BatchObj b = objects.get(ProjectObjects.Kind.BATCH, c.project(), id);
+        ProjectObjects.BatchObj b = calls.owned(ctx, c, ProjectObjects.Kind.BATCH, id, () -> BatchesApi.denied(id));
         if (b == null) {
-            refuse(ctx, c, BatchesApi.denied(id));
             return;
         }
         if (cancel && m == HttpMethod.POST) {
@@ -317,15 +291,15 @@ final class OpenAiObjectsApi {
                 }
                 return null;
             });
-            ok(ctx, c, batchJson(b, "24h"));
+            calls.ok(ctx, c, batchJson(b, "24h"));
         } else if (!cancel && m == HttpMethod.GET) {
             batches.poll(ctx, b);
             if (isOpenAi(b)) {
                 openAiOutput(b);
             }
-            ok(ctx, c, batchJson(b, "24h"));
+            calls.ok(ctx, c, batchJson(b, "24h"));
         } else {
-            refuse(ctx, c, GoogleErrors.notFound("Method not found."));
+            calls.refuse(ctx, c, GoogleErrors.notFound("Method not found."));
         }
     }
 
@@ -381,7 +355,7 @@ final class OpenAiObjectsApi {
     }
 
     private void listBatches(RoutingContext ctx) {
-        NativeApi.Caller c = auth(ctx, "ListBatches");
+        NativeApi.Caller c = calls.auth(ctx, "ListBatches");
         if (c == null) {
             return;
         }
@@ -389,27 +363,24 @@ final class OpenAiObjectsApi {
         objects.list(ProjectObjects.Kind.BATCH, c.project(),
                 Comparator.comparing((ProjectObjects.BatchObj x) -> x.created).reversed(), this::isOpenAi)
                 .forEach(b -> data.add(batchJson(b, "24h")));
-        ok(ctx, c, new JsonObject().put("object", "list").put("data", data).put("has_more", false));
+        calls.ok(ctx, c, new JsonObject().put("object", "list").put("data", data).put("has_more", false));
     }
 
     // ------------------------------------------------------------------ videos
 
     /** {@code {"model","prompt","seconds"?,"size"?}}: a Veo operation; the video object's id is its name. */
     private void createVideo(RoutingContext ctx) {
-        NativeApi.Caller c = auth(ctx, "CreateVideo");
+        NativeApi.Caller c = calls.auth(ctx, "CreateVideo");
         if (c == null) {
             return;
         }
-        JsonObject body;
-        try {
-            body = Generation.parseObject(ctx.body().asString());
-        } catch (Generation.Invalid e) {
-            refuse(ctx, c, e.error);
+        JsonObject body = calls.body(ctx, c);
+        if (body == null) {
             return;
         }
         String prompt = body.getString("prompt");
         if (prompt == null || prompt.isBlank()) {
-            refuse(ctx, c, GoogleErrors.invalidArgument("prompt is required."));
+            calls.refuse(ctx, c, GoogleErrors.invalidArgument("prompt is required."));
             return;
         }
         ModelCatalog.Model m = natives.model(ctx, c, "v1main", body.getString("model", "veo-3.1-generate-preview"),
@@ -441,22 +412,22 @@ final class OpenAiObjectsApi {
     private void video(RoutingContext ctx) {
         String id = ctx.pathParam("param0");
         boolean content = ctx.pathParam("param1") != null;
-        NativeApi.Caller c = auth(ctx, content ? "DownloadVideo" : "GetVideo");
+        NativeApi.Caller c = calls.auth(ctx, content ? "DownloadVideo" : "GetVideo");
         if (c == null) {
             return;
         }
         ProjectObjects.VideoJob v = objects.get(ProjectObjects.Kind.OPENAI_VIDEO, c.project(), id);
         if (v == null || ctx.request().method() != HttpMethod.GET) {
-            refuse(ctx, c, v == null ? GoogleErrors.objectDenied("Video", id) : GoogleErrors.notFound("Method not found."));
+            calls.refuse(ctx, c, v == null ? GoogleErrors.objectDenied("Video", id) : GoogleErrors.notFound("Method not found."));
             return;
         }
         if (content) {
             ProjectObjects.FileObj f = v.fileId == null ? null : state.file(c.project(), v.fileId);
             if (f == null) {
-                refuse(ctx, c, GoogleErrors.of(400, "FAILED_PRECONDITION", "Video " + id + " is not completed."));
+                calls.refuse(ctx, c, GoogleErrors.of(400, "FAILED_PRECONDITION", "Video " + id + " is not completed."));
                 return;
             }
-            state.count(c.apiKey(), null, null, true);
+            calls.count(c, true);
             ctx.response().putHeader("Content-Type", "video/mp4");
             ctx.response().sendFile(f.content.toString());
             return;
@@ -477,7 +448,7 @@ final class OpenAiObjectsApi {
                 return null;
             });
         }
-        ok(ctx, c, videoJson(v, null));
+        calls.ok(ctx, c, videoJson(v, null));
     }
 
     OperationsApi operations() {
