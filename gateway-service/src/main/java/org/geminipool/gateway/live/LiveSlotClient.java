@@ -7,12 +7,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.geminipool.gateway.upstream.PerLoopHttpClient;
 import org.geminipool.contract.live.LiveHeartbeat;
 import org.geminipool.contract.live.LiveSlotGrant;
 import org.geminipool.contract.live.LiveSlotLimit;
@@ -59,7 +59,7 @@ public class LiveSlotClient {
     KeypoolEndpoint keypool;
 
     /** Connections of its own (16), apart from the lease path's; {@link KeypoolEndpoint} closes them. */
-    private HttpClient http;
+    private PerLoopHttpClient http;
 
     @PostConstruct
     void init() {
@@ -151,7 +151,7 @@ public class LiveSlotClient {
         if (body != null) {
             options.putHeader("Content-Type", "application/json");
         }
-        return http.request(options).compose(req -> req.send(bytes))
+        return http.current().request(options).compose(req -> req.send(bytes))
                 .compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), b)))
                 .map(a -> {
                     if (a.status() >= 500 || a.status() == 401 || a.status() == 403) {

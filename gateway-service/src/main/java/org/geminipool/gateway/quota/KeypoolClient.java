@@ -7,12 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.geminipool.gateway.upstream.PerLoopHttpClient;
 import org.geminipool.contract.lease.LeaseGrant;
 import org.geminipool.contract.lease.LeaseRequest;
 import org.geminipool.contract.lease.OutcomeBatch;
@@ -23,7 +23,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The keypool's lease API on the request path, as one plain Vert.x HTTP/1.1 client with keep-alive connections: the
+ * The keypool's lease API on the request path, as plain Vert.x HTTP/1.1 clients (one per event loop) with keep-alive connections: the
  * request body is written by Jackson straight to bytes, the answer read from one buffer. Owns the circuit breaker
  * ({@link KeypoolBreaker}: 8 calls, 75 % failed → 5 s open) and one quick retry of a call that could not connect. Only
  * real keypool failures (no answer, 5xx, a refused internal token) fail the future and count for the breaker: a 4xx
@@ -46,13 +46,13 @@ public class KeypoolClient {
     KeypoolEndpoint keypool;
 
     private final KeypoolBreaker breaker = new KeypoolBreaker(8, 0.75, 5000);
-    private HttpClient http;
+    private PerLoopHttpClient http;
     private String host;
     private int port;
     private String basePath;
     private String authorization;
 
-    /** The keypool's address and this client's connections (64; {@link KeypoolEndpoint} closes them). */
+    /** The keypool's address and this client's connections (64 per event loop; {@link KeypoolEndpoint} closes them). */
     @PostConstruct
     void init() {
         host = keypool.host();
@@ -122,7 +122,7 @@ public class KeypoolClient {
                 .setURI(basePath + path).setIdleTimeout(TIMEOUT_MS).setConnectTimeout(2000)
                 .putHeader("Authorization", authorization).putHeader("Content-Type", "application/json")
                 .putHeader("Accept", "application/json");
-        return http.request(options)
+        return http.current().request(options)
                 .compose(req -> req.send(bytes))
                 .compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), b)))
                 .map(answer -> {

@@ -1,7 +1,6 @@
 package org.geminipool.gateway.quota;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
@@ -10,6 +9,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.geminipool.gateway.config.GatewayConfig;
+import org.geminipool.gateway.upstream.PerLoopHttpClient;
 
 import java.net.URI;
 import java.util.List;
@@ -31,7 +31,7 @@ public class KeypoolEndpoint {
     @Inject
     GatewayConfig config;
 
-    private final List<HttpClient> clients = new CopyOnWriteArrayList<>();
+    private final List<PerLoopHttpClient> clients = new CopyOnWriteArrayList<>();
     private String host;
     private int port;
     private boolean tls;
@@ -51,7 +51,7 @@ public class KeypoolEndpoint {
 
     @PreDestroy
     void close() {
-        clients.forEach(HttpClient::close);
+        clients.forEach(PerLoopHttpClient::close);
         clients.clear();
     }
 
@@ -75,10 +75,10 @@ public class KeypoolEndpoint {
 
     /**
      * A new keep-alive HTTP/1.1 client to the keypool (TLS for an {@code https} URL, 2 s connect timeout) with at most
-     * {@code maxConnections} connections; closed with this bean.
+     * {@code maxConnections} connections per event loop ({@link PerLoopHttpClient}); closed with this bean.
      */
-    public HttpClient client(int maxConnections) {
-        HttpClient http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(60)
+    public PerLoopHttpClient client(int maxConnections) {
+        PerLoopHttpClient http = new PerLoopHttpClient(vertx, new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(60)
                 .setTcpNoDelay(true).setSsl(tls).setProtocolVersion(HttpVersion.HTTP_1_1).setConnectTimeout(2000),
                 new PoolOptions().setHttp1MaxSize(maxConnections).setMaxWaitQueueSize(10_000));
         clients.add(http);

@@ -19,7 +19,8 @@ import jakarta.inject.Inject;
 import org.geminipool.gateway.config.GatewayConfig;
 
 /**
- * The HTTP client for Google and OpenRouter: pooled keep-alive connections; HTTP/2 negotiated by ALPN on https
+ * The HTTP client for Google and OpenRouter: pooled keep-alive connections, one pool per event loop
+ * ({@link PerLoopHttpClient}; GEMINI_POOL_UPSTREAM_MAX_CONNECTIONS each); HTTP/2 negotiated by ALPN on https
  * (falling back to HTTP/1.1 where the upstream does not offer it), HTTP/1.1 on plain http (simulator, local proxies).
  * Answers are not buffered here: callers read the body as a stream or as a whole.
  */
@@ -32,15 +33,15 @@ public class UpstreamHttp {
     @Inject
     GatewayConfig config;
 
-    private HttpClient plain;
-    private HttpClient tls;
+    private PerLoopHttpClient plain;
+    private PerLoopHttpClient tls;
     /**
      * Clients that never reuse a connection, for requests whose body is streamed from the client and so cannot be
      * sent twice (uploads): a pooled keep-alive connection the upstream closed meanwhile fails such a request with
      * "Connection was closed" and no retry is possible; a fresh connection per upload costs one handshake.
      */
-    private HttpClient plainOnce;
-    private HttpClient tlsOnce;
+    private PerLoopHttpClient plainOnce;
+    private PerLoopHttpClient tlsOnce;
 
     @PostConstruct
     void init() {
@@ -55,10 +56,10 @@ public class UpstreamHttp {
         PoolOptions pool = new PoolOptions().setHttp1MaxSize(config.upstreamMaxConnections())
                 .setHttp2MaxSize(Math.max(1, config.upstreamMaxConnections() / 50))
                 .setMaxWaitQueueSize(10_000);
-        plain = vertx.createHttpClient(plainOptions, pool);
-        tls = vertx.createHttpClient(tlsOptions, pool);
-        plainOnce = vertx.createHttpClient(new HttpClientOptions(plainOptions).setKeepAlive(false), pool);
-        tlsOnce = vertx.createHttpClient(new HttpClientOptions(tlsOptions).setKeepAlive(false).setUseAlpn(false)
+        plain = new PerLoopHttpClient(vertx, plainOptions, pool);
+        tls = new PerLoopHttpClient(vertx, tlsOptions, pool);
+        plainOnce = new PerLoopHttpClient(vertx, new HttpClientOptions(plainOptions).setKeepAlive(false), pool);
+        tlsOnce = new PerLoopHttpClient(vertx, new HttpClientOptions(tlsOptions).setKeepAlive(false).setUseAlpn(false)
                 .setProtocolVersion(HttpVersion.HTTP_1_1), pool);
     }
 
@@ -86,7 +87,7 @@ public class UpstreamHttp {
         RequestOptions options = new RequestOptions().setMethod(method).setAbsoluteURI(absoluteUrl)
                 .setIdleTimeout(config.upstreamTimeout().toMillis())
                 .setConnectTimeout(config.upstreamConnectTimeout().toMillis());
-        HttpClient client = absoluteUrl.startsWith("https:") ? tls : plain;
+        HttpClient client = (absoluteUrl.startsWith("https:") ? tls : plain).current();
         return client.request(options).compose(request -> {
             request.headers().addAll(headers);
             Future<HttpClientResponse> answer = body == null ? request.send() : request.send(body);
@@ -119,7 +120,7 @@ public class UpstreamHttp {
                 .setIdleTimeout(config.upstreamTimeout().toMillis())
                 .setConnectTimeout(config.upstreamConnectTimeout().toMillis());
         boolean https = absoluteUrl.startsWith("https:");
-        HttpClient client = oneShot ? (https ? tlsOnce : plainOnce) : https ? tls : plain;
+        HttpClient client = (oneShot ? (https ? tlsOnce : plainOnce) : https ? tls : plain).current();
         return client.request(options).map(request -> {
             request.headers().addAll(headers);
             return request;
