@@ -445,8 +445,11 @@ public class LeaseService {
 
     private Uni<Void> written(String leaseId) {
         CompletableFuture<Void> f = unwritten.get(leaseId);
-        return f == null ? Uni.createFrom().voidItem()
-                : Uni.createFrom().completionStage(f).onFailure().recoverWithNull().replaceWithVoid();
+        if (f == null) {
+            return Uni.createFrom().voidItem();
+        }
+        writer.flushNow(); // not after the row's linger: a failure's effects (a ban) must not wait
+        return Uni.createFrom().completionStage(f).onFailure().recoverWithNull().replaceWithVoid();
     }
 
     /** The effective limits of one candidate's (project, model), design §3 resolution order. */

@@ -7,6 +7,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import org.geminipool.keypool.repository.ChangeCounter;
+import org.geminipool.keypool.repository.LeaseWriter;
 import org.geminipool.testsupport.MariaDbTestResource;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +42,52 @@ class FastPathTest {
 
     @Inject
     Pool pool;
+
+    @Inject
+    LeaseWriter writer;
+
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
+    private double settles(String written) {
+        return registry.counter("keypool_lease_settles_total", "written", written).count();
+    }
+
+    private static LeaseWriter.NewLease row(String id, long now) {
+        return new LeaseWriter.NewLease(id, "req-" + id, 1, 1, "m", "m", now / 60_000, 1, now, now + 60_000, 5, 0);
+    }
+
+    private static LeaseWriter.Settle success(String id, long now, String outcome) {
+        return new LeaseWriter.Settle(id, outcome, now, 7, 8, "ok", false, 1, 1, "m", now / 60_000, 0);
+    }
+
+    @Test
+    void aSettleThatFindsItsRowStillQueuedIsWrittenWithTheRowAndASecondOneChangesNothing() throws Exception {
+        double withRow = settles("with-row");
+        double afterRow = settles("after-row");
+        String id = UUID.randomUUID().toString();
+        long now = System.currentTimeMillis();
+        var inserted = writer.insert(row(id, now));
+        // Queued straight behind its row (which lingers for it): one INSERT of a settled row, no UPDATE.
+        assertTrue(writer.settle(success(id, now, "SUCCESS")).await().atMost(AWAIT));
+        inserted.get(AWAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(List.of("SUCCESS", "7", "8", "ok"), List.of(settledRow(id)));
+        assertEquals(withRow + 1, settles("with-row"));
+        assertEquals(afterRow, settles("after-row"));
+        // Settled again (another outcome): the row is written and settled, so nothing changes.
+        org.junit.jupiter.api.Assertions.assertFalse(writer.settle(success(id, now, "CLIENT_ERROR")).await().atMost(AWAIT));
+        assertEquals("SUCCESS", outcomeOf(id));
+        assertEquals(afterRow, settles("after-row"));
+    }
+
+    @Test
+    void aLeaseRowWhoseOutcomeNeverComesIsWrittenOpenAfterItsLinger() throws Exception {
+        String id = UUID.randomUUID().toString();
+        writer.insert(row(id, System.currentTimeMillis())).get(AWAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        long rows = pool.preparedQuery("SELECT COUNT(*) FROM gp_lease WHERE id = ? AND outcome IS NULL")
+                .execute(Tuple.of(id)).await().atMost(AWAIT).iterator().next().getLong(0);
+        assertEquals(1, rows);
+    }
 
     private String leaseId(String pool, String model) {
         return lease(pool, model).then().statusCode(200).extract().path("leaseId");
