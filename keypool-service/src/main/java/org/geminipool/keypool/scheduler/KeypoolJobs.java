@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.geminipool.keypool.config.KeypoolConfig;
 import org.geminipool.keypool.repository.LeaseRepository;
+import org.geminipool.keypool.repository.LeaseWriter;
 import org.geminipool.keypool.repository.RetentionRepository;
 import org.geminipool.keypool.service.ApiException;
 import org.geminipool.keypool.service.RevalidationService;
@@ -29,6 +30,8 @@ public class KeypoolJobs {
     RevalidationService revalidation;
     @Inject
     LeaseRepository leases;
+    @Inject
+    LeaseWriter writer;
     @Inject
     TimeSource time;
     @Inject
@@ -70,7 +73,8 @@ public class KeypoolJobs {
             case REVALIDATE -> runner.runOnce(job, minGap(config.revalidate().every(), Duration.ofMinutes(30)),
                     () -> revalidation.revalidateBanned().map(r -> r.size() + " banned key(s) checked"));
             case EXPIRE_LEASES -> runner.runOnce(job, minGap(config.leaseExpiry().every(), Duration.ofSeconds(60)),
-                    () -> leases.expireLeases(time.nowMillis()).map(n -> n + " lease(s) expired"));
+                    () -> writer.flushed().flatMap(v -> leases.expireLeases(time.nowMillis()))
+                            .map(n -> n + " lease(s) expired"));
             case PRUNE_HISTORY -> runner.runOnce(job, minGap(config.retention().every(), Duration.ofMinutes(30)),
                     this::pruneHistory);
             default -> throw ApiException.notFound("unknown job " + job + " (" + REVALIDATE + ", " + EXPIRE_LEASES
