@@ -23,4 +23,25 @@ class RandomIdsTest {
             assertTrue(seen.add(id));
         }
     }
+
+    @Test
+    void timeOrderedIdsAreVersion7DistinctAndSortByTheirMillisecond() {
+        Set<String> seen = new HashSet<>();
+        String previous = null;
+        for (int i = 0; i < 10_000; i++) {
+            long ms = 1_764_000_000_000L + i; // one id per millisecond, rising
+            String id = RandomIds.timeOrdered(ms);
+            UUID u = UUID.fromString(id);
+            assertEquals(7, u.version());
+            assertEquals(2, u.variant());
+            assertEquals(ms, u.getMostSignificantBits() >>> 16, "the first 48 bits are the millisecond");
+            assertEquals(36, id.length());
+            assertTrue(seen.add(id));
+            if (previous != null) {
+                assertTrue(previous.compareTo(id) < 0, "text order is time order: " + previous + " < " + id);
+            }
+            previous = id;
+        }
+        assertEquals(7, UUID.fromString(RandomIds.timeOrdered()).version());
+    }
 }

@@ -351,7 +351,7 @@ public class AttemptLoop {
                                                                   TokenUsage tokens) {
         String provider = target.openRouter() ? Target.OPENROUTER : Target.GOOGLE;
         metrics.upstream(provider, c.outcome().name(), nanos);
-        return usage.recordAhead(new UsageEvent(RandomIds.uuid(), Instant.now().toString(),
+        return usage.recordAhead(new UsageEvent(RandomIds.timeOrdered(), Instant.now().toString(),
                 lease == null ? null : lease.keyId(), lease == null ? null : lease.project(), usageModel(ex, target),
                 ex.decision.route(), target.label(), provider, ex.clientTokenId, c.outcome().name(),
                 status == 0 ? null : status, nanos / 1_000_000, tokens.promptTokens(),

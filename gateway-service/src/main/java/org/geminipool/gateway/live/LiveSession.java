@@ -734,7 +734,7 @@ final class LiveSession {
             return;
         }
         long ms = (System.nanoTime() - started) / 1_000_000;
-        pool.usage().recordAhead(new UsageEvent(org.geminipool.contract.RandomIds.uuid(), Instant.now().toString(), slot.lease().keyId(),
+        pool.usage().recordAhead(new UsageEvent(org.geminipool.contract.RandomIds.timeOrdered(), Instant.now().toString(), slot.lease().keyId(),
                 slot.lease().project(), target.model(), route, target.label(), Target.GOOGLE, tokenId, outcome.name(),
                 status, ms, tokens.promptTokens(), tokens.completionTokens(), tokens.thoughtTokens(), ROUTE));
     }

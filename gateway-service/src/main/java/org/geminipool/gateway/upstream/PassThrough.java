@@ -1195,7 +1195,7 @@ public class PassThrough {
         long nanos = System.nanoTime() - start;
         metrics.upstream("google", c.outcome().name(), nanos);
         String model = p.call.generationModel() != null ? p.call.generationModel() : p.call.label();
-        usage.recordAhead(new UsageEvent(org.geminipool.contract.RandomIds.uuid(), Instant.now().toString(), lease.keyId(),
+        usage.recordAhead(new UsageEvent(org.geminipool.contract.RandomIds.timeOrdered(), Instant.now().toString(), lease.keyId(),
                 lease.project(), model, ROUTE, p.call.label(), "google", p.owner, c.outcome().name(),
                 status == 0 ? null : status, nanos / 1_000_000, tokens.promptTokens(), tokens.completionTokens(),
                 tokens.thoughtTokens()));

@@ -414,7 +414,7 @@ public class LeaseService {
                                   int probeMask) {
         Candidate c = v.scored().c();
         Catalog.Key key = pick(v.active());
-        String leaseId = org.geminipool.contract.RandomIds.uuid();
+        String leaseId = org.geminipool.contract.RandomIds.timeOrdered();
         long expires = now + config.leaseTtl().toMillis();
         // Answered before the row is committed: the reservation is already durable in the bucket row, and the row
         // follows in the writer's next group commit. Settles on this replica find the lease in memory and are queued
