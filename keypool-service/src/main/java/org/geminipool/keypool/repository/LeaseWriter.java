@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Group commit for the lease rows: new leases and the settling of successful ones wait in a queue and are written
  * together, one transaction (one disk flush) per batch. A lease is answered before its row is committed (the quota is
  * already counted in the bucket row; the row is bookkeeping: expiry, settling, retention, admin), so a new row may
- * wait up to {@value #LINGER_MS} ms for company: the gateway reports a success within about 20 ms (its outcome
- * batches), and a settle that finds its lease's row still queued is folded into it — one INSERT of a settled row
+ * wait up to {@value #LINGER_MS} ms for company: the gateway reports a success within about 20 ms of its answer (its
+ * outcome batches), and a settle that finds its lease's row still queued is folded into it — one INSERT of a settled row
  * instead of an INSERT, a SELECT … FOR UPDATE and an UPDATE in two commits. A settle, or a caller that needs the row
  * now ({@link #flushNow}), starts the write at once, taking every lingering row along. A settle's answer waits for
  * its commit, so it is exact (changed or not, for the idempotent 204 / 409 decision).
@@ -33,7 +33,9 @@ public class LeaseWriter {
     static final int MAX_BATCH = 512;
     static final int ROWS_PER_INSERT = 64;
     /** Longest a new lease row waits for its settle (or other rows) before it is written anyway. */
-    static final long LINGER_MS = 30;
+    static final long LINGER_MS = 50;
+    /** A batch takes the rows that lingered at least LINGER_MS − SLICE_MS: at most one commit per slice for them. */
+    static final long SLICE_MS = 10;
 
     /** A lease row to insert. */
     public record NewLease(String id, String requestId, long keyId, long projectId, String model, String quotaModel,
@@ -182,7 +184,7 @@ public class LeaseWriter {
 
     private static final long LINGER_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(LINGER_MS);
     /** A row younger than this whose settle has not come stays for the next batch (unless the queue is flushed). */
-    private static final long YOUNG_NANOS = LINGER_NANOS / 2;
+    private static final long YOUNG_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(LINGER_MS - SLICE_MS);
 
     private void armTimer(Op head) {
         if (!timerArmed.compareAndSet(false, true)) {
