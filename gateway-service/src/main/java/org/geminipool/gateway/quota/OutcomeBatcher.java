@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -30,6 +29,12 @@ public class OutcomeBatcher {
 
     static final int INTERVAL_MS = 20;
     static final int MAX_BATCH = 256;
+    /**
+     * Batches out at once. The keypool answers a batch when its rows are committed, and a success whose lease row is
+     * still queued there rides with that row (up to 50 ms, keypool README "Lease rows"): one batch at a time would hold
+     * the next outcomes back until then, and they would miss their rows.
+     */
+    static final int MAX_IN_FLIGHT = 4;
     private static final Logger LOG = Logger.getLogger(OutcomeBatcher.class);
 
     @Inject
@@ -40,7 +45,7 @@ public class OutcomeBatcher {
 
     private final ConcurrentLinkedQueue<OutcomeBatch.Entry> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
-    private final AtomicBoolean sending = new AtomicBoolean();
+    private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean batchesUnsupported;
     private long timer = -1;
 
@@ -72,12 +77,17 @@ public class OutcomeBatcher {
         return queued.get();
     }
 
-    /** Sends what is queued, one batch at a time; a call while a batch is out returns at once. */
+    /** Sends what is queued, in batches of at most MAX_BATCH, with at most MAX_IN_FLIGHT batches out. */
     void flush() {
-        if (queued.get() == 0 || !sending.compareAndSet(false, true)) {
-            return;
+        while (queued.get() > 0) {
+            int out = inFlight.get();
+            if (out >= MAX_IN_FLIGHT) {
+                return; // the next tick sends the rest
+            }
+            if (inFlight.compareAndSet(out, out + 1)) {
+                sendNext().onComplete(ar -> inFlight.decrementAndGet());
+            }
         }
-        sendNext().onComplete(ar -> sending.set(false));
     }
 
     private Future<Void> drainAll() {
