@@ -56,12 +56,14 @@ class LiveBucketTest {
     }
 
     @Test
-    void aRefillThatFoundNoRoomLetsTheNextOneTry() {
+    void aRefillThatFoundNoRoomIsNotTriedAgainUntilTheBlockIsRenewed() {
         LiveBucket b = new LiveBucket();
         b.reserved(100, 7, 2, 0, 1_000);
         assertTrue(b.startRefill(100, 7, 1));
         b.refillEnded();
-        assertTrue(b.startRefill(100, 7, 1));
+        assertFalse(b.startRefill(100, 7, 1), "no statement per lease while the window is nearly full");
+        b.reserved(100, 7, 3, 0, 1_100); // a block reserved on demand
+        assertTrue(b.startRefill(100, 7, 3));
     }
 
     @Test
