@@ -151,17 +151,13 @@ public final class LiveBucket {
 
     /** True while a block is being reserved ahead for this bucket (at most one at a time). */
     private boolean refilling;
-    /** Bumped whenever units join the block; a refill that failed is not tried again for the same generation. */
-    private long blockGeneration;
-    private long failedGeneration = -1;
 
     /**
      * Claims the ahead-refill of this bucket: true when the block of (minute, day) is down to {@code low} units or
      * fewer and no refill is under way (the caller then reserves and calls {@link #refilled} or {@link #refillEnded}).
      */
     public synchronized boolean startRefill(long minute, int day, long low) {
-        if (refilling || blockMinute != minute || blockDay != day || blockLeft > low
-                || failedGeneration == blockGeneration) {
+        if (refilling || blockMinute != minute || blockDay != day || blockLeft > low) {
             return false;
         }
         refilling = true;
@@ -184,17 +180,12 @@ public final class LiveBucket {
             addTokens(minute, allowance);
             blockLeft += k;
             blockTokens += allowance;
-            blockGeneration++;
         }
     }
 
-    /**
-     * The ahead-refill found no room (or failed): not tried again for this block (no statement per lease while a
-     * window is nearly full); the next lease that finds the block empty reserves as before.
-     */
+    /** The ahead-refill found no room (or failed): the next lease that finds the block empty reserves as before. */
     public synchronized void refillEnded() {
         refilling = false;
-        failedGeneration = blockGeneration;
     }
 
     /** The token allowance a block takes per unit: this lease's estimate or the recent mean, whichever is larger. */
@@ -233,7 +224,6 @@ public final class LiveBucket {
         long extra = k > 1 ? Math.max(0, allowance) : 0;
         addTokens(minute, tokens + extra);
         if (k > 1) {
-            blockGeneration++;
             if (blockMinute == minute && blockDay == day) {
                 blockLeft += k - 1;
                 blockTokens += extra;
