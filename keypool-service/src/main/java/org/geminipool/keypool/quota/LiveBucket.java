@@ -149,45 +149,6 @@ public final class LiveBucket {
         return true;
     }
 
-    /** True while a block is being reserved ahead for this bucket (at most one at a time). */
-    private boolean refilling;
-
-    /**
-     * Claims the ahead-refill of this bucket: true when the block of (minute, day) is down to {@code low} units or
-     * fewer and no refill is under way (the caller then reserves and calls {@link #refilled} or {@link #refillEnded}).
-     */
-    public synchronized boolean startRefill(long minute, int day, long low) {
-        if (refilling || blockMinute != minute || blockDay != day || blockLeft > low) {
-            return false;
-        }
-        refilling = true;
-        return true;
-    }
-
-    /**
-     * {@code k} units and {@code allowance} tokens were counted in the row for (minute, day), none for a lease: they
-     * join the block. A window that has ended meanwhile keeps them counted and hands none out (under, never over).
-     */
-    public synchronized void refilled(long minute, int day, int k, long allowance, long nowMs) {
-        refilling = false;
-        if (minuteWindow == minute) {
-            minuteUsed += k;
-        }
-        if (dayWindow == day) {
-            dayUsed += k;
-        }
-        if (blockMinute == minute && blockDay == day) {
-            addTokens(minute, allowance);
-            blockLeft += k;
-            blockTokens += allowance;
-        }
-    }
-
-    /** The ahead-refill found no room (or failed): the next lease that finds the block empty reserves as before. */
-    public synchronized void refillEnded() {
-        refilling = false;
-    }
-
     /** The token allowance a block takes per unit: this lease's estimate or the recent mean, whichever is larger. */
     public synchronized long tokensPerLease(long tokens) {
         return Math.max(tokens, (long) Math.ceil(meanTokens));

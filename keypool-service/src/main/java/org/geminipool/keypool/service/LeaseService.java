@@ -335,38 +335,6 @@ public class LeaseService {
         });
     }
 
-    /**
-     * When a block is down to a quarter of the next one, the next is reserved in the background (one conditional
-     * UPDATE, as on demand): in steady state no lease waits for a block's commit. Same arithmetic and bounds as the
-     * on-demand block, so near a limit (blocks of 1) and above a provisional limit (probes) nothing is reserved ahead.
-     */
-    private void refillAhead(Candidate c, WindowLimits l, LiveBucket live, long minute, int day, long now, long tokens,
-                             Demand demand, long catalogVersion, boolean exactTokens) {
-        if (!c.bucket().exists() || probeMask(c.bucket(), l, minute, day, tokens) != 0) {
-            return;
-        }
-        long perLease = live.tokensPerLease(tokens);
-        int k = BlockSizer.size(demand.rate().rate(now), BLOCK_HOLD_SECONDS, config.quotaBlockMax(),
-                BlockSizer.left(l.rpm(), live.minuteUsedIn(minute)),
-                BlockSizer.left(l.rpd(), live.dayUsedIn(day)),
-                BlockSizer.leftUnits(l.tpm(), live.tokensUsedIn(minute), perLease));
-        if (k <= 1 || !live.startRefill(minute, day, Math.max(1, k / 4))) {
-            return;
-        }
-        long allowance = exactTokens ? k * perLease : 0;
-        var block = new LeaseRepository.Reservation(c.projectId(), c.quotaModel(), minute, day, now, allowance,
-                l.rpm().bound(), l.rpm().provisional(), l.rpd().bound(), l.rpd().provisional(),
-                l.tpm().bound(), l.tpm().provisional(), catalogVersion);
-        repository.reserve(block, k).subscribe().with(ok -> {
-            if (ok) {
-                live.refilled(minute, day, k, allowance, time.nowMillis());
-                counter("keypool_blocks_reserved_total", "when", "ahead").increment();
-            } else {
-                live.refillEnded();
-            }
-        }, failure -> live.refillEnded());
-    }
-
     /** Marker result of {@link #tryViews}: the snapshot was stale, the lease starts again on a fresh one. */
     static final LeaseGrant STALE = new LeaseGrant(null, null, null, null, null, null, false);
 
@@ -382,7 +350,6 @@ public class LeaseService {
         LiveBucket live = v.live();
         boolean exactTokens = l.tpm().value() != null;
         if (live.take(minute, day, tokens, now, exactTokens)) {
-            refillAhead(c, l, live, minute, day, now, tokens, demand, catalogVersion, exactTokens);
             return grant(v, model, requestId, now, minute, day, tokens, 0);
         }
         int probeMask = probeMask(c.bucket(), l, minute, day, tokens);

@@ -24,47 +24,6 @@ class LiveBucketTest {
     }
 
     @Test
-    void aBlockRefilledAheadGrowsByItsUnitsAndOnlyOneRefillRunsAtATime() {
-        LiveBucket b = new LiveBucket();
-        b.reserved(100, 7, 5, 0, 1_000); // a lease and 4 in the block
-        assertFalse(b.startRefill(100, 7, 2), "4 left: not low yet");
-        assertTrue(b.take(100, 7, 0, 1_001));
-        assertTrue(b.take(100, 7, 0, 1_002));
-        assertTrue(b.startRefill(100, 7, 2), "2 left: refill");
-        assertFalse(b.startRefill(100, 7, 2), "one refill at a time");
-        b.refilled(100, 7, 8, 0, 1_003);
-        assertEquals(10, b.blockLeft(100, 7));
-        assertEquals(13, b.minuteUsedIn(100), "every reserved unit is counted");
-        assertEquals(13, b.dayUsedIn(7));
-        for (int i = 0; i < 10; i++) {
-            assertTrue(b.take(100, 7, 0, 1_004 + i));
-        }
-        assertFalse(b.take(100, 7, 0, 1_020), "13 reserved, 13 handed out");
-        assertFalse(b.startRefill(101, 7, 2), "no block of that minute to refill");
-    }
-
-    @Test
-    void aRefillThatComesBackAfterItsMinuteHandsNothingOut() {
-        LiveBucket b = new LiveBucket();
-        b.reserved(100, 7, 3, 0, 1_000);
-        assertTrue(b.startRefill(100, 7, 2));
-        b.reserved(101, 7, 3, 0, 61_000); // the next minute's block
-        b.refilled(100, 7, 8, 0, 61_001);
-        assertEquals(2, b.blockLeft(101, 7), "minute 100's units are not added to minute 101's block");
-        assertEquals(0, b.blockLeft(100, 7));
-        assertTrue(b.startRefill(101, 7, 2), "the refill ended");
-    }
-
-    @Test
-    void aRefillThatFoundNoRoomLetsTheNextOneTry() {
-        LiveBucket b = new LiveBucket();
-        b.reserved(100, 7, 2, 0, 1_000);
-        assertTrue(b.startRefill(100, 7, 1));
-        b.refillEnded();
-        assertTrue(b.startRefill(100, 7, 1));
-    }
-
-    @Test
     void aBlockIsOnlyValidInItsMinuteAndDay() {
         LiveBucket b = new LiveBucket();
         b.reserved(100, 7, 3, 0, 1_000);

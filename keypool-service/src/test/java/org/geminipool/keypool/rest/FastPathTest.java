@@ -62,28 +62,6 @@ class FastPathTest {
     }
 
     @Test
-    void aBlockRunningLowIsRefilledAheadAndEveryLeaseIsStillCountedInTheRow() throws Exception {
-        String p = unique("p");
-        String model = unique("m");
-        quota(model, 100_000, 1_000_000);
-        importKeys(p, rawKey() + " project=" + unique("a"));
-        double before = registry.counter("keypool_blocks_reserved_total", "when", "ahead").count();
-        int leases = 0;
-        long until = System.nanoTime() + AWAIT.toNanos();
-        while (registry.counter("keypool_blocks_reserved_total", "when", "ahead").count() == before
-                && System.nanoTime() < until && leases < 2_000) {
-            leaseId(p, model);
-            leases++;
-        }
-        assertTrue(registry.counter("keypool_blocks_reserved_total", "when", "ahead").count() > before,
-                "a block was reserved ahead within " + leases + " leases");
-        // The row counts every unit this replica reserved (blocks included): never fewer than the leases granted.
-        long counted = pool.preparedQuery("SELECT COALESCE(SUM(day_used), 0) FROM gp_quota_bucket WHERE model = ?")
-                .execute(Tuple.of(model)).await().atMost(AWAIT).iterator().next().getLong(0);
-        assertTrue(counted >= leases, counted + " counted for " + leases + " leases");
-    }
-
-    @Test
     void aSettleThatFindsItsRowStillQueuedIsWrittenWithTheRowAndASecondOneChangesNothing() throws Exception {
         double withRow = settles("with-row");
         double afterRow = settles("after-row");
