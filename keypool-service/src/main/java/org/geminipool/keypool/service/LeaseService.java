@@ -19,6 +19,7 @@ import org.geminipool.keypool.repository.LeaseRepository;
 import org.geminipool.keypool.repository.LeaseRepository.Candidate;
 import org.geminipool.keypool.repository.LeaseRepository.LeaseRow;
 import org.geminipool.keypool.repository.LeaseWriter;
+import org.geminipool.keypool.quota.BlockHolders;
 import org.geminipool.keypool.quota.BlockSizer;
 import org.geminipool.keypool.quota.LiveBucket;
 import org.geminipool.keypool.quota.RateMeter;
@@ -256,8 +257,8 @@ public class LeaseService {
                     v.scored().limits().rpd()))
             .thenComparing(v -> v.blockLeft() > 0 ? 0 : 1);
 
-    /** Per (spec, model): this replica's lease rate (it sizes blocks) and the project whose block it holds last. */
-    record Demand(RateMeter rate, java.util.concurrent.atomic.AtomicLong sticky) {
+    /** Per (spec, model): this replica's lease rate (it sizes blocks) and the projects whose blocks it holds. */
+    record Demand(RateMeter rate, BlockHolders holders) {
     }
 
     private final Map<List<Object>, Demand> demand = new ConcurrentHashMap<>();
@@ -269,7 +270,7 @@ public class LeaseService {
             if (demand.size() > 10_000) {
                 demand.clear();
             }
-            d = demand.computeIfAbsent(id, x -> new Demand(new RateMeter(), new java.util.concurrent.atomic.AtomicLong(-1)));
+            d = demand.computeIfAbsent(id, x -> new Demand(new RateMeter(), new BlockHolders()));
         }
         return d;
     }
@@ -291,16 +292,12 @@ public class LeaseService {
         demand.rate().note(now);
         List<View> sampled = Selection.choose(groups.size(), eligible, LEAST_USED, random);
         if (groups.size() > Selection.SCAN_LIMIT) {
-            // The project whose block this replica holds is always among the sampled ones.
-            long sticky = demand.sticky().get();
-            if (sticky >= 0 && sticky < groups.size()) {
-                View held = eligible.apply((int) sticky);
-                if (held != null && held.blockLeft() > 0
-                        && sampled.stream().noneMatch(v -> v.group() == held.group())) {
-                    sampled = new ArrayList<>(sampled);
-                    sampled.add(held);
-                    sampled.sort(LEAST_USED);
-                }
+            // The projects whose blocks this replica holds are always among the sampled ones.
+            List<View> offered = demand.holders().offer(sampled, groups.size(), eligible, v -> v.blockLeft() > 0,
+                    (a, b) -> a.group() == b.group());
+            if (offered != sampled) {
+                offered.sort(LEAST_USED);
+                sampled = offered;
             }
         }
         List<View> order = sampled.isEmpty() && groups.size() > Selection.SCAN_LIMIT
@@ -377,7 +374,7 @@ public class LeaseService {
                         live.reserved(minute, day, units, tokens, units > 1 ? extra.get() : 0, now);
                         live.probed(probeMask, day);
                         if (units > 1) {
-                            demand.sticky().set(indexOf(groups, v.group()));
+                            demand.holders().held(indexOf(groups, v.group()));
                         }
                         return grant(v, model, requestId, now, minute, day, tokens, probeMask);
                     }
