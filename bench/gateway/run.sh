@@ -266,6 +266,8 @@ echo "== keypool POST /leases alone (the gateway's lease), paced at $RATE req/s,
 run_wrk paced-lease lease "$RATE" "$PACED_CONNS" "$SECS"
 run_wrk max-lease lease 0 "$CONNS" "$SECS"
 run_wrk p5k-lease lease 5000 "$CONNS" "$SECS"   # issue 16: ≥ 5,000 leases/s with p99 < 5 ms
+# The same pacing against the simulator itself: this machine's floor for a p99 at 5,000 req/s (wrk, scheduling).
+run_wrk p5k-direct direct 5000 "$CONNS" "$SECS"
 if [ "$LAT_MS" -gt 0 ]; then
   curl -fsS -o /dev/null -X PUT -H 'Content-Type: application/json' -d "{\"fixedMs\":$LAT_MS,\"perChunkMs\":0}" "$SIM/_sim/latency"
   echo "== simulator latency ${LAT_MS} ms, paced at $RATE req/s ($PACED_CONNS connections), ${SECS} s each"
@@ -331,6 +333,7 @@ REPORT=$HERE/results/$TS.md
   echo '| target | req/s | p50 ms | p90 ms | p99 ms | max ms | errors/non-2xx | load avg (1/5/15) before |'
   echo '|---|---|---|---|---|---|---|---|'
   row p5k-lease 'keypool lease alone'
+  row p5k-direct 'direct (the simulator answering the same pacing: the machine floor)'
   echo
   echo "### Streaming: time to first byte (\`POST $STREAM_PATH\`, sequential on one keep-alive connection, first 20 not counted)"
   echo
