@@ -13,6 +13,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -36,21 +39,37 @@ public class FamilyQuotas {
     @Inject
     Pool pool;
 
-    private volatile List<Compiled> rows;
+    /** The compiled rows and, per model ID, the row it matched (no regex per lease); replaced together. */
+    private record Table(List<Compiled> rows, Map<String, Optional<FamilyQuota>> byModel) {
+    }
+
+    /** Models remembered per table: any client may name any model, so the memo is bounded. */
+    static final int MEMO_LIMIT = 1024;
+
+    private volatile Table table;
 
     /** The row whose pattern matches {@code model}, longest pattern first; null when none. */
     public FamilyQuota match(String model) {
-        List<Compiled> current = rows;
+        Table current = table;
         if (current == null || model == null) {
             return null;
         }
+        Optional<FamilyQuota> known = current.byModel().get(model);
+        if (known != null) {
+            return known.orElse(null);
+        }
+        FamilyQuota found = null;
         String lower = model.toLowerCase(Locale.ROOT);
-        for (Compiled f : current) {
+        for (Compiled f : current.rows()) {
             if (f.re().matcher(lower).matches()) {
-                return f.row();
+                found = f.row();
+                break;
             }
         }
-        return null;
+        if (current.byModel().size() < MEMO_LIMIT) {
+            current.byModel().put(model, Optional.ofNullable(found));
+        }
+        return found;
     }
 
     public Uni<List<FamilyQuota>> all() {
@@ -58,7 +77,7 @@ public class FamilyQuotas {
     }
 
     public Uni<Void> ensureLoaded() {
-        return rows != null ? Uni.createFrom().voidItem() : reload().replaceWithVoid();
+        return table != null ? Uni.createFrom().voidItem() : reload().replaceWithVoid();
     }
 
     @Scheduled(every = "${gemini-pool.family-quotas-refresh:5s}", delay = 1, concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -77,7 +96,8 @@ public class FamilyQuotas {
                         r.getString("note")));
             }
             out.sort(Comparator.comparingInt((FamilyQuota f) -> -f.pattern().length()).thenComparing(FamilyQuota::pattern));
-            rows = out.stream().map(f -> new Compiled(f, glob(f.pattern()))).toList();
+            table = new Table(out.stream().map(f -> new Compiled(f, glob(f.pattern()))).toList(),
+                    new ConcurrentHashMap<>());
             return List.copyOf(out);
         });
     }

@@ -194,18 +194,29 @@ public class LeaseService {
     View view(Catalog catalog, Catalog.Group g, String model, String qm, FamilyQuotas.FamilyQuota family, long now,
               long minute, int day) {
         long projectId = g.project().id();
-        List<Catalog.Key> active = new ArrayList<>(g.active().size());
+        // Per project and lease: no list and no stream unless a key was banned since the snapshot.
+        List<Catalog.Key> active = g.active();
         boolean anyBanned = false;
         for (Catalog.Key k : g.active()) {
             if (snapshots.isBanned(k)) {
                 anyBanned = true;
-            } else {
-                active.add(k);
+                break;
             }
         }
-        if (!anyBanned) {
-            active = g.active();
-            anyBanned = g.keys().stream().anyMatch(k -> k.state() == KeyState.BANNED);
+        if (anyBanned) {
+            active = new ArrayList<>(g.active().size());
+            for (Catalog.Key k : g.active()) {
+                if (!snapshots.isBanned(k)) {
+                    active.add(k);
+                }
+            }
+        } else {
+            for (Catalog.Key k : g.keys()) {
+                if (k.state() == KeyState.BANNED) {
+                    anyBanned = true;
+                    break;
+                }
+            }
         }
         var row = catalog.bucket(projectId, qm);
         LeaseRepository.Bucket stored = row == null ? LeaseRepository.Bucket.EMPTY : row;

@@ -53,7 +53,12 @@ public class QuotaBlocks {
 
     /** The live bucket, created from the catalog's row on first use. */
     public LiveBucket of(long projectId, String quotaModel, Catalog catalog) {
-        return buckets.computeIfAbsent(new Id(projectId, quotaModel), id -> {
+        Id key = new Id(projectId, quotaModel);
+        LiveBucket known = buckets.get(key);
+        if (known != null) {
+            return known; // the common case: no capturing lambda per project and lease
+        }
+        return buckets.computeIfAbsent(key, id -> {
             LiveBucket b = new LiveBucket();
             var row = catalog.bucket(projectId, quotaModel);
             if (row != null) {

@@ -50,16 +50,16 @@ public final class Catalog {
     final Map<Long, Project> projects;
     final Map<String, Project> projectsByName;
     final Map<String, Limits> modelQuotas;
-    final Map<String, Limits> projectQuotas; // projectId + "\u0000" + model
-    final Map<String, Hint> hints;           // quotaModel + "\u0000" + tier
+    final Map<Pair, Limits> projectQuotas;   // (projectId, model)
+    final Map<Pair, Hint> hints;             // (quotaModel, tier)
     final Map<String, String> quotaModels;
-    final Set<String> retirements;           // projectId + "\u0000" + model (projectId 0 = everyone)
-    final Map<String, Bucket> buckets;       // projectId + "\u0000" + quotaModel
+    final Set<Pair> retirements;             // (projectId, model), projectId 0 = everyone
+    final Map<Pair, Bucket> buckets;         // (projectId, quotaModel)
     private final Map<Spec, List<Group>> groups = new ConcurrentHashMap<>();
 
     public Catalog(long version, Collection<Key> keys, Collection<Project> projects, Map<String, Limits> modelQuotas,
-                   Map<String, Limits> projectQuotas, Map<String, Hint> hints, Map<String, String> quotaModels,
-                   Set<String> retirements, Map<String, Bucket> buckets) {
+                   Map<Pair, Limits> projectQuotas, Map<Pair, Hint> hints, Map<String, String> quotaModels,
+                   Set<Pair> retirements, Map<Pair, Bucket> buckets) {
         this.version = version;
         Map<Long, Key> k = new LinkedHashMap<>();
         keys.forEach(key -> k.put(key.id(), key));
@@ -80,8 +80,15 @@ public final class Catalog {
         this.buckets = Map.copyOf(buckets);
     }
 
-    public static String pair(Object a, Object b) {
-        return a + "\u0000" + b;
+    /**
+     * A two-part map key. A record, not a joined string: the lease path looks several up per project and lease, and
+     * building strings for them was a third of its allocation (JFR at 5,000 leases/s).
+     */
+    public record Pair(Object a, Object b) {
+    }
+
+    public static Pair pair(Object a, Object b) {
+        return new Pair(a, b);
     }
 
     public Key key(long id) {
@@ -105,15 +112,16 @@ public final class Catalog {
     }
 
     public Limits projectQuota(long projectId, String model) {
-        return projectQuotas.get(pair(projectId, model));
+        return projectQuotas.isEmpty() ? null : projectQuotas.get(pair(projectId, model));
     }
 
     public Hint hint(String quotaModel, String tier) {
-        return hints.get(pair(quotaModel, tier == null ? "FREE" : tier));
+        return hints.isEmpty() ? null : hints.get(pair(quotaModel, tier == null ? "FREE" : tier));
     }
 
     public boolean retired(long projectId, String model) {
-        return retirements.contains(pair(projectId, model)) || retirements.contains(pair(0L, model));
+        return !retirements.isEmpty()
+                && (retirements.contains(pair(projectId, model)) || retirements.contains(pair(0L, model)));
     }
 
     /** The stored state of the (project, quota model) bucket as of this snapshot (counts included), or null. */

@@ -70,8 +70,8 @@ public class Snapshots {
     }
 
     private final Map<Long, Mark> bannedKeys = new ConcurrentHashMap<>();
-    private final Map<String, Mark> cooldowns = new ConcurrentHashMap<>();
-    private final Map<String, Mark> exhausted = new ConcurrentHashMap<>();
+    private final Map<Catalog.Pair, Mark> cooldowns = new ConcurrentHashMap<>();
+    private final Map<Catalog.Pair, Mark> exhausted = new ConcurrentHashMap<>();
     private final Map<Long, Mark> blockedProjects = new ConcurrentHashMap<>();
 
     void start(@Observes StartupEvent event) {
@@ -224,21 +224,21 @@ public class Snapshots {
     }
 
     public boolean isBanned(Catalog.Key key) {
-        return key.state() != KeyState.ACTIVE || bannedKeys.containsKey(key.id());
+        return key.state() != KeyState.ACTIVE || !bannedKeys.isEmpty() && bannedKeys.containsKey(key.id());
     }
 
     public long cooldownUntil(long projectId, String quotaModel, long stored) {
-        Mark m = cooldowns.get(Catalog.pair(projectId, quotaModel));
+        Mark m = cooldowns.isEmpty() ? null : cooldowns.get(Catalog.pair(projectId, quotaModel));
         return m == null ? stored : Math.max(stored, m.value());
     }
 
     public int exhaustedDay(long projectId, String quotaModel, int stored) {
-        Mark m = exhausted.get(Catalog.pair(projectId, quotaModel));
+        Mark m = exhausted.isEmpty() ? null : exhausted.get(Catalog.pair(projectId, quotaModel));
         return m == null ? stored : (int) Math.max(stored, m.value());
     }
 
     public long blockedUntil(Catalog.Project project) {
-        Mark m = blockedProjects.get(project.id());
+        Mark m = blockedProjects.isEmpty() ? null : blockedProjects.get(project.id());
         return m == null ? project.blockedUntilMs() : Math.max(project.blockedUntilMs(), m.value());
     }
 
@@ -299,7 +299,7 @@ public class Snapshots {
                 })
                 .flatMap(v -> c.query("SELECT project_id, model, rpm, rpd, tpm FROM gp_project_quota").execute())
                 .invoke(set -> {
-                    Map<String, Catalog.Limits> m = new HashMap<>();
+                    Map<Catalog.Pair, Catalog.Limits> m = new HashMap<>();
                     for (Row r : set) {
                         m.put(Catalog.pair(r.getLong("project_id"), r.getString("model")),
                                 new Catalog.Limits(r.getLong("rpm"), r.getLong("rpd"), r.getLong("tpm")));
@@ -309,7 +309,7 @@ public class Snapshots {
                 .flatMap(v -> c.query("SELECT quota_model, tier, rpm, rpm_at_ms, rpd, rpd_at_ms, tpm, tpm_at_ms"
                         + " FROM gp_limit_hint").execute())
                 .invoke(set -> {
-                    Map<String, Catalog.Hint> m = new HashMap<>();
+                    Map<Catalog.Pair, Catalog.Hint> m = new HashMap<>();
                     for (Row r : set) {
                         m.put(Catalog.pair(r.getString("quota_model"), r.getString("tier")), new Catalog.Hint(
                                 r.getLong("rpm"), r.getLong("rpm_at_ms"), r.getLong("rpd"), r.getLong("rpd_at_ms"),
@@ -327,7 +327,7 @@ public class Snapshots {
                 })
                 .flatMap(v -> c.query("SELECT project_id, model FROM gp_model_retirement").execute())
                 .invoke(set -> {
-                    Set<String> m = new HashSet<>();
+                    Set<Catalog.Pair> m = new HashSet<>();
                     for (Row r : set) {
                         m.add(Catalog.pair(r.getLong(0), r.getString(1)));
                     }
@@ -335,7 +335,7 @@ public class Snapshots {
                 })
                 .flatMap(v -> c.query("SELECT * FROM gp_quota_bucket").execute())
                 .map(set -> {
-                    Map<String, Bucket> m = new HashMap<>();
+                    Map<Catalog.Pair, Bucket> m = new HashMap<>();
                     for (Row r : set) {
                         m.put(Catalog.pair(r.getLong("project_id"), r.getString("model")), LeaseRepository.bucketOf(r));
                     }
@@ -343,9 +343,9 @@ public class Snapshots {
                     Catalog catalog = new Catalog((Long) parts.get("version"), (List<Catalog.Key>) parts.get("keys"),
                             (List<Catalog.Project>) parts.get("projects"),
                             (Map<String, Catalog.Limits>) parts.get("modelQuotas"),
-                            (Map<String, Catalog.Limits>) parts.get("projectQuotas"),
-                            (Map<String, Catalog.Hint>) parts.get("hints"),
-                            (Map<String, String>) parts.get("quotaModels"), (Set<String>) parts.get("retirements"), m);
+                            (Map<Catalog.Pair, Catalog.Limits>) parts.get("projectQuotas"),
+                            (Map<Catalog.Pair, Catalog.Hint>) parts.get("hints"),
+                            (Map<String, String>) parts.get("quotaModels"), (Set<Catalog.Pair>) parts.get("retirements"), m);
                     return catalog;
                 });
     }
