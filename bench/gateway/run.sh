@@ -191,7 +191,7 @@ ROUTE=$(curl -s -D - -o /dev/null -H "${HDR[gateway]}" -H 'Content-Type: applica
 if [ -n "${BENCH_HOLD:-}" ]; then   # diagnosis: keep the stack up for BENCH_HOLD seconds, no load
   echo "holding $BENCH_HOLD s: gateway ${URL[gateway]} (${HDR[gateway]}), keypool $KP (${HDR[lease]}), sim $SIM, nginx ${URL[nginx]}"
   echo "$CLIENT_TOKEN" > "$WORK/client.token"; echo "$GEMINI_POOL_INTERNAL_TOKEN" > "$WORK/internal.token"; echo "$WORK"
-  sleep "$BENCH_HOLD"; exit 0
+  sleep "$BENCH_HOLD" & wait $!; exit 0   # wait: a TERM stops the hold at once (a foreground sleep defers the trap)
 fi
 CLK=$(getconf CLK_TCK)
 cpu_of() { # pid... → CPU ticks of the processes and their children threads
