@@ -13,6 +13,7 @@
 # Env: BENCH_SRC (where the packaged jars are; default: this checkout — use a private clone + `mvn -B -q package
 #      -DskipTests` while someone else is rebuilding the checkout), BENCH_WARMUP (gateway JVM warm-up s before the steadiness rounds, default 30; BENCH_WARMUP_MAX caps the whole warm-up, default 150),
 #      BENCH_KEYS (keys, default 20), BENCH_PROJECTS (projects the keys are spread over, default BENCH_KEYS),
+#      BENCH_SETTLE (the lease-alone runs settle every N leases in one outcome batch; default 0 = never),
 #      GEMINI_POOL_DB_URL/_USER/_PASSWORD (default 127.0.0.1:3306 root when
 #      reachable, else the embedded MariaDB of local-db on 127.0.0.1:13307), JAVA_OPTS (default -Xmx512m).
 # Everything listens on 127.0.0.1 only; everything started here is stopped on exit. Keys are generated fakes.
@@ -176,9 +177,10 @@ URL[nginx]=http://127.0.0.1:$NGINX_PORT;    HDR[nginx]="x-goog-api-key: unused";
 URL[gateway]=http://127.0.0.1:$GW_PORT;     HDR[gateway]="x-goog-api-key: $CLIENT_TOKEN"; PTH[gateway]=$GEN_PATH; BDY[gateway]=$BODY
 URL[floor]=http://127.0.0.1:$NGINX_PORT;   HDR[floor]="x-floor: 1";             PTH[floor]=/_floor;    BDY[floor]=$LEASE_BODY
 URL[lease]=$KP; HDR[lease]="Authorization: Bearer $GEMINI_POOL_INTERNAL_TOKEN"; PTH[lease]=/leases; BDY[lease]=$LEASE_BODY
-# The lease runs settle their leases as the gateway's OutcomeBatcher does (SUCCESS, one POST /outcomes per 32 leases):
-# unsettled leases would pile up in keypool memory until they expire, which no gateway-driven load does.
-SETTLE[lease]=32
+# BENCH_SETTLE=N: the lease runs also settle their leases as the gateway's OutcomeBatcher does (SUCCESS, one
+# POST /outcomes per N leases). Off by default: a batch's answer waits for its rows' commit (tens of ms), and wrk
+# puts those latencies into the same histogram as the leases'; unsettled, the leases stay in keypool memory instead.
+SETTLE[lease]=${BENCH_SETTLE:-0}
 
 for t in direct nginx gateway; do   # every path must answer 200 before anything is measured
   code=$(curl -s -o "$WORK/probe-$t.json" -w '%{http_code}' -H "${HDR[$t]}" -H 'Content-Type: application/json' \
@@ -268,7 +270,7 @@ for t in direct nginx gateway; do
   TTFB[$t]=$(timeout 150 python3 "$HERE/ttfb.py" "${URL[$t]}" "$STREAM_PATH" "${HDR[$t]}" "$BODY" 400 | grep '^RESULT' || echo "RESULT n=0")
   printf '  %-22s %s\n' "ttfb-$t" "${TTFB[$t]#RESULT }"
 done
-echo "== keypool POST /leases alone (the gateway's lease and its settling in batches), paced at $RATE req/s, then max with $CONNS connections"
+echo "== keypool POST /leases alone (the gateway's lease), paced at $RATE req/s, then max with $CONNS connections"
 run_wrk paced-lease lease "$RATE" "$PACED_CONNS" "$SECS"
 run_wrk max-lease lease 0 "$CONNS" "$SECS"
 run_wrk p5k-lease lease 5000 "$CONNS" "$SECS"   # issue 16: ≥ 5,000 leases/s with p99 < 5 ms
@@ -343,9 +345,13 @@ REPORT=$HERE/results/$TS.md
   echo
   leases() { awk -v n="$(f "$1" requests)" -v b="$(f "$1" settles)" -v s="$(f "$1" seconds)" \
     'BEGIN { if (s == "" || s == 0) print "-"; else printf "%.0f", (n - b) / s }'; }
-  echo "The lease runs settle their leases as the gateway does (one \`POST /outcomes\` of 32 SUCCESS entries after every" \
-    "32 leases; the latencies include those batches). Leases/s without the batches: max $(leases max-lease)," \
-    "paced $(leases paced-lease), 5,000 point $(leases p5k-lease)."
+  if [ "${SETTLE[lease]}" -gt 0 ]; then
+    echo "The lease runs settled their leases as the gateway does (one \`POST /outcomes\` of ${SETTLE[lease]} SUCCESS" \
+      "entries after every ${SETTLE[lease]} leases; the latencies include those batches). Leases/s without the" \
+      "batches: max $(leases max-lease), paced $(leases paced-lease), 5,000 point $(leases p5k-lease)."
+  else
+    echo "The lease runs do not settle their leases (\`BENCH_SETTLE\` unset)."
+  fi
   echo
   echo "### Streaming: time to first byte (\`POST $STREAM_PATH\`, sequential on one keep-alive connection, first 20 not counted)"
   echo
