@@ -144,10 +144,7 @@ public class LiveSlotClient {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             return Future.failedFuture(e);
         }
-        RequestOptions options = new RequestOptions().setMethod(method).setHost(keypool.host())
-                .setPort(keypool.port()).setURI(keypool.basePath() + path).setIdleTimeout(TIMEOUT_MS)
-                .setConnectTimeout(2000).putHeader("Authorization", keypool.authorization())
-                .putHeader("Accept", "application/json");
+        RequestOptions options = keypool.request(method, path, TIMEOUT_MS);
         if (body != null) {
             options.putHeader("Content-Type", "application/json");
         }

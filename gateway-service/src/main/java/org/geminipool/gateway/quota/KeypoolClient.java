@@ -47,18 +47,9 @@ public class KeypoolClient {
 
     private final KeypoolBreaker breaker = new KeypoolBreaker(8, 0.75, 5000);
     private PerLoopHttpClient http;
-    private String host;
-    private int port;
-    private String basePath;
-    private String authorization;
-
-    /** The keypool's address and this client's connections (64 per event loop; {@link KeypoolEndpoint} closes them). */
+    /** This client's connections (64 per event loop; {@link KeypoolEndpoint} closes them). */
     @PostConstruct
     void init() {
-        host = keypool.host();
-        port = keypool.port();
-        basePath = keypool.basePath();
-        authorization = keypool.authorization();
         http = keypool.client(64);
     }
 
@@ -118,10 +109,8 @@ public class KeypoolClient {
     }
 
     private Future<Answer> send(String path, Buffer bytes) {
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port)
-                .setURI(basePath + path).setIdleTimeout(TIMEOUT_MS).setConnectTimeout(2000)
-                .putHeader("Authorization", authorization).putHeader("Content-Type", "application/json")
-                .putHeader("Accept", "application/json");
+        RequestOptions options = keypool.request(HttpMethod.POST, path, TIMEOUT_MS)
+                .putHeader("Content-Type", "application/json");
         return http.current().request(options)
                 .compose(req -> req.send(bytes))
                 .compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), b)))

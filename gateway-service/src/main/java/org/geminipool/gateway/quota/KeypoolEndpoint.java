@@ -1,6 +1,8 @@
 package org.geminipool.gateway.quota;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
@@ -55,22 +57,15 @@ public class KeypoolEndpoint {
         clients.clear();
     }
 
-    public String host() {
-        return host;
-    }
-
-    public int port() {
-        return port;
-    }
-
-    /** The keypool URL's path without a trailing slash ({@code ""} at the root); request paths are appended to it. */
-    public String basePath() {
-        return basePath;
-    }
-
-    /** {@code Bearer <internal token>}. */
-    public String authorization() {
-        return authorization;
+    /**
+     * One request to the keypool: its address, {@code path} under the keypool URL's path (without its trailing
+     * slash), the internal token ({@code Bearer …}), JSON accepted,
+     * the given idle timeout and a 2 s connect timeout. Written once for every client of the keypool.
+     */
+    public RequestOptions request(HttpMethod method, String path, long idleTimeoutMs) {
+        return new RequestOptions().setMethod(method).setHost(host).setPort(port).setURI(basePath + path)
+                .setIdleTimeout(idleTimeoutMs).setConnectTimeout(2000).putHeader("Authorization", authorization)
+                .putHeader("Accept", "application/json");
     }
 
     /**

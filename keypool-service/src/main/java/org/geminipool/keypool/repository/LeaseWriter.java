@@ -1,12 +1,16 @@
 package org.geminipool.keypool.repository;
 
+import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -14,7 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -29,6 +35,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 @ApplicationScoped
 public class LeaseWriter {
+
+    private static final Logger LOG = Logger.getLogger(LeaseWriter.class);
 
     static final int MAX_BATCH = 512;
     static final int ROWS_PER_INSERT = 64;
@@ -94,7 +102,7 @@ public class LeaseWriter {
     private final java.util.concurrent.atomic.AtomicInteger settlesQueued = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean hurry;
     /** Inserts still in the queue, by lease id: where a settle is folded. */
-    private final Map<String, Op> queuedInserts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Op> queuedInserts = new ConcurrentHashMap<>();
 
     /**
      * Queues the row; the future completes when it is committed. Callers need not wait: ops are written in queue
@@ -160,16 +168,11 @@ public class LeaseWriter {
     }
 
     /** A stopping keypool writes its lingering rows first (bounded: 3 s). */
-    void drain(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent event) {
-        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(3);
-        while ((queued.get() > 0 || writing.get()) && System.nanoTime() < until) {
-            flushNow();
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+    void drain(@Observes ShutdownEvent event) {
+        try {
+            flushed().await().atMost(Duration.ofSeconds(3));
+        } catch (RuntimeException e) {
+            LOG.debugf("lease rows not all written at shutdown: %s", e.toString());
         }
     }
 
@@ -182,15 +185,15 @@ public class LeaseWriter {
                 || System.nanoTime() - head.queuedAtNanos >= LINGER_NANOS;
     }
 
-    private static final long LINGER_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(LINGER_MS);
+    private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(LINGER_MS);
     /** A row younger than this whose settle has not come stays for the next batch (unless the queue is flushed). */
-    private static final long YOUNG_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(LINGER_MS - SLICE_MS);
+    private static final long YOUNG_NANOS = TimeUnit.MILLISECONDS.toNanos(LINGER_MS - SLICE_MS);
 
     private void armTimer(Op head) {
         if (!timerArmed.compareAndSet(false, true)) {
             return;
         }
-        long waited = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - head.queuedAtNanos);
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - head.queuedAtNanos);
         vertx.setTimer(Math.max(1, LINGER_MS - waited), id -> {
             timerArmed.set(false);
             kick();

@@ -90,8 +90,8 @@ public class LeaseService {
     static final double BLOCK_HOLD_SECONDS = 0.1;
 
     /** Leases granted by this replica and not settled yet, so that settling needs no read (bounded). */
-    private final Map<String, LeaseRow> recent = new ConcurrentHashMap<>();
-    static final int MAX_RECENT = 100_000;
+    static final int RECENT_GENERATION = 32_768;
+    private final RecentLeases recent = new RecentLeases(RECENT_GENERATION);
 
     public Uni<LeaseGrant> lease(LeaseRequest request) {
         if (request == null) {
@@ -429,11 +429,8 @@ public class LeaseService {
         // behind its insert; a settle applied at once waits for the insert first (see unwritten).
         CompletableFuture<Void> written = writer.insert(new LeaseWriter.NewLease(leaseId, requestId, key.id(),
                 c.projectId(), model, c.quotaModel(), minute, day, now, expires, tokens, probeMask));
-        if (recent.size() >= MAX_RECENT) {
-            recent.clear();
-        }
-        recent.put(leaseId, new LeaseRow(leaseId, key.id(), c.projectId(), model, c.quotaModel(), minute,
-                day, now, expires, null, tokens, probeMask));
+        recent.put(new LeaseRow(leaseId, key.id(), c.projectId(), model, c.quotaModel(), minute, day, now, expires,
+                null, tokens, probeMask));
         if (!written.isDone()) {
             unwritten.put(leaseId, written);
             written.whenComplete((ok, e) -> {
