@@ -59,8 +59,8 @@ public class KeypoolEndpoint {
 
     /**
      * One request to the keypool: its address, {@code path} under the keypool URL's path (without its trailing
-     * slash), the internal token ({@code Bearer …}), JSON accepted,
-     * the given idle timeout and a 2 s connect timeout. Written once for every client of the keypool.
+     * slash), the internal token ({@code Bearer …}), JSON accepted, the given idle timeout and a 2 s connect timeout.
+     * Written once for every client of the keypool.
      */
     public RequestOptions request(HttpMethod method, String path, long idleTimeoutMs) {
         return new RequestOptions().setMethod(method).setHost(host).setPort(port).setURI(basePath + path)

@@ -95,11 +95,22 @@ public class FamilyQuotas {
                 out.add(new FamilyQuota(r.getString("pattern"), r.getLong("rpm"), r.getLong("rpd"), r.getLong("tpm"),
                         r.getString("note")));
             }
-            out.sort(Comparator.comparingInt((FamilyQuota f) -> -f.pattern().length()).thenComparing(FamilyQuota::pattern));
-            table = new Table(out.stream().map(f -> new Compiled(f, glob(f.pattern()))).toList(),
-                    new ConcurrentHashMap<>());
-            return List.copyOf(out);
+            return use(out);
         });
+    }
+
+    /** Puts {@code rows} in force, longest pattern first, with an empty memo; returns them in that order. */
+    List<FamilyQuota> use(List<FamilyQuota> rows) {
+        List<FamilyQuota> out = new ArrayList<>(rows);
+        out.sort(Comparator.comparingInt((FamilyQuota f) -> -f.pattern().length()).thenComparing(FamilyQuota::pattern));
+        table = new Table(out.stream().map(f -> new Compiled(f, glob(f.pattern()))).toList(), new ConcurrentHashMap<>());
+        return List.copyOf(out);
+    }
+
+    /** Models remembered by the rows in force (for tests). */
+    int memoSize() {
+        Table current = table;
+        return current == null ? 0 : current.byModel().size();
     }
 
     public Uni<Void> put(String pattern, Long rpm, Long rpd, Long tpm, String note, long nowMs) {
