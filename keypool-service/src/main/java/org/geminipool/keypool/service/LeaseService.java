@@ -90,8 +90,8 @@ public class LeaseService {
     static final double BLOCK_HOLD_SECONDS = 0.1;
 
     /** Leases granted by this replica and not settled yet, so that settling needs no read (bounded). */
-    static final int RECENT_GENERATION = 32_768;
-    private final RecentLeases recent = new RecentLeases(RECENT_GENERATION);
+    static final int RECENT_SLOTS = 32_768;
+    private final RecentLeases recent = new RecentLeases(RECENT_SLOTS);
 
     public Uni<LeaseGrant> lease(LeaseRequest request) {
         if (request == null) {

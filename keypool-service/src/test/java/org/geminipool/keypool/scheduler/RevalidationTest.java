@@ -185,6 +185,23 @@ class RevalidationTest {
         assertEquals("SUCCESS", leaseOutcome(leaseId));
     }
 
+    /** Bounded: the server drops a closed connection's locks asynchronously, within milliseconds. */
+    private static void awaitLockFreed(String job) throws Exception {
+        try (Connection c = DriverManager.getConnection(TestDatabase.jdbcUrl("gp_test_keypool"), TestDatabase.user(),
+                TestDatabase.password())) {
+            for (int i = 0; i < 200; i++) {
+                try (ResultSet rs = c.createStatement().executeQuery(
+                        "SELECT IS_FREE_LOCK(CONCAT('gp:', DATABASE(), ':', '" + job + "'))")) {
+                    rs.next();
+                    if (rs.getInt(1) == 1) {
+                        return;
+                    }
+                }
+                Thread.sleep(25);
+            }
+        }
+    }
+
     @Test
     void aJobLockHeldByADeadConnectionIsReleased() throws Exception {
         Connection holder = DriverManager.getConnection(TestDatabase.jdbcUrl("gp_test_keypool"), TestDatabase.user(),
@@ -196,6 +213,7 @@ class RevalidationTest {
         }
         assertEquals(JobRunner.Result.LOCKED, jobs.run(KeypoolJobs.REVALIDATE).await().atMost(Duration.ofSeconds(30)));
         holder.close(); // the "replica" holding the lock dies
+        awaitLockFreed(KeypoolJobs.REVALIDATE); // the server frees it once it has processed the disconnect
         assertEquals(JobRunner.Result.RAN, jobs.run(KeypoolJobs.REVALIDATE).await().atMost(Duration.ofSeconds(30)));
         // a second replica firing in the same tick skips
         assertEquals(JobRunner.Result.RAN_RECENTLY, jobs.run(KeypoolJobs.REVALIDATE).await().atMost(Duration.ofSeconds(30)));
