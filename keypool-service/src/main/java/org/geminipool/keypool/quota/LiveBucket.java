@@ -48,6 +48,9 @@ public final class LiveBucket {
     /** The Pacific day of the last probe above a provisional limit per window (bit 1 RPM, 2 RPD, 4 TPM), as known here. */
     private final int[] probeDays = {-1, -1, -1};
 
+    /** The limits last resolved for this bucket (see {@link ResolvedLimits}); racing writers store equal values. */
+    private volatile ResolvedLimits resolved;
+
     private long slotStartMs;
     private int slotCount;
     private double rate;
@@ -87,6 +90,14 @@ public final class LiveBucket {
         if (tpmWindow == minute) {
             tpmUsed = Math.max(0, tpmUsed + delta);
         }
+    }
+
+    public ResolvedLimits resolved() {
+        return resolved;
+    }
+
+    public void resolved(ResolvedLimits limits) {
+        resolved = limits;
     }
 
     /** The row is known to exist (created by this replica). */

@@ -23,6 +23,7 @@ import org.geminipool.keypool.quota.BlockHolders;
 import org.geminipool.keypool.quota.BlockSizer;
 import org.geminipool.keypool.quota.LiveBucket;
 import org.geminipool.keypool.quota.RateMeter;
+import org.geminipool.keypool.quota.ResolvedLimits;
 import org.geminipool.keypool.quota.Selection;
 import org.geminipool.keypool.snapshot.Catalog;
 import org.geminipool.keypool.snapshot.Snapshots;
@@ -240,7 +241,15 @@ public class LeaseService {
                 hint == null ? null : hint.rpm(), hint == null ? null : hint.rpmAt(),
                 hint == null ? null : hint.rpd(), hint == null ? null : hint.rpdAt(),
                 hint == null ? null : hint.tpm(), hint == null ? null : hint.tpmAt(), bucket);
-        return new View(g, active, new Scored(c, limits(c, family, now)), live, live.blockLeft(minute, day));
+        ResolvedLimits resolved = live.resolved();
+        WindowLimits limits;
+        if (resolved != null && resolved.holdsFor(override, admin, stored, hint, family, now)) {
+            limits = resolved.limits();
+        } else {
+            limits = limits(c, family, now);
+            live.resolved(ResolvedLimits.of(override, admin, stored, hint, family, now, limits));
+        }
+        return new View(g, active, new Scored(c, limits), live, live.blockLeft(minute, day));
     }
 
     /** Room now: the shared rule, or a unit left in this replica's block (already counted in the row). */
