@@ -110,15 +110,37 @@ public abstract class GatewayTestBase {
      * client's objects in a second project takes the first one out of the way meanwhile.
      */
     protected static <T> T withProjectDisabled(String project, java.util.function.Supplier<T> action) {
-        List<String> ids = given().baseUri(PoolServicesTestResource.keypool().baseUrl())
-                .header("Authorization", "Bearer " + PoolServicesTestResource.ADMIN_TOKEN).queryParam("project", project)
+        List<String> ids = adminKeys().queryParam("project", project)
                 .get("/admin/keys").then().statusCode(200).extract().jsonPath().getList("id", String.class);
+        return withKeysDisabled(ids, action);
+    }
+
+    /**
+     * Runs {@code action} with every active key outside {@code projects} disabled, then enables those again: the test
+     * classes share one keypool, so a quota-free create (files.upload) may otherwise land on, or be steered to, another
+     * test's project — one whose quota that test spent.
+     */
+    protected static <T> T withOnlyProjects(java.util.Collection<String> projects,
+                                            java.util.function.Supplier<T> action) {
+        List<Map<String, Object>> active = adminKeys().queryParam("state", "ACTIVE")
+                .get("/admin/keys").then().statusCode(200).extract().jsonPath().getList("$");
+        List<String> others = active.stream().filter(k -> !projects.contains(String.valueOf(k.get("project"))))
+                .map(k -> String.valueOf(k.get("id"))).toList();
+        return withKeysDisabled(others, action);
+    }
+
+    private static <T> T withKeysDisabled(List<String> ids, java.util.function.Supplier<T> action) {
         try {
             ids.forEach(id -> setKeyState(id, "DISABLED"));
             return action.get();
         } finally {
             ids.forEach(id -> setKeyState(id, "ACTIVE"));
         }
+    }
+
+    private static RequestSpecification adminKeys() {
+        return given().baseUri(PoolServicesTestResource.keypool().baseUrl())
+                .header("Authorization", "Bearer " + PoolServicesTestResource.ADMIN_TOKEN);
     }
 
     protected static void setKeyState(String keyId, String state) {

@@ -38,6 +38,7 @@ class RouteCategoriesTest extends GatewayTestBase {
     private static String flashKey;
     private static String proKey;
     private static String imgKey;
+    private static String imgProject;
 
     @BeforeEach
     void routesAndKeys() {
@@ -56,9 +57,9 @@ class RouteCategoriesTest extends GatewayTestBase {
                 String proProject = unique("p-cat-pro");
                 sim().setProjectTier(proProject, ProjectTier.PAID); // today's free tier has no pro (limit: 0)
                 addKey(proKey, proProject, KeyStatus.VALID, pro);
-                String paidProject = unique("p-cat-paid");
-                addKey(imgKey, paidProject, KeyStatus.VALID, img);
-                projectQuota(paidProject, IMAGE_MODEL, 10, 100);
+                imgProject = unique("p-cat-paid");
+                addKey(imgKey, imgProject, KeyStatus.VALID, img);
+                projectQuota(imgProject, IMAGE_MODEL, 10, 100);
             }
         }
         useRoutes("""
@@ -169,7 +170,8 @@ class RouteCategoriesTest extends GatewayTestBase {
 
     @Test
     void imagesGenerationsUsesThePaidPool() {
-        long before = sim().accepted(imgKey);
+        // Quota-bearing image calls only: a background models.list (family refresh) may use any key.
+        long before = sim().accepted(imgProject, IMAGE_MODEL);
         client().contentType(ContentType.JSON).body("{\"model\":\"dall-e-3\",\"prompt\":\"a red fox\",\"n\":1}")
                 .post("/v1/images/generations").then().statusCode(200)
                 .header("x-gemini-pool-route", equalTo("image/" + img + ":" + IMAGE_MODEL))
@@ -181,7 +183,7 @@ class RouteCategoriesTest extends GatewayTestBase {
                 .post("/v1beta/models/default:generateContent").then().statusCode(200)
                 .header("x-gemini-pool-route", equalTo("image/" + img + ":" + IMAGE_MODEL))
                 .body("candidates[0].content.parts.find { it.inlineData != null }.inlineData.data", notNullValue());
-        assertEquals(before + 2, sim().accepted(imgKey));
+        assertEquals(before + 2, sim().accepted(imgProject, IMAGE_MODEL));
     }
 
     @Test

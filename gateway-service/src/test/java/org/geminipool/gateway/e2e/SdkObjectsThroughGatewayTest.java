@@ -33,9 +33,11 @@ class SdkObjectsThroughGatewayTest extends GatewayTestBase {
         Path dir = NodeCheck.installed("node");
         ensureDefaultPools();
         List<String> keyIds = new ArrayList<>();
+        List<String> projects = new ArrayList<>();
         String pool = unique("sdk-objects");
         for (int i = 0; i < 4; i++) {
             String project = unique("p-sdk-obj");
+            projects.add(project);
             keyIds.add(addKey(newKey(), project, KeyStatus.VALID, pool));
             // The 30 MB file counts as millions of input tokens per call: a paid-tier budget, so three calls in one
             // minute on the uploading project are not refused by the free tier's 250k input tokens a minute.
@@ -45,8 +47,15 @@ class SdkObjectsThroughGatewayTest extends GatewayTestBase {
         sim().clearRequestLog();
 
         String base = gateway.toString().replaceAll("/$", "");
-        String out = NodeCheck.run(dir, 200, "objects-check.mjs", base, PoolServicesTestResource.CLIENT_TOKEN,
-                PoolServicesTestResource.SECOND_CLIENT_TOKEN);
+        // Only this test's projects serve meanwhile: the upload must land on one with the quota set above.
+        String out = withOnlyProjects(projects, () -> {
+            try {
+                return NodeCheck.run(dir, 200, "objects-check.mjs", base, PoolServicesTestResource.CLIENT_TOKEN,
+                        PoolServicesTestResource.SECOND_CLIENT_TOKEN);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
 
         List<GeminiSimulator.LoggedRequest> records = sim().requestRecords();
         for (GeminiSimulator.LoggedRequest r : records) {
