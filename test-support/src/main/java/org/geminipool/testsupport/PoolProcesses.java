@@ -19,6 +19,15 @@ public final class PoolProcesses {
      * re-validation off (tests trigger it when they need it); probes go to {@code geminiBaseUrl}.
      */
     public static ServiceProcess keypool(String database, String adminToken, String internalToken, String geminiBaseUrl) {
+        return ServiceProcess.start("keypool-service", keypoolConfig(database, adminToken, internalToken, geminiBaseUrl));
+    }
+
+    /**
+     * The config of keypool-service on a fresh database {@code database} (as {@link #keypool}); start it more than once
+     * for replicas on one database: they share the generated encryption key.
+     */
+    public static Map<String, String> keypoolConfig(String database, String adminToken, String internalToken,
+                                                    String geminiBaseUrl) {
         TestDatabase.recreate(database);
         Map<String, String> config = serviceConfig(database, adminToken, internalToken);
         byte[] secret = new byte[32];
@@ -26,7 +35,7 @@ public final class PoolProcesses {
         config.put("gemini-pool.encryption-key", Base64.getEncoder().encodeToString(secret));
         config.put("gemini-pool.gemini-base-url", geminiBaseUrl);
         config.put("gemini-pool.revalidate.every", "off");
-        return ServiceProcess.start("keypool-service", config);
+        return config;
     }
 
     /** The config of usage-service on a fresh database {@code database}; keep it to restart the service alike. */

@@ -144,8 +144,7 @@ public abstract class GatewayTestBase {
     }
 
     protected static void setKeyState(String keyId, String state) {
-        given().baseUri(PoolServicesTestResource.keypool().baseUrl())
-                .header("Authorization", "Bearer " + PoolServicesTestResource.ADMIN_TOKEN).contentType(ContentType.JSON)
+        adminKeys().contentType(ContentType.JSON)
                 .body("{\"state\":\"" + state + "\"}").patch("/admin/keys/" + keyId).then().statusCode(200);
     }
 
