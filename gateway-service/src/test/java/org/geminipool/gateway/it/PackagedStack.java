@@ -51,7 +51,7 @@ final class PackagedStack {
         }
     }
 
-    static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
         return HTTP.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
     }
 

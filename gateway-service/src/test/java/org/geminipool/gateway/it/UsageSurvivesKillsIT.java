@@ -47,10 +47,6 @@ class UsageSurvivesKillsIT {
         STARTED.close();
     }
 
-    private static ServiceProcess started(ServiceProcess p) {
-        return STARTED.add(p);
-    }
-
     private static int call(ServiceProcess gateway, int i) throws Exception {
         return generate(gateway, "gemini-3.8-flash", "kill test " + i).statusCode();
     }
@@ -81,10 +77,10 @@ class UsageSurvivesKillsIT {
     @Test
     void usageTotalsEqualTheUpstreamsCountsAfterKill9OfUsageServiceAndOfTheGateway() throws Exception {
         GeminiSimulator sim = GeminiSimulatorTestResource.simulator();
-        ServiceProcess keypool = started(PoolProcesses.keypool("gp_test_gateway_it_keypool", ADMIN, INTERNAL,
+        ServiceProcess keypool = STARTED.add(PoolProcesses.keypool("gp_test_gateway_it_keypool", ADMIN, INTERNAL,
                 sim.baseUrl()));
         Map<String, String> usageConfig = PoolProcesses.usageConfig("gp_test_gateway_it_usage", ADMIN, INTERNAL);
-        ServiceProcess usage = started(ServiceProcess.start("usage-service", usageConfig));
+        ServiceProcess usage = STARTED.add(ServiceProcess.start("usage-service", usageConfig));
         int usagePort = usage.port();
 
         List<String> keys = new ArrayList<>();
@@ -99,7 +95,7 @@ class UsageSurvivesKillsIT {
         Path spill = Path.of(gw.get(SPILL_DIR));
         gw.put("gemini-pool.usage.ship-interval", "1s");
         gw.put("gemini-pool.usage.batch-size", "4");
-        ServiceProcess gateway = started(ServiceProcess.start("gateway-service", gw));
+        ServiceProcess gateway = STARTED.add(ServiceProcess.start("gateway-service", gw));
         int gatewayPort = gateway.port();
         LocalDate start = LocalDate.now(ZoneId.of("America/Los_Angeles"));
 
@@ -116,8 +112,8 @@ class UsageSurvivesKillsIT {
         gateway.kill();
         assertTrue(walLines(spill) >= 12, "the killed gateway's events are on disk: " + walLines(spill));
 
-        usage = started(ServiceProcess.start("usage-service", usageConfig, usagePort));
-        gateway = started(ServiceProcess.start("gateway-service", gw, gatewayPort));
+        usage = STARTED.add(ServiceProcess.start("usage-service", usageConfig, usagePort));
+        gateway = STARTED.add(ServiceProcess.start("gateway-service", gw, gatewayPort));
         for (int i = 0; i < 3; i++, calls++) {
             call(gateway, calls);
         }
